@@ -1,0 +1,56 @@
+"""The flake8 entry point: wires options, builds the file model, runs the rules."""
+import ast
+from typing import ClassVar, Iterator, Tuple, Type
+
+from flake8.exceptions import PluginExecutionFailed
+
+from flake8_xdist_safety import __version__
+from flake8_xdist_safety.codes import DEFAULT_OFF
+from flake8_xdist_safety.config import Config, OptionError, config_from_options, register_options
+from flake8_xdist_safety.model import build_model
+from flake8_xdist_safety.rules import RULES
+
+
+class XdistSafetyChecker:
+    name = "flake8-xdist-safety"
+    version = __version__
+
+    #: Set once per process by parse_options (flake8 re-runs it in -j workers).
+    config: ClassVar[Config] = Config()
+
+    def __init__(self, tree: ast.AST, filename: str = "stdin") -> None:
+        self.tree = tree
+        self.filename = filename
+
+    @classmethod
+    def add_options(cls, option_manager) -> None:  # type: ignore[no-untyped-def]
+        register_options(option_manager)
+        option_manager.extend_default_ignore(DEFAULT_OFF)
+
+    @classmethod
+    def parse_options(cls, options) -> None:  # type: ignore[no-untyped-def]
+        try:
+            cls.config = config_from_options(options)
+        except OptionError as exc:
+            # One line, no traceback: flake8 stops with exit status 1.
+            raise SystemExit(f"flake8-xdist-safety: {exc}") from None
+
+    def run(self) -> Iterator[Tuple[int, int, str, Type["XdistSafetyChecker"]]]:
+        config = self.config
+        if not config.is_test_file(self.filename):
+            return
+        try:
+            model = build_model(self.tree, self.filename, config)
+        except Exception as exc:
+            raise PluginExecutionFailed(self.filename, self.name, exc) from exc
+        failure = None
+        for rule in RULES:
+            try:
+                findings = list(rule(model, config))
+            except Exception as exc:  # one broken rule must not hide the others
+                failure = failure or exc
+                continue
+            for line, col, text in findings:
+                yield line, col, text, type(self)
+        if failure is not None:
+            raise PluginExecutionFailed(self.filename, self.name, failure) from failure

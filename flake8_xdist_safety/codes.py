@@ -1,0 +1,77 @@
+"""The one table of codes: code -> message template, and whether it is on by default.
+
+Everything else (the default-ignore list, the README table, the docs pages and the
+meta-tests) is checked against this table.
+"""
+from typing import Dict, NamedTuple
+
+
+class Code(NamedTuple):
+    template: str
+    default_on: bool = True
+
+
+CODES: Dict[str, Code] = {
+    "MXS001": Code(
+        "{kind} {name} creates mocks but no xdist_group marker applies; "
+        'add @pytest.mark.xdist_group(name="{group}")'
+    ),
+    "MXS001-unnamed": Code(
+        "{kind} {name} has an xdist_group marker without a group name; "
+        'name it, e.g. @pytest.mark.xdist_group(name="{group}")'
+    ),
+    "MXS002": Code(
+        "test class {name} creates mocks but has no per-test gc.collect() teardown; "
+        "add a teardown_method that calls gc.collect()"
+    ),
+    "MXS002-teardown": Code(
+        "test class {name} creates mocks but its {method} never calls gc.collect(); "
+        "call gc.collect() there"
+    ),
+    "MXS003": Code(
+        "{target} is changed without a guaranteed restore; "
+        "use monkeypatch.setenv() / monkeypatch.delenv()"
+    ),
+    "MXS004": Code(
+        "patcher for {target} is started without a guaranteed stop; "
+        "use a with block, the decorator, or pytest-mock's mocker"
+    ),
+    "MXS005": Code(
+        "{factory}() created {where} is shared by every test in the worker; "
+        "create it inside a test or a function-scoped fixture"
+    ),
+    "MXS006": Code(
+        "fixture {name} (scope={scope!r}) hands out a mock shared by every test "
+        "in its scope; create the mock in a function-scoped fixture"
+    ),
+    "MXS007": Code(
+        "{target} changed without a guaranteed cleanup; clear it after yield, "
+        "in a finally block, or use patch.dict()"
+    ),
+    "MXS008": Code(
+        "fixed port {port} is shared by all xdist workers; "
+        "bind port 0 or use a free-port fixture"
+    ),
+    "MXS008-path": Code(
+        "fixed path {path!r} is shared by all xdist workers; "
+        "use tmp_path / tmp_path_factory"
+    ),
+    "MXS009": Code(
+        "performance test {name} runs inside xdist workers; skip it when "
+        'PYTEST_XDIST_WORKER is set: @pytest.mark.skipif("PYTEST_XDIST_WORKER" in os.environ, ...)'
+    ),
+    "MXS010": Code(
+        "{factory}() without a spec invents attributes on access; "
+        "pass spec=, spec_set= or wraps=",
+        default_on=False,
+    ),
+}
+
+#: The public codes (message variants share their code's prefix).
+PUBLIC_CODES = sorted({key.split("-")[0] for key in CODES})
+DEFAULT_OFF = sorted(key for key, code in CODES.items() if not code.default_on)
+
+
+def message(key: str, **fields: object) -> str:
+    """Format the flake8 message for *key* (a code or ``CODE-variant``)."""
+    return key.split("-")[0] + " " + CODES[key].template.format(**fields)

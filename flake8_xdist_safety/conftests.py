@@ -1,0 +1,83 @@
+"""The conftest.py files pytest would load for a test file, summarised once per process.
+
+pytest runs the autouse fixtures of every conftest.py from the test file's directory up
+to the project root. We walk upward and stop after the first directory that holds a
+project-root marker (never above the filesystem root); a sibling's conftest never counts.
+"""
+import ast
+import os
+from typing import Dict, FrozenSet, List, NamedTuple, Tuple
+
+from flake8_xdist_safety.config import Config
+
+ROOT_MARKERS = ("pyproject.toml", "setup.cfg", "tox.ini", "pytest.ini", ".git")
+
+
+class ConftestSummary(NamedTuple):
+    #: an autouse fixture of function scope calls gc.collect()
+    gc_autouse: bool
+    #: names of the module-level autouse fixtures
+    autouse_names: FrozenSet[str]
+
+
+# Per-process caches: small summaries only (flake8 -j workers each keep their own).
+_CHAINS: Dict[str, Tuple[str, ...]] = {}
+_SUMMARIES: Dict[str, Tuple[Tuple[int, int], ConftestSummary]] = {}
+
+
+def conftest_paths(directory: str) -> Tuple[str, ...]:
+    """conftest.py files from *directory* up to the project root, nearest first."""
+    directory = os.path.abspath(directory)
+    cached = _CHAINS.get(directory)
+    if cached is not None:
+        return cached
+    paths = []
+    current = directory
+    while True:
+        candidate = os.path.join(current, "conftest.py")
+        if os.path.isfile(candidate):
+            paths.append(candidate)
+        if any(os.path.exists(os.path.join(current, m)) for m in ROOT_MARKERS):
+            break
+        parent = os.path.dirname(current)
+        if parent == current:
+            break
+        current = parent
+    result = tuple(paths)
+    _CHAINS[directory] = result
+    return result
+
+
+def summaries_for(filename: str, config: Config) -> List[ConftestSummary]:
+    """Summaries of the conftest files that apply to *filename* (itself excluded)."""
+    own = os.path.abspath(filename)
+    out = []
+    for path in conftest_paths(os.path.dirname(own)):
+        if path != own:
+            summary = _summary(path, config)
+            if summary is not None:
+                out.append(summary)
+    return out
+
+
+def _summary(path: str, config: Config):  # type: ignore[no-untyped-def]
+    try:
+        stat = os.stat(path)
+        stamp = (stat.st_mtime_ns, stat.st_size)
+        cached = _SUMMARIES.get(path)
+        if cached is not None and cached[0] == stamp:
+            return cached[1]
+        with open(path, "rb") as f:
+            tree = ast.parse(f.read(), filename=path)
+    except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
+        return None  # unreadable or broken: pytest would fail on it; we just skip it
+    from flake8_xdist_safety.model import build_model  # local: model imports config only
+
+    model = build_model(tree, path, config)
+    autouse = [fn for fn in model.module_functions.values() if fn.is_fixture and fn.autouse]
+    summary = ConftestSummary(
+        gc_autouse=any(fn.calls_gc and fn.fixture_scope in ("function", None) for fn in autouse),
+        autouse_names=frozenset(fn.name for fn in autouse),
+    )
+    _SUMMARIES[path] = (stamp, summary)
+    return summary

@@ -1,0 +1,77 @@
+"""Which recorded calls create mocks (the issue's "mock creation" definition)."""
+import ast
+from typing import List, NamedTuple, Optional
+
+from flake8_xdist_safety.model import FileModel, Site
+
+_MOCK = "unittest.mock."
+MOCK_CLASSES = frozenset(_MOCK + n for n in ("MagicMock", "AsyncMock", "NonCallableMagicMock"))
+SPEC_CLASSES = MOCK_CLASSES | {_MOCK + "Mock", _MOCK + "NonCallableMock"}
+DEFAULT_FACTORIES = MOCK_CLASSES | {_MOCK + "create_autospec"}
+PATCH = _MOCK + "patch"
+PATCH_OBJECT = _MOCK + "patch.object"
+PATCH_MULTIPLE = _MOCK + "patch.multiple"
+#: Patch-family callables that return a patcher (they create their mock when entered).
+PATCHERS = frozenset({PATCH, PATCH_OBJECT, PATCH_MULTIPLE, _MOCK + "patch.dict"})
+#: Position of the ``new`` argument of patch / patch.object.
+_NEW_POSITION = {PATCH: 1, PATCH_OBJECT: 2}
+_LAST_NAMES = ("MagicMock", "AsyncMock", "NonCallableMagicMock", "create_autospec",
+               "patch", "object", "multiple")
+
+
+class Creation(NamedTuple):
+    site: Site
+    factory: str  # display name: MagicMock, patch.object, tests.helpers.make_mock
+    is_patch: bool  # patch family: a patcher that creates its mock when entered/started
+
+
+def mock_creations(model: FileModel) -> List[Creation]:
+    """Every mock creation in the file, in source order (computed once per model)."""
+    if model._creations is not None:
+        return model._creations
+    custom = model.config.mock_factories
+    names = set(_LAST_NAMES) | {n.rsplit(".", 1)[-1] for n in custom}
+    out = []
+    for site in model.calls_named(*sorted(names)):
+        creation = _creation(model, site, custom)
+        if creation is not None:
+            out.append(creation)
+    out.sort(key=lambda c: (c.site.line, c.site.col))
+    model._creations = out
+    return out
+
+
+def _creation(model: FileModel, site: Site, custom: frozenset) -> Optional[Creation]:
+    name = site.name
+    if name is None:
+        return None
+    if name in DEFAULT_FACTORIES or name in custom:
+        return Creation(site, _display(name), False)
+    if name in (PATCH, PATCH_OBJECT) and _patch_creates(site.node, _NEW_POSITION[name]):
+        return Creation(site, _display(name), True)
+    if name == PATCH_MULTIPLE and _multiple_creates(model, site.node):
+        return Creation(site, _display(name), True)
+    return None
+
+
+def _display(name: str) -> str:
+    return name[len(_MOCK):] if name.startswith(_MOCK) else name
+
+
+def _patch_creates(call: ast.Call, new_position: int) -> bool:
+    """patch/patch.object create a mock unless given a replacement (``new``)."""
+    keywords = {kw.arg for kw in call.keywords}
+    if None in keywords or any(isinstance(a, ast.Starred) for a in call.args):
+        return False  # **kwargs / *args: cannot tell; precision over noise
+    if "new_callable" in keywords:
+        return True
+    return "new" not in keywords and len(call.args) <= new_position
+
+
+def _multiple_creates(model: FileModel, call: ast.Call) -> bool:
+    """patch.multiple creates mocks only for the attributes given ``DEFAULT``."""
+    for kw in call.keywords:
+        name = model.imports.resolve(kw.value) if kw.arg else None
+        if name is not None and (name == _MOCK + "DEFAULT" or name.endswith(".DEFAULT")):
+            return True
+    return False

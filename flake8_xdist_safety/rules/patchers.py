@@ -1,0 +1,107 @@
+"""MXS004: a patcher started without a guaranteed stop."""
+import ast
+from typing import Dict, Iterator, List, Optional, Tuple
+
+from flake8_xdist_safety.cleanup import any_restores, class_of
+from flake8_xdist_safety.codes import message
+from flake8_xdist_safety.config import Config
+from flake8_xdist_safety.mocks import PATCHERS
+from flake8_xdist_safety.model import FileModel, Site
+
+Finding = Tuple[int, int, str]
+_STOPALL = "unittest.mock.patch.stopall"
+
+
+def receiver_key(node: ast.expr) -> Optional[str]:
+    """``p`` for a local/global name, ``self.p`` for an attribute of self/cls."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) \
+            and node.value.id in ("self", "cls"):
+        return "self." + node.attr
+    return None
+
+
+def _is_patcher_call(site: Site) -> bool:
+    return site.name in PATCHERS and not site.via_mocker
+
+
+def _same_scope(a: Site, b: Site, key: str) -> bool:
+    """Do two sites see the same variable *key*?"""
+    if key.startswith("self."):
+        ca, cb = class_of(a), class_of(b)
+        return ca is not None and cb is not None and (cb in ca.ancestors() or ca in cb.ancestors())
+    if a.fn is b.fn:
+        return True
+    # a module-level patcher used inside functions
+    return b.fn is None and b.cls is None
+
+
+def check_patchers(model: FileModel, config: Config) -> Iterator[Finding]:
+    """MXS004."""
+    starts = model.calls.get("start")
+    if not starts:
+        return
+    patcher_calls = {id(s.node): s for s in model.calls_named("patch", "object", "dict", "multiple")
+                     if _is_patcher_call(s)}
+    assigned: Dict[str, List[Tuple[Site, Site]]] = {}  # key -> [(assignment site, patcher call)]
+    for site, key in model.call_assignments:
+        call = patcher_calls.get(id(site.node))
+        if call is not None:
+            assigned.setdefault(key, []).append((site, call))
+    stops: Dict[Optional[str], List[Site]] = {}
+    for site in model.calls_named("stop", "stopall"):
+        func = site.node.func  # type: ignore[attr-defined]
+        if site.name == _STOPALL:
+            stops.setdefault(None, []).append(site)
+        elif isinstance(func, ast.Attribute) and func.attr == "stop":
+            stops.setdefault(receiver_key(func.value), []).append(site)
+    for site in model.cleanup_refs:
+        node = site.node
+        if site.name == _STOPALL:
+            stops.setdefault(None, []).append(site)
+        elif isinstance(node, ast.Attribute) and node.attr == "stop":
+            stops.setdefault(receiver_key(node.value), []).append(site)
+
+    for start in starts:
+        func = start.node.func  # type: ignore[attr-defined]
+        if not isinstance(func, ast.Attribute) or func.attr != "start":
+            continue
+        receiver = func.value
+        key = None
+        if isinstance(receiver, ast.Call):
+            patcher = patcher_calls.get(id(receiver))
+            if patcher is None:
+                continue
+        else:
+            key = receiver_key(receiver)
+            if key is None:
+                continue
+            matches = [call for site, call in assigned.get(key, ()) if _same_scope(start, site, key)]
+            if not matches:
+                continue
+            patcher = matches[-1]
+        # Where a stop may stand is decided by restores(); any stop of the same name counts.
+        candidates = stops.get(None, []) + (stops.get(key, []) if key is not None else [])
+        if any_restores(start, candidates):
+            continue
+        yield start.line, start.col, message("MXS004", target=_target(patcher))
+
+
+def _target(patcher: Site) -> str:
+    call = patcher.node
+    args = call.args  # type: ignore[attr-defined]
+    first = args[0] if args else None
+    if isinstance(first, ast.Constant) and isinstance(first.value, str):
+        label = first.value
+    elif first is not None:
+        try:
+            label = ast.unparse(first)
+        except Exception:  # pragma: no cover - unparse handles every parsed node
+            label = "..."
+    else:
+        label = "..."
+    if patcher.name and patcher.name.endswith(".object") and len(args) > 1 \
+            and isinstance(args[1], ast.Constant):
+        label += "." + str(args[1].value)
+    return label

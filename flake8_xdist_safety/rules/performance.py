@@ -1,0 +1,85 @@
+"""MXS009: a performance test that runs inside xdist workers."""
+import ast
+from typing import Iterator, List, Tuple
+
+from flake8_xdist_safety.codes import message
+from flake8_xdist_safety.config import Config
+from flake8_xdist_safety.marks import Mark, _decorator_marks, class_marks, mark_argument, module_marks
+from flake8_xdist_safety.model import XDIST_WORKER_VAR, ClassInfo, FileModel, FunctionInfo
+
+Finding = Tuple[int, int, str]
+
+
+def _skips_in_xdist(model: FileModel, marks: List[Mark]) -> bool:
+    """A skipif whose condition mentions PYTEST_XDIST_WORKER."""
+    for mark in marks:
+        if mark.name != "skipif":
+            continue
+        condition = mark_argument(mark, 0, "condition")
+        if condition is not None and _mentions_xdist(model, condition):
+            return True
+    return False
+
+
+def _mentions_xdist(model: FileModel, node: ast.expr) -> bool:
+    for child in ast.walk(node):  # a skipif condition is a small expression
+        if isinstance(child, ast.Constant) and isinstance(child.value, str) \
+                and XDIST_WORKER_VAR in child.value:
+            return True
+        if isinstance(child, ast.Name):
+            if child.id in model.xdist_names:
+                return True
+            # An imported flag we cannot see, named for what it means (IN_XDIST, is_xdist).
+            if model.imports.is_imported(child.id) and "xdist" in child.id.lower():
+                return True
+    return False
+
+
+def _is_performance(marks: List[Mark], names: frozenset) -> bool:
+    return any(mark.name in names for mark in marks)
+
+
+def _uses_benchmark(fn: FunctionInfo) -> bool:
+    return "benchmark" in fn.params
+
+
+def _test_methods(cls: ClassInfo) -> List[FunctionInfo]:
+    return [fn for fn in cls.methods.values() if fn.is_test_method]
+
+
+def check_performance(model: FileModel, config: Config) -> Iterator[Finding]:
+    """MXS009."""
+    names = config.performance_markers
+    mod_marks = module_marks(model)
+    module_skip = _skips_in_xdist(model, mod_marks)
+    if module_skip:
+        return
+    for fn in model.functions:
+        if fn.is_test:
+            marks = _decorator_marks(model, fn.node.decorator_list) + mod_marks
+            if _is_performance(marks, names) and not _uses_benchmark(fn) \
+                    and not _skips_in_xdist(model, marks):
+                yield fn.node.lineno, fn.node.col_offset, message("MXS009", name=fn.name)
+    for cls in model.classes:
+        if not cls.is_test:
+            continue
+        all_marks = class_marks(model, cls)
+        own = all_marks[: len(all_marks) - len(mod_marks)]
+        methods = _test_methods(cls)
+        if _is_performance(all_marks, names):
+            # The class carries the marker: one report, at the class.
+            if _skips_in_xdist(model, all_marks):
+                continue
+            pending = [fn for fn in methods if not _uses_benchmark(fn)
+                       and not _skips_in_xdist(model, _decorator_marks(model, fn.node.decorator_list))]
+            if methods and not pending:
+                continue
+            if not methods and not _is_performance(own, names):
+                continue
+            yield cls.node.lineno, cls.node.col_offset, message("MXS009", name=cls.name)
+            continue
+        for fn in methods:
+            marks = _decorator_marks(model, fn.node.decorator_list)
+            if _is_performance(marks, names) and not _uses_benchmark(fn) \
+                    and not _skips_in_xdist(model, marks + all_marks):
+                yield fn.node.lineno, fn.node.col_offset, message("MXS009", name=f"{cls.name}.{fn.name}")

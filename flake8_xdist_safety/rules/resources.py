@@ -1,0 +1,167 @@
+"""MXS008: a fixed port or a fixed /tmp path that parallel workers fight over."""
+import ast
+from typing import Callable, Dict, Iterator, Optional, Tuple
+
+from flake8_xdist_safety.codes import message
+from flake8_xdist_safety.config import Config
+from flake8_xdist_safety.model import FileModel, Site
+
+Finding = Tuple[int, int, str]
+_TMP_PREFIXES = ("/tmp/", "/var/tmp/")
+_WRITE_MODE_CHARS = set("wax+")
+
+
+# -- ports -------------------------------------------------------------------------------
+
+def _port(node: Optional[ast.expr]) -> Optional[int]:
+    """A non-zero integer literal port."""
+    if isinstance(node, ast.Constant) and type(node.value) is int and node.value > 0:
+        return node.value
+    return None
+
+
+def _keyword(call: ast.Call, name: str) -> Optional[ast.expr]:
+    for kw in call.keywords:
+        if kw.arg == name:
+            return kw.value
+    return None
+
+
+def _arg(call: ast.Call, position: int, name: str) -> Optional[ast.expr]:
+    value = _keyword(call, name)
+    if value is not None:
+        return value
+    if len(call.args) > position and not any(isinstance(a, ast.Starred) for a in call.args[:position + 1]):
+        return call.args[position]
+    return None
+
+
+def _address_port(node: Optional[ast.expr]) -> Optional[int]:
+    """The port of a ``(host, port)`` tuple literal."""
+    if isinstance(node, ast.Tuple) and len(node.elts) >= 2:
+        return _port(node.elts[1])
+    return None
+
+
+_SOCKETSERVERS = ("TCPServer", "UDPServer", "ThreadingTCPServer", "ThreadingUDPServer",
+                  "ForkingTCPServer", "ForkingUDPServer")
+_PORT_CALLS: Dict[str, Callable[[ast.Call], Optional[int]]] = {
+    **{"socketserver." + n: (lambda c: _address_port(_arg(c, 0, "server_address")))
+       for n in _SOCKETSERVERS},
+    "http.server.HTTPServer": lambda c: _address_port(_arg(c, 0, "server_address")),
+    "http.server.ThreadingHTTPServer": lambda c: _address_port(_arg(c, 0, "server_address")),
+    "asyncio.start_server": lambda c: _port(_arg(c, 2, "port")),
+    "uvicorn.run": lambda c: _port(_keyword(c, "port")),
+    "uvicorn.Config": lambda c: _port(_keyword(c, "port")),
+    "aiohttp.web.TCPSite": lambda c: _port(_arg(c, 2, "port")),
+    "aiohttp.web.run_app": lambda c: _port(_keyword(c, "port")),
+}
+
+
+def _fixed_port(site: Site) -> Optional[int]:
+    call: ast.Call = site.node  # type: ignore[assignment]
+    func = call.func
+    handler = _PORT_CALLS.get(site.name or "")
+    if handler is not None:
+        return handler(call)
+    if not isinstance(func, ast.Attribute):
+        return None
+    if func.attr == "bind" and len(call.args) == 1 and not call.keywords:
+        return _address_port(call.args[0])
+    if func.attr == "create_server":  # loop.create_server(factory, host, port)
+        return _port(_arg(call, 2, "port"))
+    if func.attr == "run":  # app.run(port=5000)
+        return _port(_keyword(call, "port"))
+    return None
+
+
+# -- temp paths --------------------------------------------------------------------------
+
+def _tmp_literal(model: FileModel, site: Site, node: Optional[ast.expr]) -> Optional[str]:
+    """A fixed path under /tmp or /var/tmp: a literal, a name bound to one, Path(literal)."""
+    joined = False  # Path("/tmp") / "name" is under /tmp; Path("/tmp") itself is not
+    for _ in range(6):  # follow a few Path(...) / name hops, no more
+        if node is None:
+            return None
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            value = node.value
+            if value.startswith(_TMP_PREFIXES) or joined and value in ("/tmp", "/var/tmp"):
+                return value
+            return None
+        if isinstance(node, ast.Name):
+            value = model.string_values.get((site.fn, node.id))
+            if value is None:
+                value = model.string_values.get((None, node.id))
+            node = ast.Constant(value) if value is not None else None
+            continue
+        if isinstance(node, ast.Call) and _is_path_class(model, node.func) and node.args:
+            node = node.args[0]
+            continue
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
+            node, joined = node.left, True
+            continue
+        return None
+    return None
+
+
+def _is_path_class(model: FileModel, func: ast.expr) -> bool:
+    name = model.imports.resolve(func)
+    return name in ("pathlib.Path", "pathlib.PosixPath", "pathlib.PurePath", "pathlib.PurePosixPath")
+
+
+def _writes(mode: Optional[ast.expr]) -> bool:
+    return isinstance(mode, ast.Constant) and isinstance(mode.value, str) \
+        and bool(_WRITE_MODE_CHARS & set(mode.value))
+
+
+def _fixed_path(model: FileModel, site: Site) -> Optional[str]:
+    call: ast.Call = site.node  # type: ignore[assignment]
+    name = site.name or ""
+    func = call.func
+    if name in ("open", "io.open", "builtins.open"):
+        if _writes(_arg(call, 1, "mode")):
+            return _tmp_literal(model, site, _arg(call, 0, "file"))
+        return None
+    if name in ("os.mkdir", "os.makedirs"):
+        return _tmp_literal(model, site, _arg(call, 0, "name" if name == "os.makedirs" else "path"))
+    if name in ("shutil.copy", "shutil.copy2", "shutil.copyfile", "shutil.copytree", "shutil.move"):
+        return _tmp_literal(model, site, _arg(call, 1, "dst"))
+    if name == "sqlite3.connect":
+        return _tmp_literal(model, site, _arg(call, 0, "database"))
+    if name == "logging.FileHandler":
+        return _tmp_literal(model, site, _arg(call, 0, "filename"))
+    if isinstance(func, ast.Attribute) and isinstance(func.value, (ast.Call, ast.BinOp, ast.Name)):
+        receiver = func.value
+        if func.attr in ("write_text", "write_bytes", "mkdir", "touch"):
+            return _path_receiver(model, site, receiver)
+        if func.attr == "open" and _writes(_arg(call, 0, "mode")):
+            return _path_receiver(model, site, receiver)
+    return None
+
+
+def _path_receiver(model: FileModel, site: Site, receiver: ast.expr) -> Optional[str]:
+    # Only a Path(...) expression: a bare name could be any object with a .touch().
+    node = receiver
+    while isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
+        node = node.left
+    if isinstance(node, ast.Call) and _is_path_class(model, node.func):
+        return _tmp_literal(model, site, receiver)
+    return None
+
+
+_PORT_NAMES = ("bind", "start_server", "create_server", "run", "Config", "TCPSite", "run_app",
+               "HTTPServer", "ThreadingHTTPServer") + _SOCKETSERVERS
+_PATH_NAMES = ("open", "write_text", "write_bytes", "mkdir", "touch", "makedirs", "copy", "copy2",
+               "copyfile", "copytree", "move", "connect", "FileHandler")
+
+
+def check_shared_resources(model: FileModel, config: Config) -> Iterator[Finding]:
+    """MXS008."""
+    for site in model.calls_named(*_PORT_NAMES):
+        port = _fixed_port(site)
+        if port is not None:
+            yield site.line, site.col, message("MXS008", port=port)
+    for site in model.calls_named(*_PATH_NAMES):
+        path = _fixed_path(model, site)
+        if path is not None:
+            yield site.line, site.col, message("MXS008-path", path=path)

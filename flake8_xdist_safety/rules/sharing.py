@@ -1,0 +1,41 @@
+"""MXS005 (a mock evaluated once and shared) and MXS006 (a broad-scoped fixture hands out a mock)."""
+from typing import Iterator, Set, Tuple
+
+from flake8_xdist_safety.codes import message
+from flake8_xdist_safety.config import Config
+from flake8_xdist_safety.mocks import mock_creations
+from flake8_xdist_safety.model import IN_FN_DECORATOR, IN_LAMBDA, MODULE_TIME, FileModel
+
+Finding = Tuple[int, int, str]
+
+
+def check_module_mocks(model: FileModel, config: Config) -> Iterator[Finding]:
+    """MXS005: created at import time (module body, class bodies, default values)."""
+    for creation in mock_creations(model):
+        site = creation.site
+        if not site.flags & MODULE_TIME or site.flags & IN_FN_DECORATOR:
+            continue
+        # A patcher only stored creates its mock when a test enters it.
+        if creation.is_patch and not (site.started or site.entered):
+            continue
+        if site.cls is not None:
+            kind = "test class" if site.cls.is_test else "class"
+            where = f"as a class attribute of {kind} {site.cls.name}"
+        else:
+            where = "at module level"
+        yield site.line, site.col, message("MXS005", factory=creation.factory, where=where)
+
+
+def check_broad_fixtures(model: FileModel, config: Config) -> Iterator[Finding]:
+    """MXS006."""
+    reported: Set[int] = set()
+    for creation in mock_creations(model):
+        site = creation.site
+        fn = site.fn
+        if fn is None or not fn.is_fixture or site.flags & IN_LAMBDA or id(fn) in reported:
+            continue
+        if fn.fixture_scope not in config.broad_scopes:
+            continue
+        reported.add(id(fn))
+        node = fn.node
+        yield node.lineno, node.col_offset, message("MXS006", name=fn.name, scope=fn.fixture_scope)

@@ -1,0 +1,25 @@
+"""MXS010 (off by default): a mock class called without a spec."""
+import ast
+from typing import Iterator, Tuple
+
+from flake8_xdist_safety.codes import message
+from flake8_xdist_safety.config import Config
+from flake8_xdist_safety.mocks import SPEC_CLASSES
+from flake8_xdist_safety.model import FileModel
+
+Finding = Tuple[int, int, str]
+_SPEC_KEYWORDS = frozenset({"spec", "spec_set", "wraps"})
+
+
+def check_spec(model: FileModel, config: Config) -> Iterator[Finding]:
+    """MXS010."""
+    for site in model.calls_named("MagicMock", "AsyncMock", "NonCallableMagicMock", "Mock",
+                                  "NonCallableMock"):
+        if site.name not in SPEC_CLASSES:
+            continue
+        call: ast.Call = site.node  # type: ignore[assignment]
+        if call.args:  # the first positional argument is the spec (or *args: cannot tell)
+            continue
+        if any(kw.arg is None or kw.arg in _SPEC_KEYWORDS for kw in call.keywords):
+            continue
+        yield site.line, site.col, message("MXS010", factory=site.name.rsplit(".", 1)[-1])
