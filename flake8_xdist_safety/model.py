@@ -481,6 +481,11 @@ class _Builder:
                     if self.fn is not None:
                         self.fn.call_assigned.add(name)
                     model.call_assignments.append((Site(value, None, self, 0), name))
+            elif isinstance(target, (ast.Tuple, ast.List)) and isinstance(value, ast.Call):
+                # ``app, dep = make_app()``: every name is created by the call
+                if self.fn is not None:
+                    self.fn.call_assigned.update(
+                        e.id for e in target.elts if isinstance(e, ast.Name))
             elif isinstance(target, ast.Attribute) and isinstance(value, ast.Call) \
                     and isinstance(target.value, ast.Name) and target.value.id in ("self", "cls"):
                 model.call_assignments.append((Site(value, None, self, 0), "self." + target.attr))

@@ -36,12 +36,15 @@ def env_changes(model: FileModel) -> List[EnvChange]:
         if site.name is not None and site.name.startswith(ENVIRON + "."):
             method = site.name[len(ENVIRON) + 1:]
             if method in _ENV_METHODS:
-                out.append(EnvChange(site, _call_keys(site.node, method), f"os.environ.{method}()"))
+                keys = _call_keys(site.node, method)
+                shown = ", ".join(repr(k) for k in keys if isinstance(k, str)) if keys else ""
+                out.append(EnvChange(site, keys, f"os.environ.{method}({shown})"))
     for site in model.calls_named("putenv", "unsetenv"):
         if site.name in ("os.putenv", "os.unsetenv"):
             args = site.node.args  # type: ignore[attr-defined]
             key = _literal(args[0]) if args else None
-            out.append(EnvChange(site, [key] if key is not None else None, f"{site.name}()"))
+            shown = repr(key) if key is not None else ""
+            out.append(EnvChange(site, [key] if key is not None else None, f"{site.name}({shown})"))
     out.sort(key=lambda c: (c.site.line, c.site.col))
     return out
 
