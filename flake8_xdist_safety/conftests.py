@@ -5,7 +5,9 @@ to the project root. We walk upward and stop after the first directory that hold
 project-root marker (never above the filesystem root); a sibling's conftest never counts.
 """
 import ast
+import io
 import os
+import tokenize
 from typing import Dict, FrozenSet, List, NamedTuple, Tuple
 
 from flake8_xdist_safety.config import Config
@@ -68,7 +70,11 @@ def _summary(path: str, config: Config):  # type: ignore[no-untyped-def]
         if cached is not None and cached[0] == stamp:
             return cached[1]
         with open(path, "rb") as f:
-            tree = ast.parse(f.read(), filename=path)
+            data = f.read()
+        # Decode as Python would (coding cookie, else UTF-8): a file Python cannot
+        # import is a conftest pytest cannot load, so its fixtures do not count.
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        tree = ast.parse(data.decode(encoding), filename=path)
     except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
         return None  # unreadable or broken: pytest would fail on it; we just skip it
     from flake8_xdist_safety.model import build_model  # local: model imports config only

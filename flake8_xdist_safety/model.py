@@ -162,12 +162,13 @@ Owner = Union[ClassInfo, FunctionInfo]
 class Site:
     """A recorded call, reference or store, with the context it appeared in."""
 
-    __slots__ = ("node", "name", "fn", "cls", "owner", "flags", "withs", "started", "entered",
-                 "via_mocker")
+    __slots__ = ("node", "name", "stmt", "fn", "cls", "owner", "flags", "withs", "started",
+                 "entered", "via_mocker")
 
     def __init__(self, node: ast.AST, name: Optional[str], builder: "_Builder", flags: int) -> None:
         self.node = node
         self.name = name  # resolved dotted name (calls, references), or None
+        self.stmt: ast.stmt = builder.stmt  # the statement it is part of
         self.fn: Optional[FunctionInfo] = builder.fn
         self.cls: Optional[ClassInfo] = builder.cls
         self.owner: Optional[Owner] = builder.owner
@@ -276,7 +277,9 @@ class _Builder:
         self.model = model
         self.config = model.config
         self.resolve = model.imports.resolve
-        self.call_names = _CALL_NAMES | {n.rsplit(".", 1)[-1] for n in model.config.mock_factories}
+        #: last names wanted by some rule, and local names imported as one of them
+        self.wanted = _CALL_NAMES | {n.rsplit(".", 1)[-1] for n in model.config.mock_factories}
+        self.call_names = set(self.wanted)
         self.fn: Optional[FunctionInfo] = None
         self.cls: Optional[ClassInfo] = None
         self.owner: Optional[Owner] = None
@@ -287,10 +290,12 @@ class _Builder:
         self.started: Set[int] = set()
         self.entered: Set[int] = set()
         self.mentions_xdist = False
+        self.stmt: ast.stmt = ast.Pass(lineno=1, col_offset=0)
 
     # -- statements ------------------------------------------------------------------------
     def stmts(self, body: List[ast.stmt]) -> None:
         for node in body:
+            self.stmt = node
             handler = self._handlers.get(type(node))
             if handler is not None:
                 handler(self, node)
@@ -317,7 +322,14 @@ class _Builder:
                 self.generic(value, flags)
 
     def import_(self, node: ast.stmt) -> None:
-        self.model.imports.add(node)
+        imports = self.model.imports
+        imports.add(node)
+        # ``from unittest.mock import MagicMock as MM``: calls of MM are interesting too.
+        for alias in node.names:  # type: ignore[attr-defined]
+            local = alias.asname or alias.name.split(".", 1)[0]
+            target = imports.aliases.get(local)
+            if target is not None and target.rsplit(".", 1)[-1] in self.wanted:
+                self.call_names.add(local)
 
     def classdef(self, node: ast.ClassDef) -> None:
         model = self.model
@@ -629,6 +641,8 @@ class _Builder:
     def _record_call(self, node: ast.Call, last: str, flags: int) -> None:
         model = self.model
         name, via_mocker = self._callee(node.func)
+        if name is not None and isinstance(node.func, ast.Name):
+            last = name.rsplit(".", 1)[-1]  # file an aliased import under its real name
         site = Site(node, name, self, flags)
         site.via_mocker = via_mocker
         key = id(node)

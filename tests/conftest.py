@@ -9,8 +9,6 @@ from typing import Dict, List, Optional, Sequence, Union
 import pytest
 from flake8.main.cli import main as flake8_main
 
-FORMAT = "%(path)s:%(row)d:%(col)d: %(code)s %(text)s"
-
 
 class Project:
     """A throw-away project directory (with a `.git` root marker) to lint."""
@@ -28,7 +26,9 @@ class Project:
     def flake8(self, *args: str, paths: Sequence[str] = (".",)) -> List[str]:
         """Run flake8 in-process in the project; return the MXS lines, messages included."""
         out = self.root / ".flake8-output.txt"
-        argv = [*args, "--format", FORMAT, "--output-file", str(out), *paths]
+        if out.exists():  # flake8 appends to --output-file
+            out.unlink()
+        argv = [*args, "--output-file", str(out), *paths]
         cwd = os.getcwd()
         os.chdir(self.root)
         try:

@@ -126,4 +126,4 @@ def check_environ(model: FileModel, config: Config) -> Iterator[Finding]:
         if keys and len(literal) == len(keys) and all(k in done for k in literal):
             continue
         done.update(literal)
-        yield site.line, site.col, message("MXS003", target=change.target)
+        yield site.stmt.lineno, site.stmt.col_offset, message("MXS003", target=change.target)

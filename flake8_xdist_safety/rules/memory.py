@@ -73,7 +73,7 @@ def check_gc_teardown(model: FileModel, config: Config) -> Iterator[Finding]:
 
 def _existing_teardown(cls: ClassInfo):  # type: ignore[no-untyped-def]
     for klass in cls.ancestors():
-        for hook in _GC_TEARDOWNS:
+        for hook in _teardown_hooks(cls):
             if hook in klass.methods:
                 return hook
     return None
@@ -91,9 +91,14 @@ def _visible_classes(cls: ClassInfo) -> List[ClassInfo]:
     return out
 
 
+def _teardown_hooks(cls: ClassInfo) -> Tuple[str, ...]:
+    # pytest calls tearDown/asyncTearDown only on unittest TestCases.
+    return _GC_TEARDOWNS if cls.is_testcase else ("teardown_method",)
+
+
 def _collects_per_test(model: FileModel, cls: ClassInfo, config: Config) -> bool:
     for klass in cls.ancestors():
-        for hook in _GC_TEARDOWNS:
+        for hook in _teardown_hooks(cls):
             method = klass.methods.get(hook)
             if method is not None and method.calls_gc:
                 return True

@@ -65,7 +65,7 @@ def check_overrides(model: FileModel, config: Config) -> Iterator[Finding]:
         if site.fn is not None:
             if _local_object(owner, site.fn) or _undone(site) or any_restores(site, restoring):
                 continue
-        yield site.line, site.col, message("MXS007", target=_label(owner))
+        yield site.stmt.lineno, site.stmt.col_offset, message("MXS007", target=_label(owner))
 
 
 def _local_object(owner: ast.expr, fn: FunctionInfo) -> bool:

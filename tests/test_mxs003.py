@@ -1,0 +1,985 @@
+"""MXS003 - ``os.environ`` mutated without a guaranteed restore (black-box, through real flake8).
+
+Position convention: the report is at the start of the mutating *statement*
+(``os.environ["A"] = "1"`` -> the ``o`` of ``os``; ``del os.environ["A"]`` -> ``del``).
+"""
+import pytest
+
+SELECT = "--select=MXS003"
+
+
+def case(src, *expected, id):
+    return pytest.param(src, sorted(expected), id=id)  # lint() sorts as strings
+
+
+# --- every mutating form is reported --------------------------------------------------------
+
+MUTATIONS = [
+    case(
+        """
+        import os
+
+        def test_set():
+            os.environ["API_KEY"] = "secret"
+        """,
+        "test_example.py:4:5: MXS003",
+        id="subscript-assign",
+    ),
+    case(
+        """
+        import os
+
+        def test_aug():
+            os.environ["PATH"] += ":/opt/bin"
+        """,
+        "test_example.py:4:5: MXS003",
+        id="augmented-assign",
+    ),
+    case(
+        """
+        import os
+
+        def test_del():
+            del os.environ["API_KEY"]
+        """,
+        "test_example.py:4:5: MXS003",
+        id="del",
+    ),
+    case(
+        """
+        import os
+
+        def test_update():
+            os.environ.update({"API_KEY": "secret"})
+        """,
+        "test_example.py:4:5: MXS003",
+        id="update",
+    ),
+    case(
+        """
+        import os
+
+        def test_pop():
+            os.environ.pop("API_KEY", None)
+        """,
+        "test_example.py:4:5: MXS003",
+        id="pop",
+    ),
+    case(
+        """
+        import os
+
+        def test_popitem():
+            os.environ.popitem()
+        """,
+        "test_example.py:4:5: MXS003",
+        id="popitem",
+    ),
+    case(
+        """
+        import os
+
+        def test_setdefault():
+            os.environ.setdefault("API_KEY", "secret")
+        """,
+        "test_example.py:4:5: MXS003",
+        id="setdefault",
+    ),
+    case(
+        """
+        import os
+
+        def test_clear():
+            os.environ.clear()
+        """,
+        "test_example.py:4:5: MXS003",
+        id="clear",
+    ),
+    case(
+        """
+        import os
+
+        def test_ior():
+            os.environ |= {"API_KEY": "secret"}
+        """,
+        "test_example.py:4:5: MXS003",
+        id="in-place-or",
+    ),
+    case(
+        """
+        import os
+
+        def test_putenv():
+            os.putenv("API_KEY", "secret")
+        """,
+        "test_example.py:4:5: MXS003",
+        id="putenv",
+    ),
+    case(
+        """
+        import os
+
+        def test_unsetenv():
+            os.unsetenv("API_KEY")
+        """,
+        "test_example.py:4:5: MXS003",
+        id="unsetenv",
+    ),
+    case(
+        """
+        import os
+
+        class TestSettings:
+            def test_method(self):
+                os.environ["DEBUG"] = "1"
+        """,
+        "test_example.py:5:9: MXS003",
+        id="in-test-method",
+    ),
+    case(
+        """
+        import os
+
+        class TestSettings:
+            def setup_method(self):
+                os.environ["DEBUG"] = "1"
+
+            def test_debug(self):
+                assert os.environ["DEBUG"] == "1"
+        """,
+        "test_example.py:5:9: MXS003",
+        id="setup-method-without-teardown",
+    ),
+    case(
+        """
+        import os
+        import pytest
+
+        @pytest.fixture
+        def debug_env():
+            os.environ["DEBUG"] = "1"
+            return "1"
+        """,
+        "test_example.py:6:5: MXS003",
+        id="fixture-without-yield-restore",
+    ),
+    case(
+        """
+        import os
+
+        def helper():
+            os.environ["DEBUG"] = "1"
+        """,
+        "test_example.py:4:5: MXS003",
+        id="helper-in-test-file",
+    ),
+    case(
+        """
+        import os
+
+        os.environ["DEBUG"] = "1"
+
+        def test_debug():
+            assert os.getenv("DEBUG") == "1"
+        """,
+        "test_example.py:3:1: MXS003",
+        id="module-level-of-test-module",
+    ),
+    case(
+        """
+        import os
+
+        def test_two_keys():
+            os.environ["A"] = "1"
+            os.environ["B"] = "2"
+        """,
+        "test_example.py:4:5: MXS003",
+        "test_example.py:5:5: MXS003",
+        id="two-different-keys-both-reported",
+    ),
+]
+
+
+@pytest.mark.parametrize("src, expected", MUTATIONS)
+def test_mutation_is_reported(lint, src, expected):
+    assert lint(src, SELECT) == expected
+
+
+def test_mutation_in_nested_call_is_reported_at_the_statement(lint):
+    # Ambiguous position: the spec reports "each statement"; the statement starts at `value`
+    # (col 5), the pop() call at col 13. We assert the statement start.
+    src = """
+    import os
+
+    def test_pop_value():
+        value = os.environ.pop("API_KEY", None)
+        assert value is None
+    """
+    assert lint(src, SELECT) == ["test_example.py:4:5: MXS003"]
+
+
+# --- import aliases ---------------------------------------------------------------------------
+
+ALIASES = [
+    case(
+        """
+        import os as _os
+
+        def test_alias():
+            _os.environ["API_KEY"] = "secret"
+        """,
+        "test_example.py:4:5: MXS003",
+        id="import-os-as",
+    ),
+    case(
+        """
+        from os import environ
+
+        def test_from_import():
+            environ["API_KEY"] = "secret"
+        """,
+        "test_example.py:4:5: MXS003",
+        id="from-os-import-environ",
+    ),
+    case(
+        """
+        from os import environ as env
+
+        def test_from_import_as():
+            env.update(API_KEY="secret")
+        """,
+        "test_example.py:4:5: MXS003",
+        id="from-os-import-environ-as",
+    ),
+    case(
+        """
+        import os as _os
+
+        def test_alias_putenv():
+            _os.putenv("API_KEY", "secret")
+        """,
+        "test_example.py:4:5: MXS003",
+        id="alias-putenv",
+    ),
+]
+
+
+@pytest.mark.parametrize("src, expected", ALIASES)
+def test_alias_forms_are_reported(lint, src, expected):
+    assert lint(src, SELECT) == expected
+
+
+# --- reads and monkeypatch are not mutations ----------------------------------------------------
+
+NOT_MUTATIONS = [
+    case(
+        """
+        import os
+
+        def test_reads():
+            a = os.environ.get("API_KEY")
+            b = os.getenv("API_KEY", "default")
+            c = "API_KEY" in os.environ
+            d = os.environ["HOME"]
+            e = dict(os.environ)
+            f = os.environ.copy()
+            assert (a, b, c, d, e, f)
+        """,
+        id="reads",
+    ),
+    case(
+        """
+        import os
+
+        def test_monkeypatch(monkeypatch):
+            monkeypatch.setenv("API_KEY", "secret")
+            monkeypatch.delenv("HOME", raising=False)
+            monkeypatch.setitem(os.environ, "DEBUG", "1")
+            monkeypatch.delitem(os.environ, "DEBUG")
+        """,
+        id="monkeypatch",
+    ),
+    case(
+        """
+        def test_local_dict_named_environ():
+            environ = {}
+            environ["API_KEY"] = "secret"
+            environ.clear()
+        """,
+        id="local-dict-named-environ",
+    ),
+    case(
+        """
+        import os
+
+        def test_copy_is_mutated():
+            env = os.environ.copy()
+            env["API_KEY"] = "secret"
+            env.update(DEBUG="1")
+        """,
+        id="mutating-a-copy",
+    ),
+]
+
+
+@pytest.mark.parametrize("src, expected", NOT_MUTATIONS)
+def test_non_mutations_are_not_reported(lint, src, expected):
+    assert lint(src, SELECT) == expected
+
+
+def test_non_test_file_is_not_checked(lint):
+    src = """
+    import os
+
+    def configure():
+        os.environ["API_KEY"] = "secret"
+    """
+    assert lint({"app_settings.py": src}, SELECT) == []
+
+
+# --- guaranteed restores ------------------------------------------------------------------------
+
+RESTORED = [
+    case(
+        """
+        import os
+
+        def test_finally():
+            os.environ["API_KEY"] = "secret"
+            try:
+                assert os.environ["API_KEY"] == "secret"
+            finally:
+                del os.environ["API_KEY"]
+        """,
+        id="finally",
+    ),
+    case(
+        """
+        import os
+
+        def test_finally_restore_other_key_counts():
+            # "A restore counts whichever keys it touches."
+            saved = dict(os.environ)
+            os.environ["API_KEY"] = "secret"
+            try:
+                assert os.environ["API_KEY"] == "secret"
+            finally:
+                os.environ.clear()
+                os.environ.update(saved)
+        """,
+        id="finally-clear-and-update",
+    ),
+    case(
+        """
+        import os
+        import pytest
+
+        @pytest.fixture
+        def api_key():
+            os.environ["API_KEY"] = "secret"
+            yield "secret"
+            os.environ.pop("API_KEY", None)
+        """,
+        id="after-yield-in-fixture",
+    ),
+    case(
+        """
+        import os
+
+        class TestSettings:
+            def setup_method(self):
+                os.environ["DEBUG"] = "1"
+
+            def teardown_method(self):
+                os.environ.pop("DEBUG", None)
+
+            def test_debug(self):
+                assert os.environ["DEBUG"] == "1"
+        """,
+        id="teardown-method",
+    ),
+    case(
+        """
+        import os
+
+        class TestSettings:
+            def test_debug(self):
+                os.environ["DEBUG"] = "1"
+
+            def teardown_method(self):
+                os.environ.pop("DEBUG", None)
+        """,
+        id="teardown-method-pairs-with-class",
+    ),
+    case(
+        """
+        import os
+
+        class TestSettings:
+            @classmethod
+            def setup_class(cls):
+                os.environ["DEBUG"] = "1"
+
+            @classmethod
+            def teardown_class(cls):
+                del os.environ["DEBUG"]
+
+            def test_debug(self):
+                assert os.environ["DEBUG"] == "1"
+        """,
+        id="teardown-class",
+    ),
+    case(
+        """
+        import os
+        import unittest
+
+        class SettingsTest(unittest.TestCase):
+            def setUp(self):
+                os.environ["DEBUG"] = "1"
+
+            def tearDown(self):
+                del os.environ["DEBUG"]
+
+            def test_debug(self):
+                self.assertEqual(os.environ["DEBUG"], "1")
+        """,
+        id="tearDown",
+    ),
+    case(
+        """
+        import os
+        import unittest
+
+        class SettingsTest(unittest.IsolatedAsyncioTestCase):
+            async def asyncSetUp(self):
+                os.environ["DEBUG"] = "1"
+
+            async def asyncTearDown(self):
+                del os.environ["DEBUG"]
+
+            async def test_debug(self):
+                self.assertEqual(os.environ["DEBUG"], "1")
+        """,
+        id="asyncTearDown",
+    ),
+    case(
+        """
+        import os
+        import unittest
+
+        class SettingsTest(unittest.TestCase):
+            @classmethod
+            def setUpClass(cls):
+                os.environ["DEBUG"] = "1"
+
+            @classmethod
+            def tearDownClass(cls):
+                del os.environ["DEBUG"]
+
+            def test_debug(self):
+                self.assertEqual(os.environ["DEBUG"], "1")
+        """,
+        id="tearDownClass",
+    ),
+    case(
+        """
+        import os
+
+        class EnvBase:
+            def teardown_method(self):
+                os.environ.pop("DEBUG", None)
+
+        class TestSettings(EnvBase):
+            def setup_method(self):
+                os.environ["DEBUG"] = "1"
+
+            def test_debug(self):
+                assert os.environ["DEBUG"] == "1"
+        """,
+        id="teardown-in-same-file-base",
+    ),
+    case(
+        """
+        import os
+
+        def setup_function():
+            os.environ["DEBUG"] = "1"
+
+        def teardown_function():
+            os.environ.pop("DEBUG", None)
+
+        def test_debug():
+            assert os.environ["DEBUG"] == "1"
+        """,
+        id="teardown-function",
+    ),
+    case(
+        """
+        import os
+
+        def setup_module():
+            os.environ["DEBUG"] = "1"
+
+        def teardown_module():
+            os.environ.pop("DEBUG", None)
+
+        def test_debug():
+            assert os.environ["DEBUG"] == "1"
+        """,
+        id="teardown-module",
+    ),
+    case(
+        """
+        import os
+
+        def setUpModule():
+            os.environ["DEBUG"] = "1"
+
+        def tearDownModule():
+            os.environ.pop("DEBUG", None)
+        """,
+        id="tearDownModule",
+    ),
+    case(
+        """
+        import os
+        import unittest
+
+        class SettingsTest(unittest.TestCase):
+            def test_debug(self):
+                os.environ["DEBUG"] = "1"
+                self.addCleanup(os.environ.pop, "DEBUG", None)
+                self.assertEqual(os.environ["DEBUG"], "1")
+        """,
+        id="addCleanup",
+    ),
+    case(
+        """
+        import os
+        import pytest
+
+        @pytest.fixture
+        def debug_env(request):
+            os.environ["DEBUG"] = "1"
+            request.addfinalizer(lambda: os.environ.pop("DEBUG", None))
+            return "1"
+        """,
+        id="request-addfinalizer",
+    ),
+    case(
+        """
+        import contextlib
+        import os
+
+        def test_exit_stack():
+            with contextlib.ExitStack() as stack:
+                os.environ["DEBUG"] = "1"
+                stack.callback(os.environ.pop, "DEBUG", None)
+                assert os.environ["DEBUG"] == "1"
+        """,
+        id="exitstack-callback",
+    ),
+    case(
+        """
+        import os
+        from unittest.mock import patch
+
+        def test_inside_patch_dict():
+            with patch.dict(os.environ, {"API_KEY": "secret"}):
+                os.environ["DEBUG"] = "1"
+                del os.environ["HOME"]
+        """,
+        id="with-patch-dict-environ",
+    ),
+    case(
+        """
+        import os
+        from unittest.mock import patch
+
+        @patch.dict(os.environ, {"API_KEY": "secret"})
+        def test_decorated():
+            os.environ["DEBUG"] = "1"
+        """,
+        id="decorated-patch-dict-environ",
+    ),
+    case(
+        """
+        import os
+
+        def test_mocker_patch_dict(mocker):
+            mocker.patch.dict(os.environ, {"API_KEY": "secret"})
+            os.environ["DEBUG"] = "1"
+        """,
+        id="mocker-patch-dict-environ",
+    ),
+    case(
+        """
+        import os
+        from helpers import preserved_env
+
+        def test_preserved_same_name():
+            with preserved_env("API_KEY"):
+                os.environ["API_KEY"] = "secret"
+        """,
+        id="save-restore-helper-same-literal-name",
+    ),
+    case(
+        """
+        import os
+        from helpers import preserved_env
+
+        def test_preserved_whole_environ():
+            with preserved_env(os.environ):
+                os.environ["API_KEY"] = "secret"
+                os.environ.clear()
+        """,
+        id="save-restore-helper-with-os-environ",
+    ),
+    case(
+        """
+        from os import environ
+        from unittest import mock as um
+
+        def test_aliased_patch_dict():
+            with um.patch.dict(environ, {"API_KEY": "secret"}):
+                environ["DEBUG"] = "1"
+        """,
+        id="aliased-patch-dict-and-environ",
+    ),
+    case(
+        """
+        import os as _os
+        import pytest as pt
+
+        @pt.fixture
+        def api_key():
+            _os.environ["API_KEY"] = "secret"
+            yield
+            del _os.environ["API_KEY"]
+        """,
+        id="aliased-fixture-after-yield",
+    ),
+]
+
+
+@pytest.mark.parametrize("src, expected", RESTORED)
+def test_guaranteed_restore_is_not_reported(lint, src, expected):
+    assert lint(src, SELECT) == expected
+
+
+NOT_GUARANTEED = [
+    case(
+        """
+        import os
+
+        def test_restore_in_plain_body():
+            os.environ["API_KEY"] = "secret"
+            assert os.environ["API_KEY"] == "secret"
+            os.environ.clear()
+        """,
+        # The restore is not guaranteed: the first mutation is reported; clear() (no literal key)
+        # is reported each time.
+        "test_example.py:4:5: MXS003",
+        "test_example.py:6:5: MXS003",
+        id="restore-in-plain-body-clear",
+    ),
+    case(
+        """
+        import os
+        from unittest.mock import patch
+
+        def test_after_patch_dict_block():
+            with patch.dict(os.environ, {"API_KEY": "secret"}):
+                pass
+            os.environ["DEBUG"] = "1"
+        """,
+        "test_example.py:7:5: MXS003",
+        id="mutation-after-patch-dict-block",
+    ),
+    case(
+        """
+        import os
+        from helpers import preserved_env
+
+        def test_preserved_other_name():
+            with preserved_env("OTHER_KEY"):
+                os.environ["API_KEY"] = "secret"
+        """,
+        "test_example.py:6:9: MXS003",
+        id="save-restore-helper-other-name",
+    ),
+    case(
+        """
+        import os
+
+        class TestSettings:
+            def setup_method(self):
+                os.environ["DEBUG"] = "1"
+
+            def teardown_method(self):
+                print("done")
+        """,
+        "test_example.py:5:9: MXS003",
+        id="teardown-without-restore",
+    ),
+    case(
+        """
+        import os
+
+        class TestOne:
+            def teardown_method(self):
+                os.environ.pop("DEBUG", None)
+
+        class TestTwo:
+            def setup_method(self):
+                os.environ["DEBUG"] = "1"
+        """,
+        "test_example.py:9:9: MXS003",
+        id="teardown-of-unrelated-class",
+    ),
+    case(
+        """
+        import os
+        import pytest
+
+        @pytest.fixture
+        def debug_env():
+            os.environ["DEBUG"] = "1"
+            yield
+        """,
+        "test_example.py:6:5: MXS003",
+        id="fixture-yield-without-restore",
+    ),
+]
+
+
+@pytest.mark.parametrize("src, expected", NOT_GUARANTEED)
+def test_restore_that_is_not_guaranteed_is_reported(lint, src, expected):
+    assert lint(src, SELECT) == expected
+
+
+# --- repeated keys ----------------------------------------------------------------------------
+
+
+def test_repeated_literal_key_reported_once(lint):
+    src = """
+    import os
+
+    def test_hand_restore():
+        old = os.environ.get("API_KEY")
+        os.environ["API_KEY"] = "secret"
+        assert os.environ["API_KEY"] == "secret"
+        os.environ["API_KEY"] = old or ""
+        del os.environ["API_KEY"]
+        os.environ.pop("API_KEY", None)
+    """
+    assert lint(src, SELECT) == ["test_example.py:5:5: MXS003"]
+
+
+def test_repeated_key_is_per_function(lint):
+    src = """
+    import os
+
+    def test_one():
+        os.environ["API_KEY"] = "a"
+
+    def test_two():
+        os.environ["API_KEY"] = "b"
+    """
+    assert lint(src, SELECT) == sorted([
+        "test_example.py:4:5: MXS003",
+        "test_example.py:7:5: MXS003",
+    ])
+
+
+def test_clear_reported_each_time(lint):
+    src = """
+    import os
+
+    def test_clear_twice():
+        os.environ.clear()
+        os.environ.clear()
+    """
+    assert lint(src, SELECT) == sorted([
+        "test_example.py:4:5: MXS003",
+        "test_example.py:5:5: MXS003",
+    ])
+
+
+def test_non_literal_key_reported_each_time(lint):
+    src = """
+    import os
+
+    KEY = "API_KEY"
+
+    def test_variable_key():
+        os.environ[KEY] = "secret"
+        del os.environ[KEY]
+    """
+    assert lint(src, SELECT) == sorted([
+        "test_example.py:6:5: MXS003",
+        "test_example.py:7:5: MXS003",
+    ])
+
+
+# --- conftest.py global configuration ---------------------------------------------------------
+
+
+def test_conftest_module_level_not_reported(lint):
+    conftest = """
+    import os
+
+    os.environ["APP_ENV"] = "test"
+    os.environ.setdefault("DATABASE_URL", "sqlite://")
+    """
+    assert lint({"conftest.py": conftest}, SELECT) == []
+
+
+def test_conftest_pytest_hook_not_reported(lint):
+    conftest = """
+    import os
+
+    def pytest_configure(config):
+        os.environ["APP_ENV"] = "test"
+
+    def pytest_sessionstart(session):
+        os.environ.update(DATABASE_URL="sqlite://")
+    """
+    assert lint({"conftest.py": conftest}, SELECT) == []
+
+
+def test_conftest_session_autouse_fixture_aliased_pytest_not_reported(lint):
+    conftest = """
+    from os import environ
+    import pytest as pt
+
+    @pt.fixture(autouse=True, scope="session")
+    def app_env():
+        environ["APP_ENV"] = "test"
+    """
+    assert lint({"conftest.py": conftest}, SELECT) == []
+
+
+def test_conftest_session_autouse_fixture_not_reported(lint):
+    conftest = """
+    import os
+    import pytest
+
+    @pytest.fixture(scope="session", autouse=True)
+    def app_env():
+        os.environ["APP_ENV"] = "test"
+    """
+    assert lint({"conftest.py": conftest}, SELECT) == []
+
+
+CONFTEST_REPORTED = [
+    case(
+        """
+        import os
+        import pytest
+
+        @pytest.fixture(scope="session")
+        def app_env():
+            os.environ["APP_ENV"] = "test"
+        """,
+        "conftest.py:6:5: MXS003",
+        id="session-fixture-not-autouse",
+    ),
+    case(
+        """
+        import os
+        import pytest
+
+        @pytest.fixture(autouse=True)
+        def app_env():
+            os.environ["APP_ENV"] = "test"
+        """,
+        "conftest.py:6:5: MXS003",
+        id="function-scoped-autouse-fixture",
+    ),
+    case(
+        """
+        import os
+
+        def set_app_env():
+            os.environ["APP_ENV"] = "test"
+        """,
+        "conftest.py:4:5: MXS003",
+        id="plain-helper-function",
+    ),
+]
+
+
+@pytest.mark.parametrize("src, expected", CONFTEST_REPORTED)
+def test_other_conftest_mutations_are_reported(lint, src, expected):
+    assert lint({"conftest.py": src}, SELECT) == expected
+
+
+def test_conftest_exemptions_do_not_apply_to_test_modules(lint):
+    src = """
+    import os
+    import pytest
+
+    os.environ["APP_ENV"] = "test"
+
+    def pytest_configure(config):
+        os.environ["DATABASE_URL"] = "sqlite://"
+
+    @pytest.fixture(scope="session", autouse=True)
+    def app_env():
+        os.environ["DEBUG"] = "1"
+    """
+    assert lint({"test_settings.py": src}, SELECT) == sorted([
+        "test_settings.py:4:1: MXS003",
+        "test_settings.py:7:5: MXS003",
+        "test_settings.py:11:5: MXS003",
+    ])
+
+
+def test_conftest_in_subdirectory_also_exempt(lint):
+    files = {
+        "tests/conftest.py": """
+        import os
+
+        os.environ["APP_ENV"] = "test"
+        """,
+        "tests/test_app.py": """
+        import os
+
+        os.environ["APP_ENV"] = "other"
+        """,
+    }
+    assert lint(files, SELECT) == ["tests/test_app.py:3:1: MXS003"]
+
+
+# --- noqa and message ---------------------------------------------------------------------------
+
+
+def test_noqa(lint):
+    src = """
+    import os
+
+    def test_noqa():
+        os.environ["A"] = "1"  # noqa: MXS003
+        os.environ["B"] = "2"  # noqa: MXS004
+        os.environ["C"] = "3"  # noqa
+    """
+    assert lint(src, SELECT) == ["test_example.py:5:5: MXS003"]
+
+
+def test_message_suggests_monkeypatch(project):
+    project.write(
+        {
+            "test_example.py": """
+            import os
+
+            def test_set():
+                os.environ["API_KEY"] = "secret"
+            """
+        }
+    )
+    (line,) = project.flake8(SELECT)
+    assert line.startswith("test_example.py:4:5: MXS003 ")
+    assert "monkeypatch.setenv()" in line
+    assert "monkeypatch.delenv()" in line

@@ -1,0 +1,448 @@
+"""MXS007 - FastAPI dependency override without a guaranteed cleanup (black-box, real flake8).
+
+Position convention: the start of the statement that changes the overrides
+(``app.dependency_overrides[get_db] = ...`` -> the ``a`` of ``app``; for
+``app.dependency_overrides.update(...)`` the expression statement / call, same column).
+"""
+import pytest
+
+SELECT = "--select=MXS007"
+
+
+def case(src, *expected, id):
+    return pytest.param(src, sorted(expected), id=id)  # lint() sorts as strings
+
+
+REPORTED = [
+    case(
+        """
+        from myapp.main import app
+        from myapp.db import get_db
+
+        def test_override():
+            app.dependency_overrides[get_db] = lambda: None
+        """,
+        "test_example.py:5:5: MXS007",
+        id="imported-app",
+    ),
+    case(
+        """
+        from myapp.main import app
+        from myapp.db import get_db
+
+        def test_update():
+            app.dependency_overrides.update({get_db: lambda: None})
+        """,
+        "test_example.py:5:5: MXS007",
+        id="update",
+    ),
+    case(
+        """
+        from fastapi import FastAPI
+        from myapp.db import get_db
+
+        app = FastAPI()
+
+        def test_module_level_app():
+            app.dependency_overrides[get_db] = lambda: None
+        """,
+        "test_example.py:7:5: MXS007",
+        id="module-level-app",
+    ),
+    case(
+        """
+        from fastapi import FastAPI
+        from myapp.db import get_db
+
+        app = FastAPI()
+        app.dependency_overrides[get_db] = lambda: None
+        """,
+        # "Module-level assignments are always reported."
+        "test_example.py:5:1: MXS007",
+        id="module-level-assignment",
+    ),
+    case(
+        """
+        from myapp.db import get_db
+
+        def test_fixture_app(app):
+            app.dependency_overrides[get_db] = lambda: None
+        """,
+        "test_example.py:4:5: MXS007",
+        id="app-from-fixture-parameter",
+    ),
+    case(
+        """
+        from myapp.db import get_db
+
+        def test_client_app(client):
+            client.app.dependency_overrides[get_db] = lambda: None
+        """,
+        "test_example.py:4:5: MXS007",
+        id="attribute-chain",
+    ),
+    case(
+        """
+        from myapp.main import app
+        from myapp.db import get_db
+
+        def test_cleanup_in_plain_body():
+            app.dependency_overrides[get_db] = lambda: None
+            assert app.dependency_overrides
+            app.dependency_overrides.clear()
+        """,
+        "test_example.py:5:5: MXS007",
+        id="cleanup-not-guaranteed",
+    ),
+    case(
+        """
+        import pytest
+        from myapp.main import app
+        from myapp.db import get_db
+
+        @pytest.fixture
+        def override():
+            app.dependency_overrides[get_db] = lambda: None
+            yield
+        """,
+        "test_example.py:7:5: MXS007",
+        id="fixture-without-cleanup-after-yield",
+    ),
+    case(
+        """
+        from myapp.main import app
+        from myapp.db import get_db
+
+        class TestApi:
+            def setup_method(self):
+                app.dependency_overrides[get_db] = lambda: None
+
+            def test_get(self):
+                pass
+        """,
+        "test_example.py:6:9: MXS007",
+        id="setup-method-without-teardown",
+    ),
+    case(
+        """
+        from myapp.main import app
+        from myapp.db import get_db, get_user
+
+        def test_two():
+            app.dependency_overrides[get_db] = lambda: None
+            app.dependency_overrides[get_user] = lambda: None
+        """,
+        "test_example.py:5:5: MXS007",
+        "test_example.py:6:5: MXS007",
+        id="each-assignment",
+    ),
+]
+
+
+@pytest.mark.parametrize("src, expected", REPORTED)
+def test_override_without_cleanup_is_reported(lint, src, expected):
+    assert lint(src, SELECT) == expected
+
+
+CLEANED_UP = [
+    case(
+        """
+        from myapp.main import app
+        from myapp.db import get_db
+
+        def test_finally_clear():
+            app.dependency_overrides[get_db] = lambda: None
+            try:
+                pass
+            finally:
+                app.dependency_overrides.clear()
+        """,
+        id="finally-clear",
+    ),
+    case(
+        """
+        from myapp.main import app
+        from myapp.db import get_db
+
+        def test_finally_pop():
+            app.dependency_overrides[get_db] = lambda: None
+            try:
+                pass
+            finally:
+                app.dependency_overrides.pop(get_db, None)
+        """,
+        id="finally-pop",
+    ),
+    case(
+        """
+        from myapp.main import app
+        from myapp.db import get_db
+
+        def test_finally_del():
+            app.dependency_overrides[get_db] = lambda: None
+            try:
+                pass
+            finally:
+                del app.dependency_overrides[get_db]
+        """,
+        id="finally-del",
+    ),
+    case(
+        """
+        from myapp.main import app
+        from myapp.db import get_db
+
+        def test_finally_reassign():
+            app.dependency_overrides[get_db] = lambda: None
+            try:
+                pass
+            finally:
+                app.dependency_overrides = {}
+        """,
+        id="finally-reassign",
+    ),
+    case(
+        """
+        import pytest
+        from myapp.main import app
+        from myapp.db import get_db
+
+        @pytest.fixture
+        def override():
+            app.dependency_overrides[get_db] = lambda: None
+            yield
+            app.dependency_overrides.clear()
+        """,
+        id="after-yield",
+    ),
+    case(
+        """
+        from myapp.main import app
+        from myapp.db import get_db
+
+        class TestApi:
+            def setup_method(self):
+                app.dependency_overrides[get_db] = lambda: None
+
+            def teardown_method(self):
+                app.dependency_overrides.clear()
+        """,
+        id="teardown-method",
+    ),
+    case(
+        """
+        from myapp.main import app
+        from myapp.db import get_db
+
+        class ApiBase:
+            def teardown_method(self):
+                app.dependency_overrides.clear()
+
+        class TestApi(ApiBase):
+            def setup_method(self):
+                app.dependency_overrides[get_db] = lambda: None
+        """,
+        id="teardown-in-same-file-base",
+    ),
+    case(
+        """
+        import unittest
+        from myapp.main import app
+        from myapp.db import get_db
+
+        class ApiTest(unittest.TestCase):
+            def setUp(self):
+                app.dependency_overrides[get_db] = lambda: None
+
+            def tearDown(self):
+                app.dependency_overrides.clear()
+        """,
+        id="tearDown",
+    ),
+    case(
+        """
+        import unittest
+        from myapp.main import app
+        from myapp.db import get_db
+
+        class ApiTest(unittest.TestCase):
+            @classmethod
+            def setUpClass(cls):
+                app.dependency_overrides[get_db] = lambda: None
+
+            @classmethod
+            def tearDownClass(cls):
+                app.dependency_overrides.clear()
+        """,
+        id="tearDownClass",
+    ),
+    case(
+        """
+        from myapp.main import app
+        from myapp.db import get_db
+
+        def setup_module():
+            app.dependency_overrides[get_db] = lambda: None
+
+        def teardown_module():
+            app.dependency_overrides.clear()
+        """,
+        id="teardown-module",
+    ),
+    case(
+        """
+        from myapp.main import app
+        from myapp.db import get_db
+
+        def setup_function():
+            app.dependency_overrides[get_db] = lambda: None
+
+        def teardown_function():
+            app.dependency_overrides.clear()
+        """,
+        id="teardown-function",
+    ),
+    case(
+        """
+        import unittest
+        from myapp.main import app
+        from myapp.db import get_db
+
+        class ApiTest(unittest.TestCase):
+            def setUp(self):
+                app.dependency_overrides[get_db] = lambda: None
+                self.addCleanup(app.dependency_overrides.clear)
+        """,
+        id="addCleanup",
+    ),
+    case(
+        """
+        import pytest
+        from myapp.main import app
+        from myapp.db import get_db
+
+        @pytest.fixture
+        def override(request):
+            app.dependency_overrides[get_db] = lambda: None
+            request.addfinalizer(app.dependency_overrides.clear)
+        """,
+        id="request-addfinalizer",
+    ),
+    case(
+        """
+        import contextlib
+        from myapp.main import app
+        from myapp.db import get_db
+
+        def test_exit_stack():
+            with contextlib.ExitStack() as stack:
+                app.dependency_overrides[get_db] = lambda: None
+                stack.callback(app.dependency_overrides.pop, get_db, None)
+        """,
+        id="exitstack-callback",
+    ),
+    case(
+        """
+        from unittest.mock import patch
+        from myapp.main import app
+        from myapp.db import get_db
+
+        def test_patch_dict():
+            with patch.dict(app.dependency_overrides, {get_db: lambda: None}):
+                pass
+        """,
+        id="with-patch-dict",
+    ),
+    case(
+        """
+        from unittest.mock import patch
+        from myapp.main import app
+        from myapp.db import get_db
+
+        def test_assign_inside_patch_dict():
+            # Ambiguous in the spec: a change made inside a context that undoes it
+            # (patch.dict on the same overrides mapping) is treated as restored.
+            with patch.dict(app.dependency_overrides):
+                app.dependency_overrides[get_db] = lambda: None
+        """,
+        id="assignment-inside-patch-dict",
+    ),
+    case(
+        """
+        from fastapi import FastAPI
+        from myapp.db import get_db
+
+        def test_local_app():
+            app = FastAPI()
+            app.dependency_overrides[get_db] = lambda: None
+        """,
+        id="local-fastapi-app",
+    ),
+    case(
+        """
+        from myapp.main import create_app
+        from myapp.db import get_db
+
+        def test_local_factory_app():
+            app = create_app()
+            app.dependency_overrides.update({get_db: lambda: None})
+        """,
+        id="local-app-from-factory",
+    ),
+    case(
+        """
+        from myapp.main import app
+        from myapp.db import get_db
+
+        def test_read_only():
+            assert get_db not in app.dependency_overrides
+            current = app.dependency_overrides.get(get_db)
+            assert current is None
+        """,
+        id="reads",
+    ),
+]
+
+
+@pytest.mark.parametrize("src, expected", CLEANED_UP)
+def test_guaranteed_cleanup_is_not_reported(lint, src, expected):
+    assert lint(src, SELECT) == expected
+
+
+def test_non_test_file_is_not_checked(lint):
+    src = """
+    from myapp.main import app
+    from myapp.db import get_db
+
+    app.dependency_overrides[get_db] = lambda: None
+    """
+    assert lint({"overrides.py": src}, SELECT) == []
+
+
+def test_noqa(lint):
+    src = """
+    from myapp.main import app
+    from myapp.db import get_db, get_user
+
+    def test_noqa():
+        app.dependency_overrides[get_db] = lambda: None  # noqa: MXS007
+        app.dependency_overrides[get_user] = lambda: None  # noqa: MXS003
+    """
+    assert lint(src, SELECT) == ["test_example.py:6:5: MXS007"]
+
+
+def test_message_mentions_cleanup(project):
+    project.write(
+        {
+            "test_example.py": """
+            from myapp.main import app
+            from myapp.db import get_db
+
+            def test_override():
+                app.dependency_overrides[get_db] = lambda: None
+            """
+        }
+    )
+    (line,) = project.flake8(SELECT)
+    assert line.startswith("test_example.py:5:5: MXS007 ")
+    assert "dependency_overrides" in line
