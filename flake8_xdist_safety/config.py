@@ -3,7 +3,7 @@ import fnmatch
 import keyword
 import os
 import re
-from typing import FrozenSet, Iterable, NamedTuple, Sequence, Tuple
+from typing import Callable, FrozenSet, Iterable, NamedTuple, Sequence, Tuple
 
 DEFAULT_TEST_FILES = ("test_*.py", "*_test.py", "conftest.py")
 DEFAULT_TEST_CLASSES = ("Test*",)
@@ -149,7 +149,7 @@ def _globs(option: str, values: Iterable[str]) -> Tuple[str, ...]:
     return tuple(out)
 
 
-def _checked(option: str, values: Iterable[str], ok, what: str) -> Tuple[str, ...]:  # type: ignore[no-untyped-def]
+def _checked(option: str, values: Iterable[str], ok: Callable[[str], bool], what: str) -> Tuple[str, ...]:
     out = []
     for value in values:
         value = value.strip()

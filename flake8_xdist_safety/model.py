@@ -440,7 +440,7 @@ class _Builder:
                 info.env_undo = True
 
     def _is_patch_dict(self, call: ast.Call, target: str) -> bool:
-        """``patch.dict(os.environ, ...)`` (also ``"os.environ"``) or ``patch.dict(x.dependency_overrides)``."""
+        """``patch.dict(os.environ)`` (or ``"os.environ"``), or ``patch.dict(x.dependency_overrides)``."""
         if not (isinstance(call.func, ast.Attribute) and call.func.attr == "dict"):
             return False
         name = self._callee(call.func)[0]

@@ -24,7 +24,7 @@ class EnvChange:
 def env_changes(model: FileModel) -> List[EnvChange]:
     """Every statement or call that mutates the process environment, in source order."""
     out = []
-    for site, target, kind in model.subscript_stores:
+    for site, target, _kind in model.subscript_stores:
         if site.name == ENVIRON:
             key = _literal(target.slice)
             label = f"os.environ[{key!r}]" if key is not None else "os.environ[...]"
