@@ -370,3 +370,19 @@ def test_message_names_factory(project):
     (line,) = project.flake8(SELECT)
     assert line.startswith("test_example.py:3:10: MXS005 ")
     assert "MagicMock()" in line
+
+
+def test_stored_patcher_started_by_the_module_body_is_reported(lint):
+    src = """
+    from unittest.mock import patch
+
+    CWD = patch("os.getcwd")
+    CWD.start()
+    PID = patch("os.getpid")
+
+
+    def setup_module():
+        PID.start()
+    """
+    # CWD's mock is created at import time; PID's only when setup_module runs.
+    assert lint(src, SELECT) == ["test_example.py:3:7: MXS005"]

@@ -1,4 +1,5 @@
-"""MXS005 (a mock evaluated once and shared) and MXS006 (a broad-scoped fixture hands out a mock)."""
+"""MXS005 (a mock evaluated once and shared), MXS006 (a broad-scoped fixture hands out a mock)."""
+import ast
 from typing import Iterator, Set, Tuple
 
 from flake8_xdist_safety.codes import message
@@ -11,12 +12,14 @@ Finding = Tuple[int, int, str]
 
 def check_module_mocks(model: FileModel, config: Config) -> Iterator[Finding]:
     """MXS005: created at import time (module body, class bodies, default values)."""
+    started_at_import = _patchers_started_at_import(model)
     for creation in mock_creations(model):
         site = creation.site
         if not site.flags & MODULE_TIME or site.flags & IN_FN_DECORATOR:
             continue
         # A patcher only stored creates its mock when a test enters it.
-        if creation.is_patch and not (site.started or site.entered):
+        if creation.is_patch and not (site.started or site.entered) \
+                and id(site.node) not in started_at_import:
             continue
         if site.cls is not None:
             kind = "test class" if site.cls.is_test else "class"
@@ -24,6 +27,21 @@ def check_module_mocks(model: FileModel, config: Config) -> Iterator[Finding]:
         else:
             where = "at module level"
         yield site.line, site.col, message("MXS005", factory=creation.factory, where=where)
+
+
+def _patchers_started_at_import(model: FileModel) -> Set[int]:
+    """Patcher calls stored in a module-level name that the module body itself starts."""
+    started = {
+        start.node.func.value.id  # type: ignore[attr-defined]
+        for start in model.calls.get("start", ())
+        if start.flags & MODULE_TIME and start.cls is None
+        and isinstance(start.node.func, ast.Attribute)  # type: ignore[attr-defined]
+        and isinstance(start.node.func.value, ast.Name)  # type: ignore[attr-defined]
+    }
+    return {
+        id(site.node) for site, key in model.call_assignments
+        if key in started and site.fn is None and site.cls is None
+    }
 
 
 def check_broad_fixtures(model: FileModel, config: Config) -> Iterator[Finding]:

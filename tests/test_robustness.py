@@ -1,0 +1,697 @@
+"""Never crash: the stdlib walk, generated programs, odd inputs, and a rule that fails.
+
+Everything here treats every file as a test file (``test_files=["*"]``), so the rules run on
+code that was never meant to be a test; the plugin may report on it, but it must not raise.
+"""
+import ast
+import os
+import sys
+import sysconfig
+import textwrap
+import time
+import warnings
+from typing import List, Tuple
+
+import hypothesmith
+import pytest
+from flake8.exceptions import PluginExecutionFailed
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from flake8_xdist_safety import checker
+from flake8_xdist_safety.checker import XdistSafetyChecker
+from flake8_xdist_safety.config import make_config
+from flake8_xdist_safety.rules import RULES_BY_CODE
+
+FORMAT = "%(path)s:%(row)d:%(col)d: %(code)s"
+
+#: Extra factories: common stdlib callables count as mock factories, so the walk over the
+#: stdlib drives the mock-handling code paths on thousands of call sites, not a handful.
+EXTRA_FACTORIES = [
+    "tests.helpers.make_mock",
+    "os.path.join",
+    "collections.OrderedDict",
+    "len",
+]
+
+UNPARSEABLE = (SyntaxError, ValueError, RecursionError, MemoryError)
+
+
+@pytest.fixture
+def every_file_is_a_test(monkeypatch):
+    config = make_config(test_files=["*"], mock_factories=EXTRA_FACTORIES)
+    monkeypatch.setattr(XdistSafetyChecker, "config", config)
+    return config
+
+
+def parse(source):
+    """``ast.parse`` without the SyntaxWarnings generated code is full of."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return ast.parse(source)
+
+
+def check(tree, filename="test_example.py") -> List[str]:
+    """Exhaust the checker: sorted ``line:col CODE`` (flake8's 1-based column)."""
+    return sorted(
+        f"{line}:{col + 1} {text.split(' ', 1)[0]}"
+        for line, col, text, _ in XdistSafetyChecker(tree, filename).run()
+    )
+
+
+def mxs_lines(stdout: str) -> List[str]:
+    """MXS lines of a ``--format FORMAT`` run, without the leading ``./``."""
+    out = [line[2:] if line.startswith("./") else line for line in stdout.splitlines()]
+    return sorted(line for line in out if " MXS" in line)
+
+
+# -- the standard library, Lib/test included -----------------------------------------------------
+
+def stdlib_files() -> List[str]:
+    root = sysconfig.get_paths()["stdlib"]
+    paths = []
+    for directory, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if d not in ("site-packages", "dist-packages", "__pycache__"))
+        paths.extend(os.path.join(directory, f) for f in sorted(files) if f.endswith(".py"))
+    return paths
+
+
+@pytest.mark.slow
+def test_stdlib_never_crashes(every_file_is_a_test):
+    started = time.perf_counter()
+    checked = 0
+    reports = 0
+    failures: List[Tuple[str, str]] = []
+    for path in stdlib_files():
+        try:
+            with open(path, "rb") as f:
+                tree = parse(f.read())
+        except UNPARSEABLE:
+            continue  # the interpreter itself cannot parse it (e.g. deliberately bad test data)
+        checked += 1
+        try:
+            reports += sum(1 for _ in XdistSafetyChecker(tree, path).run())
+        except Exception as exc:  # noqa: B902 - collecting every failure is the point
+            failures.append((path, repr(exc)))
+    elapsed = time.perf_counter() - started
+    assert failures == []
+    assert checked > 500, checked  # the walk really ran over the stdlib
+    assert reports > 0  # the rules really ran (every file is a test file)
+    print(f"stdlib walk: {checked} files, {reports} reports, {elapsed:.1f} s")
+
+
+# -- generated programs (hypothesmith) -------------------------------------------------------------
+
+def check_generated(source: str) -> None:
+    try:
+        tree = parse(source)
+    except UNPARSEABLE:
+        assume(False)
+    list(XdistSafetyChecker(tree, "tests/test_generated.py").run())
+
+
+GENERATED = settings(
+    max_examples=150,
+    deadline=2000,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much,
+                           HealthCheck.data_too_large, HealthCheck.function_scoped_fixture],
+)
+
+
+@GENERATED
+@given(source=hypothesmith.from_grammar())
+def test_grammar_generated_programs_never_crash(every_file_is_a_test, source):
+    check_generated(source)
+
+
+# libcst-based generation is about 8x slower per example; fewer examples keep CI fast.
+@settings(GENERATED, max_examples=40)
+@given(source=hypothesmith.from_node())
+def test_node_generated_programs_never_crash(every_file_is_a_test, source):
+    check_generated(source)
+
+
+# Grammar-generated code rarely names a mock, a patcher or os.environ, so the rules' own logic
+# is barely reached. These programs are built from the constructs the rules look at.
+_NAMES = st.sampled_from(["MagicMock", "patch", "os.environ", "gc", "pytest", "self", "app", "x"])
+_EXPRS = st.sampled_from(
+    [
+        "MagicMock()", "MagicMock(spec=int)", "AsyncMock()", "create_autospec(int)",
+        "patch('a.b')", "patch.object(x, 'y')", "patch.dict(os.environ, {'A': '1'})",
+        "patch('a.b').start()", "mock.patch.stopall()", "os.environ", "os.environ['A']",
+        "os.environ.pop('A', None)", "os.environ.setdefault('A', '1')", "os.putenv('A', '1')",
+        "app.dependency_overrides", "gc.collect()", "socket.socket().bind(('', 8080))",
+        "open('/tmp/x', 'w')", "self.addCleanup(p.stop)", "request.addfinalizer(f)",
+        "lambda: MagicMock()", "[MagicMock() for _ in range(3)]", "(m := MagicMock())",
+        "tests.helpers.make_mock()", "mocker.patch('a.b')", "x", "None", "yield",
+    ]
+)
+_DECORATORS = st.sampled_from(
+    [
+        "pytest.fixture", "pytest.fixture(autouse=True)", "pytest.fixture(scope='session')",
+        "pytest.fixture(scope=SCOPE)", "pytest.mark.xdist_group(name='g')",
+        "pytest.mark.xdist_group", "pytest.mark.performance", "patch('a.b')",
+        "pytest.mark.skipif('PYTEST_XDIST_WORKER' in os.environ, reason='x')",
+        "pytest.mark.usefixtures('gc_collect')", "staticmethod", "classmethod", "(lambda f: f)",
+    ]
+)
+_HEADER = (
+    "import gc\nimport os\nimport pytest\nfrom unittest import mock\n"
+    "from unittest.mock import AsyncMock, MagicMock, create_autospec, patch\n"
+)
+
+
+def _statements(depth: int):
+    simple = st.one_of(
+        _EXPRS,
+        st.tuples(st.sampled_from(["x", "CLIENT", "os.environ['A']", "app.dependency_overrides[f]",
+                                   "self.m", "pytestmark"]), _EXPRS).map(" = ".join),
+        st.tuples(_NAMES, _EXPRS).map(lambda p: f"del {p[0]}" if p[0] != "self" else "pass"),
+        st.just("pass"),
+    )
+    if depth == 0:
+        return simple.map(lambda s: [s])
+
+    def block(head: str, body: List[str]) -> List[str]:
+        return [head] + ["    " + line for line in body]
+
+    body = st.lists(st.deferred(lambda: _statements(depth - 1)), min_size=1, max_size=3).map(
+        lambda chunks: [line for chunk in chunks for line in chunk]
+    )
+    heads = st.one_of(
+        st.tuples(st.lists(_DECORATORS, max_size=2),
+                  st.sampled_from(["def test_a(self, request):", "async def test_b(monkeypatch):",
+                                   "def setup_method(self):", "def teardown_method(self):",
+                                   "def fixture_c():", "def tearDown(self):"]))
+        .map(lambda p: [f"@{d}" for d in p[0]] + [p[1]]),
+        st.tuples(st.lists(_DECORATORS, max_size=2),
+                  st.sampled_from(["class TestA:", "class TestB(unittest.TestCase):",
+                                   "class Helper(TestA):", "class TestC(Base):"]))
+        .map(lambda p: [f"@{d}" for d in p[0]] + [p[1]]),
+        st.sampled_from(["with MagicMock() as m:", "with patch.dict(os.environ):", "try:",
+                         "if x:", "for x in y:", "async with AsyncMock() as m:"]).map(lambda h: [h]),
+    )
+
+    def compose(parts) -> List[str]:
+        head, inner = parts
+        lines = head[:-1] + block(head[-1], inner)
+        if head[-1] == "try:":
+            lines += block("finally:", inner)
+        return lines
+
+    return st.one_of(simple.map(lambda s: [s]), st.tuples(heads, body).map(compose))
+
+
+@GENERATED
+@given(chunks=st.lists(_statements(3), min_size=1, max_size=6))
+def test_test_shaped_programs_never_crash(every_file_is_a_test, chunks):
+    source = _HEADER + "\n".join(line for chunk in chunks for line in chunk) + "\n"
+    check_generated(source)
+
+
+# -- odd inputs, through the real flake8 -----------------------------------------------------------
+
+MOCKING_CLASS = """
+    from unittest.mock import MagicMock
+
+
+    class TestThing:
+        def test_it(self):
+            MagicMock()
+"""
+
+NESTED_CLASSES = "from unittest.mock import MagicMock\n" + "".join(
+    "    " * level + f"class TestX{level}:\n" for level in range(50)
+) + "    " * 50 + "def test_it(self):\n" + "    " * 51 + "MagicMock()\n"
+
+needs_310 = pytest.mark.skipif(sys.version_info < (3, 10), reason="match needs Python 3.10")
+needs_311 = pytest.mark.skipif(sys.version_info < (3, 11), reason="except* needs Python 3.11")
+needs_312 = pytest.mark.skipif(sys.version_info < (3, 12), reason="PEP 695 needs Python 3.12")
+
+ODD_SOURCES = [
+    pytest.param("", [], id="empty-file"),
+    pytest.param("# only a comment\n\n# and another\n", [], id="only-comments"),
+    pytest.param("\n\n\n", [], id="only-blank-lines"),
+    pytest.param(
+        """
+        from unittest.mock import MagicMock
+
+
+        @(lambda f: f)
+        def test_one():
+            MagicMock()
+
+
+        @x[0].y()
+        class TestTwo:
+            @(yield_marks() or [])[0]
+            def test_it(self):
+                MagicMock()
+        """,
+        ["test_example.py:4:1: MXS001", "test_example.py:9:1: MXS001",
+         "test_example.py:9:1: MXS002"],
+        id="decorators-arbitrary-expressions",
+    ),
+    pytest.param(
+        """
+        from unittest.mock import MagicMock
+
+        pytestmark = []
+
+
+        def test_one():
+            MagicMock()
+        """,
+        ["test_example.py:6:1: MXS001"],
+        id="pytestmark-empty-list",
+    ),
+    pytest.param(
+        """
+        from unittest.mock import MagicMock
+
+        pytestmark = make_marks()
+
+
+        def test_one():
+            MagicMock()
+        """,
+        ["test_example.py:6:1: MXS001"],
+        id="pytestmark-bound-to-a-call",
+    ),
+    pytest.param(
+        """
+        from unittest.mock import MagicMock
+
+        pytestmark = MARKS
+
+
+        def test_one():
+            MagicMock()
+        """,
+        ["test_example.py:6:1: MXS001"],
+        id="pytestmark-bound-to-a-name",
+    ),
+    pytest.param(
+        """
+        import pytest
+        from unittest.mock import MagicMock
+
+        pytestmark = pytestmark = [pytest.mark.xdist_group(name="g"), *OTHER, 3]
+
+
+        class TestThing:
+            pytestmark = lambda: None
+
+            def test_it(self):
+                MagicMock()
+        """,
+        ["test_example.py:7:1: MXS002"],
+        id="pytestmark-odd-values",
+    ),
+    pytest.param(
+        """
+        from unittest.mock import *
+        from os.path import *
+
+
+        def test_one():
+            MagicMock()
+        """,
+        ["test_example.py:5:1: MXS001"],
+        id="star-imports",
+    ),
+    pytest.param(
+        """
+        try:
+            from unittest import mock
+        except ImportError:
+            import mock
+        if sys.version_info >= (3, 8):
+            import os
+        else:
+            os = None
+
+
+        def test_one():
+            mock.MagicMock()
+            os.environ["X"] = "1"
+        """,
+        ["test_example.py:11:1: MXS001", "test_example.py:13:5: MXS003"],
+        id="conditional-imports",
+    ),
+    pytest.param(
+        NESTED_CLASSES,
+        ["test_example.py:51:197: MXS001", "test_example.py:51:197: MXS002"],
+        id="classes-nested-50-deep",
+    ),
+    pytest.param(
+        "from unittest.mock import MagicMock\na = " + "(" * 199 + "MagicMock()" + ")" * 199 + "\n",
+        ["test_example.py:2:204: MXS005"],
+        id="parentheses-as-deep-as-the-parser-allows",
+    ),
+    pytest.param(
+        "from unittest.mock import MagicMock\na = " + "[" * 199 + "MagicMock()" + "]" * 199 + "\n",
+        ["test_example.py:2:204: MXS005"],
+        id="lists-as-deep-as-the-parser-allows",
+    ),
+    pytest.param(
+        """
+        from unittest.mock import AsyncMock
+
+
+        async def test_one():
+            xs = [m async for m in agen() if (n := m)]
+            ys = {await f(): (y := AsyncMock()) for f in fs}
+            async with AsyncMock() as cm:
+                zs = [z async for z in cm]
+        """,
+        ["test_example.py:4:1: MXS001"],
+        id="async-comprehensions",
+    ),
+    pytest.param(
+        """
+        import os
+        from unittest.mock import MagicMock
+
+
+        def test_one():
+            if (m := MagicMock()):
+                os.environ[(key := "X")] = (value := "1")
+        """,
+        ["test_example.py:5:1: MXS001", "test_example.py:7:9: MXS003"],
+        id="walrus",
+    ),
+    pytest.param(
+        """
+        from unittest.mock import MagicMock
+
+
+        class TestA(TestB):
+            def test_a(self):
+                MagicMock()
+
+
+        class TestB(TestA):
+            def test_b(self):
+                MagicMock()
+
+
+        class TestC(TestC):
+            def test_c(self):
+                MagicMock()
+
+
+        class TestD(TestD.Inner, TestA):
+            def test_d(self):
+                MagicMock()
+        """,
+        [],  # every class has a base defined nowhere usable: it may carry markers and teardown
+        id="class-base-cycles",
+    ),
+    pytest.param(
+        """
+        import os
+        from unittest.mock import MagicMock
+
+
+        def test_one(command):
+            match command:
+                case {"env": str(name)}:
+                    os.environ[name] = "1"
+                case [MagicMock() as m, *rest] if (x := rest):
+                    pass
+                case _:
+                    MagicMock()
+        """,
+        ["test_example.py:5:1: MXS001", "test_example.py:8:13: MXS003"],
+        id="match-statement",
+        marks=needs_310,
+    ),
+    pytest.param(
+        """
+        import os
+
+
+        def test_one():
+            try:
+                pass
+            except* ValueError:
+                os.environ["X"] = "1"
+        """,
+        ["test_example.py:8:9: MXS003"],
+        id="except-star",
+        marks=needs_311,
+    ),
+    pytest.param(
+        """
+        from unittest.mock import MagicMock
+
+        type Factory[T] = MagicMock | T
+
+
+        def test_one[T: int, *Ts, **P](x: T) -> T:
+            MagicMock()
+
+
+        class TestGeneric[T]:
+            def test_it[U](self):
+                MagicMock()
+        """,
+        ["test_example.py:10:1: MXS001", "test_example.py:10:1: MXS002",
+         "test_example.py:6:1: MXS001"],
+        id="pep695-generics-and-type-aliases",
+        marks=needs_312,
+    ),
+]
+
+
+@pytest.mark.parametrize("source, expected", ODD_SOURCES)
+def test_odd_sources_through_flake8(lint, source, expected):
+    assert lint(source) == expected
+
+
+# -- expressions nested thousands deep (in-process) -----------------------------------------------
+#
+# Python 3.11's ast.parse itself raises RecursionError on a 5000-term sum at the default recursion
+# limit, and pyflakes (always run by flake8) recurses per level, so these cannot go through flake8.
+# The tree is built under a raised limit; the checker then runs under the default limit, which a
+# checker recursing once per nesting level could not survive.
+
+DEEP = 5000
+DEEP_EXPRESSIONS = [
+    pytest.param("MagicMock() + " + " + ".join(["1"] * DEEP), "2:5", id="left-nested-sum"),
+    pytest.param(" + ".join(["1"] * DEEP) + " + MagicMock()", f"2:{4 * DEEP + 5}", id="sum"),
+    pytest.param("MagicMock()" + ".b" * DEEP, "2:5", id="attribute-chain"),
+    pytest.param("MagicMock()" + "()" * DEEP, "2:5", id="call-chain"),
+    pytest.param("MagicMock()" + "[0]" * DEEP, "2:5", id="subscript-chain"),
+    pytest.param("not " * DEEP + "MagicMock()", f"2:{4 * DEEP + 5}", id="not-chain"),
+    pytest.param("-" * DEEP + "MagicMock()", f"2:{DEEP + 5}", id="unary-minus-chain"),
+    pytest.param("1 if c else " * DEEP + "MagicMock()", f"2:{12 * DEEP + 5}", id="ternary-chain"),
+    pytest.param("a < " * DEEP + "MagicMock()", f"2:{4 * DEEP + 5}", id="comparison-chain"),
+    pytest.param("a and b or " * DEEP + "MagicMock()", f"2:{11 * DEEP + 5}", id="boolop-chain"),
+    # the parser's own stack limit stops these two well before 5000
+    pytest.param("1 ** " * 900 + "MagicMock()", f"2:{5 * 900 + 5}", id="power-chain-900"),
+    pytest.param("lambda: " * 900 + "MagicMock()", None, id="lambda-chain-900"),
+]
+
+
+@pytest.mark.parametrize("expression, where", DEEP_EXPRESSIONS)
+def test_deeply_nested_expressions(every_file_is_a_test, expression, where):
+    source = f"from unittest.mock import MagicMock\nx = {expression}\n"
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, 40 * DEEP))
+    try:
+        tree = parse(source)
+    finally:
+        sys.setrecursionlimit(limit)
+    # A module-level mock is shared by every test (MXS005), wherever it sits in the expression;
+    # inside a lambda it is created only when called.
+    expected = [f"{where} MXS005", f"{where} MXS010"] if where else [f"2:{8 * 900 + 5} MXS010"]
+    assert check(tree) == expected
+
+
+# -- broken conftest.py files next to a test file -------------------------------------------------
+
+GC_CONFTEST = textwrap.dedent(
+    """
+    import gc
+    import pytest
+
+
+    @pytest.fixture(autouse=True)
+    def _collect():
+        yield
+        gc.collect()
+    """
+).lstrip().encode()
+
+
+def _symlink_to_nowhere(path):
+    os.symlink(str(path.parent / "nowhere.py"), str(path))
+
+
+CONFTESTS = [
+    # (id, how to make tests/conftest.py, flake8's own report for it, MXS002 expected?)
+    pytest.param(lambda p: p.write_bytes(GC_CONFTEST), [], False, id="working"),
+    pytest.param(
+        lambda p: p.write_bytes(b"# -*- coding: latin-1 -*-\n" + GC_CONFTEST + b'NAME = "caf\xe9"\n'),
+        [], False, id="latin-1-with-coding-cookie",
+    ),
+    pytest.param(lambda p: p.write_bytes(GC_CONFTEST + b'NAME = "caf\xe9"\n'), [], True,
+                 id="not-utf-8"),
+    pytest.param(lambda p: p.write_bytes(b"\xff\xfe" + GC_CONFTEST), [], True, id="utf-16-bom"),
+    pytest.param(lambda p: p.write_bytes(GC_CONFTEST + b"def broken(:\n"),
+                 ["tests/conftest.py:9:12: E999"], True, id="syntax-error"),
+    pytest.param(lambda p: p.write_bytes(GC_CONFTEST + b"x = '\x00'\n"),
+                 ["tests/conftest.py:1:1: E999"], True, id="nul-byte"),
+    pytest.param(lambda p: p.mkdir(), [], True, id="a-directory"),
+    pytest.param(_symlink_to_nowhere, [], True, id="dangling-symlink"),
+]
+
+
+@pytest.mark.parametrize("make_conftest, conftest_reports, gc_missing", CONFTESTS)
+def test_a_broken_conftest_does_not_stop_the_analysis(project, make_conftest, conftest_reports,
+                                                      gc_missing):
+    project.write({"tests/test_example.py": MOCKING_CLASS})
+    make_conftest(project.root / "tests" / "conftest.py")
+    result = project.run("--format", FORMAT, ".")
+    assert result.stderr == ""
+    assert result.returncode == 1
+    lines = sorted(line[2:] for line in result.stdout.splitlines())
+    expected = ["tests/test_example.py:4:1: MXS001"]
+    if gc_missing:  # the gc.collect() autouse fixture could not be read: MXS002 stands
+        expected.append("tests/test_example.py:4:1: MXS002")
+    assert lines == sorted(conftest_reports + expected)
+
+
+# -- a rule that raises ----------------------------------------------------------------------------
+
+MOCKING_FN = textwrap.dedent(
+    """
+    import os
+    from unittest.mock import MagicMock
+
+
+    def test_thing():
+        MagicMock()
+        os.environ["A"] = "1"
+    """
+).lstrip()
+
+
+def broken_rule(model, config):
+    raise ZeroDivisionError("boom in a rule")
+
+
+def half_broken_rule(model, config):
+    yield 1, 0, "MXS999 never seen"
+    raise ZeroDivisionError("boom in a rule")
+
+
+@pytest.mark.parametrize(
+    "rules",
+    [
+        pytest.param((broken_rule, RULES_BY_CODE["MXS001"], RULES_BY_CODE["MXS003"]), id="first"),
+        pytest.param((RULES_BY_CODE["MXS001"], broken_rule, RULES_BY_CODE["MXS003"]), id="middle"),
+        pytest.param((RULES_BY_CODE["MXS001"], RULES_BY_CODE["MXS003"], broken_rule), id="last"),
+        pytest.param((RULES_BY_CODE["MXS001"], half_broken_rule, RULES_BY_CODE["MXS003"]),
+                     id="after-yielding"),
+    ],
+)
+def test_a_failing_rule_raises_plugin_execution_failed_after_the_others(monkeypatch, rules):
+    monkeypatch.setattr(checker, "RULES", rules)
+    yielded = []
+    with pytest.raises(PluginExecutionFailed) as info:
+        for line, col, text, cls in XdistSafetyChecker(ast.parse(MOCKING_FN), "tests/test_x.py").run():
+            yielded.append(f"{line}:{col + 1} {text.split(' ', 1)[0]}")
+            assert cls is XdistSafetyChecker
+    assert yielded == ["4:1 MXS001", "6:5 MXS003"]
+    failure = info.value
+    assert failure.filename == "tests/test_x.py"
+    assert failure.plugin_name == "flake8-xdist-safety"
+    assert isinstance(failure.original_exception, ZeroDivisionError)
+    assert str(failure).startswith("tests/test_x.py: ")
+    assert "boom in a rule" in str(failure)
+
+
+def test_a_failing_model_build_raises_plugin_execution_failed(monkeypatch):
+    def broken_build(tree, filename, config):
+        raise KeyError("model")
+
+    monkeypatch.setattr(checker, "build_model", broken_build)
+    with pytest.raises(PluginExecutionFailed) as info:
+        list(XdistSafetyChecker(ast.parse(MOCKING_FN), "tests/test_x.py").run())
+    assert info.value.filename == "tests/test_x.py"
+    assert isinstance(info.value.original_exception, KeyError)
+
+
+def test_a_failing_rule_surfaces_through_flake8_naming_the_file(monkeypatch, project):
+    monkeypatch.setattr(checker, "RULES", (broken_rule, RULES_BY_CODE["MXS001"]))
+    project.write({"tests/test_boom.py": MOCKING_FN})
+    with pytest.raises(PluginExecutionFailed) as info:
+        project.flake8("-j", "1", paths=["tests/test_boom.py"])
+    assert info.value.filename == "tests/test_boom.py"
+    assert str(info.value).startswith("tests/test_boom.py: ")
+    assert isinstance(info.value.original_exception, ZeroDivisionError)
+
+
+def test_non_test_files_never_reach_a_failing_rule(monkeypatch, project):
+    monkeypatch.setattr(checker, "RULES", (broken_rule,))
+    project.write({"app.py": MOCKING_FN})
+    assert project.flake8("-j", "1") == []
+
+
+# -- -j 2 and stdin agree with the in-process run --------------------------------------------------
+
+PROJECT = {
+    "tests/conftest.py": GC_CONFTEST.decode(),
+    "tests/test_a.py": MOCKING_CLASS,
+    "tests/test_b.py": MOCKING_FN,
+    "tests/unit/test_c.py": """
+        import pytest
+        from unittest.mock import patch
+
+
+        @pytest.fixture(scope="session")
+        def client():
+            return patch("app.client").start()
+    """,
+    "test_d.py": MOCKING_CLASS,
+    "test_e.py": """
+        import socket
+
+
+        def test_bind():
+            socket.socket().bind(("127.0.0.1", 8080))
+    """,
+    "helpers.py": MOCKING_FN,
+}
+
+PROJECT_LINES = [
+    "test_d.py:4:1: MXS001",
+    "test_d.py:4:1: MXS002",
+    "test_e.py:5:5: MXS008",
+    "tests/test_a.py:4:1: MXS001",
+    "tests/test_b.py:4:1: MXS001",
+    "tests/test_b.py:6:5: MXS003",
+    "tests/unit/test_c.py:7:12: MXS004",
+]
+
+
+def test_jobs_2_matches_the_in_process_run(project):
+    project.write(PROJECT)
+    in_process = project.codes("-j", "1")
+    assert in_process == PROJECT_LINES
+    result = project.run("-j", "2", "--format", FORMAT, ".")
+    assert result.stderr == ""
+    assert mxs_lines(result.stdout) == PROJECT_LINES
+
+
+@pytest.mark.parametrize("name", ["tests/test_a.py", "tests/test_b.py", "tests/unit/test_c.py",
+                                  "test_d.py", "helpers.py"])
+def test_stdin_matches_the_in_process_run(project, name):
+    project.write(PROJECT)
+    source = (project.root / name).read_text()
+    result = project.run("--format", FORMAT, "--stdin-display-name", name, "-", stdin=source)
+    assert result.stderr == ""
+    assert mxs_lines(result.stdout) == [line for line in PROJECT_LINES if line.startswith(name + ":")]
