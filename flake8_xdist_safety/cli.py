@@ -133,7 +133,9 @@ def fix_file(path: str, config: Config, args: argparse.Namespace,
             source.splitlines(keepends=True), result.source.splitlines(keepends=True),
             fromfile=path, tofile=path)
         for line in diff:
-            out.write(line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n")
+            if not line.endswith(("\n", "\r")):
+                line += "\n\\ No newline at end of file\n"
+            out.write(line)
         return 1
     verb = "would fix" if args.check else "fixed"
     for note in result.changes:

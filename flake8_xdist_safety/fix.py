@@ -17,7 +17,7 @@ from flake8_xdist_safety.marks import (
 )
 from flake8_xdist_safety.model import ClassInfo, FileModel, FunctionInfo, build_model
 from flake8_xdist_safety.rules import RULES_BY_CODE
-from flake8_xdist_safety.rules.environ import env_changes
+from flake8_xdist_safety.rules.environ import EnvChange, env_changes
 from flake8_xdist_safety.rules.memory import mock_owners
 
 FIXABLE = ("MXS001", "MXS002", "MXS003")
@@ -134,7 +134,8 @@ def _top_imports(tree: ast.Module) -> Dict[str, Tuple[str, ast.stmt]]:
             for alias in node.names:
                 if alias.name in ("pytest", "gc"):
                     found.setdefault(alias.name, (alias.asname or alias.name, node))
-        elif isinstance(node, ast.ImportFrom) and not node.level and node.module in ("pytest", "gc"):
+        elif isinstance(node, ast.ImportFrom) and not node.level \
+                and node.module in ("pytest", "gc"):
             for alias in node.names:
                 dotted = node.module + "." + alias.name
                 if dotted in ("pytest.mark", "gc.collect"):
@@ -208,14 +209,15 @@ class _Planner:
         classes = [o for o in missing if isinstance(o, ClassInfo)]
         if functions and self._module_pytestmark(functions):
             for cls in classes:  # the module's pytestmark applies to classes too
-                self.note(cls.node, "MXS001", f"test class {cls.name}: covered by the module pytestmark")
+                self.note(cls.node, "MXS001",
+                          f"test class {cls.name}: covered by the module pytestmark")
             return
         decorated = set()
         for cls in classes:
             covering = [c for c in _covering_classes(cls) if id(c) in decorated]
             if covering:
-                self.note(cls.node, "MXS001",
-                          f"test class {cls.name}: covered by the marker added to {covering[0].name}")
+                self.note(cls.node, "MXS001", f"test class {cls.name}: covered by the marker "
+                          f"added to {covering[0].name}")
                 continue
             if self._decorate(cls):
                 decorated.add(id(cls))
@@ -229,7 +231,9 @@ class _Planner:
         return True
 
     def _module_pytestmark(self, functions: List[FunctionInfo]) -> bool:
-        names = ", ".join(fn.name for fn in functions)
+        names = ", ".join(fn.name for fn in functions[:3])
+        if len(functions) > 3:
+            names += f" and {len(functions) - 3} more"
         existing = self.model.module_pytestmark
         if existing:
             edits = self._extend_pytestmark(existing)
@@ -243,7 +247,8 @@ class _Planner:
                       f"test functions {names}: added {self.group_mark()} to the module pytestmark")
             return True
         self.new_pytestmark = "pytestmark = " + self.group_mark()
-        self.note(functions[0].node, "MXS001", f"test functions {names}: added {self.new_pytestmark}")
+        self.note(functions[0].node, "MXS001",
+                  f"test functions {names}: added {self.new_pytestmark}")
         return True
 
     def _extend_pytestmark(self, values: List[ast.expr]) -> Optional[List[Edit]]:
@@ -321,8 +326,8 @@ class _Planner:
             self.note(node, "MXS002", "not fixed: the class body is on the class line", False)
             return False
         outer = text.indent(node.lineno)
-        method = next((s for s in node.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))),
-                      None)
+        defs = (ast.FunctionDef, ast.AsyncFunctionDef)
+        method = next((s for s in node.body if isinstance(s, defs)), None)
         if method is not None:
             anchor = method.decorator_list[0].lineno if method.decorator_list else method.lineno
             indent = text.indent(anchor)
@@ -343,7 +348,8 @@ class _Planner:
             self.edits.append(text.before_line(anchor, lines + [""]))
         else:
             self.edits.append(text.after_line(node.body[-1].end_lineno, [""] + lines))
-        self.note(node, "MXS002", f"test class {cls.name}: added teardown_method calling gc.collect()")
+        self.note(node, "MXS002",
+                  f"test class {cls.name}: added teardown_method calling gc.collect()")
         return True
 
     def _append_gc(self, cls: ClassInfo) -> None:
@@ -352,7 +358,8 @@ class _Planner:
         if method is None:
             return
         if id(method.node) in self.done:
-            self.note(cls.node, "MXS002", f"test class {cls.name}: its {method.name} was fixed above")
+            self.note(cls.node, "MXS002",
+                      f"test class {cls.name}: its {method.name} was fixed above")
             return
         last = method.node.body[-1]
         if last.lineno == method.node.lineno:
@@ -361,23 +368,26 @@ class _Planner:
         self.done.add(id(method.node))
         self.edits.append(self.text.after_line(last.end_lineno,
                                                [self.text.indent(last.lineno) + self.gc_call()]))
-        self.note(cls.node, "MXS002", f"test class {cls.name}: {method.name} now calls gc.collect()")
+        self.note(cls.node, "MXS002",
+                  f"test class {cls.name}: {method.name} now calls gc.collect()")
 
     # -- MXS003 -----------------------------------------------------------------------------
     def environ(self, enabled: bool) -> None:
-        changes = {(c.site.line, c.site.col): c for c in env_changes(self.model)}
-        statements = _statements_by_part(self.tree)
+        changes: Dict[Tuple[int, int], List[EnvChange]] = {}
+        for change in env_changes(self.model):
+            stmt = change.site.stmt
+            changes.setdefault((stmt.lineno, stmt.col_offset), []).append(change)
         for line, col, _ in RULES_BY_CODE["MXS003"](self.model, self.config):
-            change = changes.get((line, col))
-            if change is None:
-                continue
-            node = change.site.node
-            if not enabled:
-                reason = "rewriting it would expose other os.environ changes; use monkeypatch by hand"
-            else:
-                reason = self._monkeypatch(change.site.fn, statements.get(id(node)), node)
-            if reason is not None:
-                self.note(node, "MXS003", f"not fixed: {change.target}: {reason}", False)
+            for change in changes.get((line, col), ())[:1]:
+                site = change.site
+                if not enabled:
+                    reason = "rewriting this file's os.environ changes would expose others"
+                elif len(changes[line, col]) > 1:
+                    reason = "the statement changes the environment more than once"
+                else:
+                    reason = self._monkeypatch(site.fn, site.stmt, site.node)
+                if reason is not None:
+                    self.note(site.stmt, "MXS003", f"not fixed: {change.target}: {reason}", False)
 
     def _monkeypatch(self, fn: Optional[FunctionInfo], stmt: Optional[ast.stmt],
                      node: ast.AST) -> Optional[str]:
@@ -387,7 +397,9 @@ class _Planner:
             return "only changes made directly in a test function or method are rewritten"
         text = self.text
         if isinstance(stmt, ast.Assign) and isinstance(node, ast.Subscript):
-            new = f"monkeypatch.setenv({text.segment(node.slice)}, {text.segment(stmt.value)})"
+            # the value as written after "=": parentheses and comments inside them are kept
+            value = text.source[text.end(node):text.end(stmt)].lstrip(" \t\\\r\n")[1:].strip()
+            new = f"monkeypatch.setenv({text.segment(node.slice)}, {value})"
         elif isinstance(stmt, ast.Delete) and isinstance(node, ast.Subscript):
             new = f"monkeypatch.delenv({text.segment(node.slice)}, raising=False)"
         elif isinstance(stmt, ast.Expr) and isinstance(node, ast.Call) \
@@ -405,26 +417,24 @@ class _Planner:
             self.edits.append(param)
             self.done.add(id(fn.node))
         self.edits.append(Edit(text.start(stmt), text.end(stmt), new))
-        self.note(stmt, "MXS003", f"{fn.name}: {new}")
+        self.note(stmt, "MXS003", f"{fn.name}: {' '.join(new.split())}")
         return None
 
     def _add_param(self, fn: FunctionInfo) -> Optional[Edit]:
+        """``monkeypatch`` after the last positional parameter without a default: mocks of
+        ``@patch`` decorators are passed positionally first, fixtures by keyword after."""
         text, node = self.text, fn.node
         args = node.args
         positional = [*args.posonlyargs, *args.args]
-        static = any(isinstance(d, ast.Name) and d.id == "staticmethod" for d in node.decorator_list)
-        if fn.is_test_method and not static:
-            if not positional:
+        required = positional[:len(positional) - len(args.defaults)]
+        if required:
+            if required[-1] in args.posonlyargs:
                 return None
-            at = text.end(positional[0])
+            at = text.end(required[-1])
             return Edit(at, at, ", monkeypatch")
         if positional:
-            first = positional[0]
-            at = text.start(first)
-            line = text.line(first.lineno)[:first.col_offset]
-            if line.strip():  # on the line of the parenthesis
-                return Edit(at, at, "monkeypatch, ")
-            return Edit(at, at, "monkeypatch," + text.nl + text.indent(first.lineno))
+            at = text.start(positional[0])
+            return Edit(at, at, "monkeypatch, ")
         # no positional parameter: right after the opening parenthesis
         line = text.line(node.lineno)
         head = line.encode("utf-8")[node.col_offset:].decode("utf-8", "replace")
@@ -468,7 +478,8 @@ class _Planner:
         if i < len(body) and isinstance(body[i], (ast.Import, ast.ImportFrom)):
             self.edits.append(text.before_line(body[i].lineno, imports, order=0))
         elif i > 0:
-            self.edits.append(text.after_line(body[i - 1].end_lineno, [""] + imports + tail, order=0))
+            lines = [""] + imports + tail
+            self.edits.append(text.after_line(body[i - 1].end_lineno, lines, order=0))
         elif body:
             blank = ["", ""] if isinstance(body[0], (ast.FunctionDef, ast.AsyncFunctionDef,
                                                      ast.ClassDef)) else [""]
@@ -482,17 +493,6 @@ def _covering_classes(cls: ClassInfo) -> List[ClassInfo]:
     while parent is not None and parent.is_test:
         out.extend(parent.ancestors())
         parent = parent.parent
-    return out
-
-
-def _statements_by_part(tree: ast.AST) -> Dict[int, ast.stmt]:
-    """id(target or value) -> its simple statement: ``X[k] = v``, ``del X[k]``, ``X.pop(k)``."""
-    out: Dict[int, ast.stmt] = {}
-    for node in ast.walk(tree):
-        if isinstance(node, (ast.Assign, ast.Delete)) and len(node.targets) == 1:
-            out[id(node.targets[0])] = node
-        elif isinstance(node, ast.Expr):
-            out[id(node.value)] = node
     return out
 
 
@@ -522,7 +522,7 @@ def _attempt(source: str, filename: str, config: Config, group: Optional[str],
     first, model = _plan(source, filename, config, group, codes)
     before = findings(model, config)
     if not first.edits:
-        return FixResult(source, [], first.not_fixed)
+        return FixResult(source, [], sorted(first.not_fixed, key=_order))
     changes = list(first.changes)
     current = apply_edits(source, first.edits)
     back = _line_mapper(Text(source), first.edits)
@@ -548,23 +548,27 @@ def _attempt(source: str, filename: str, config: Config, group: Optional[str],
         if code in codes and count > left[code] or code not in codes and count != before[code]:
             raise FixError(f"after the fix {code} reports {count} finding(s) instead of "
                            f"{left[code] if code in codes else before[code]}")
-    return FixResult(current, changes, first.not_fixed)
+    return FixResult(current, sorted(changes, key=_order), sorted(first.not_fixed, key=_order))
+
+
+def _order(note: Note) -> Tuple[int, str, int]:
+    return note.line, note.code, note.col
 
 
 def _line_mapper(text: Text, edits: Sequence[Edit]) -> Callable[[int], int]:
     """Map a line of the edited text back to the original one (for notes of later rounds)."""
+    def breaks(chunk: str) -> int:
+        return sum(1 for line in Text(chunk).lines if line.endswith(("\n", "\r")))
+
     shifts = [(bisect.bisect_right(text.starts, e.start),
-               sum(1 for line in Text(e.text).lines if line.endswith(("\n", "\r"))))
-              for e in edits]
+               breaks(e.text) - breaks(text.source[e.start:e.end])) for e in edits]
 
     def forward(old: int) -> int:
-        return old + sum(added for at, added in shifts if old >= at)
+        return old + sum(added for at, added in shifts if old > at or old == at and added > 0)
 
     def back(line: int) -> int:
-        old = line
-        while old > 1 and forward(old) > line:
-            old -= 1
-        return old
+        return max((old for old in range(1, len(text.lines) + 2) if forward(old) <= line),
+                   default=1)
 
     return back
 
