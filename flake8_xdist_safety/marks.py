@@ -44,6 +44,35 @@ def parse_marks(model: FileModel, expr: ast.expr, _seen: Optional[Set[str]] = No
     return []
 
 
+def is_opaque(model: FileModel, expr: ast.expr, _seen: Optional[Set[str]] = None) -> bool:
+    """Does a ``pytestmark`` value hold something that may be marks we cannot see?
+
+    A call of some helper, a name imported or not defined in this file, ``*OTHER``: pytest
+    may find an ``xdist_group`` there, so rules that need its absence stay silent.
+    """
+    if isinstance(expr, (ast.List, ast.Tuple)):
+        return any(is_opaque(model, element, _seen) for element in expr.elts)
+    if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Add):
+        return is_opaque(model, expr.left, _seen) or is_opaque(model, expr.right, _seen)
+    if isinstance(expr, ast.Starred):
+        return True
+    if isinstance(expr, ast.Call):
+        func = expr.func
+        if isinstance(func, ast.Attribute) and func.attr == "with_args":
+            func = func.value
+        name = model.imports.resolve(func)
+        return name is None or not name.startswith(_MARK_PREFIX)
+    if isinstance(expr, ast.Name):
+        if model.imports.is_imported(expr.id):
+            return not (model.imports.resolve(expr) or "").startswith(_MARK_PREFIX)
+        value = model.module_values.get(expr.id)
+        seen = _seen or set()
+        if value is None or expr.id in seen:
+            return value is None
+        return is_opaque(model, value, seen | {expr.id})
+    return False
+
+
 def _decorator_marks(model: FileModel, decorators: List[ast.expr]) -> List[Mark]:
     # The decorator nearest the def is applied first, so pytest lists it first.
     return [m for deco in reversed(decorators) for m in parse_marks(model, deco)]
@@ -66,6 +95,23 @@ def _class_own_marks(model: FileModel, cls: ClassInfo, seen: Set[int]) -> List[M
     if cls.parent is not None and cls.parent.is_test:
         marks += _class_own_marks(model, cls.parent, seen)
     return marks
+
+
+def opaque_pytestmark(model: FileModel, cls: Optional[ClassInfo]) -> bool:
+    """Is a ``pytestmark`` that applies (module, class, bases, enclosing) opaque?"""
+    values = list(model.module_pytestmark)
+    seen: Set[int] = set()
+    todo = [cls] if cls is not None else []
+    while todo:
+        klass = todo.pop()
+        if id(klass) in seen:
+            continue
+        seen.add(id(klass))
+        values += klass.pytestmark
+        todo += klass.base_classes
+        if klass.parent is not None and klass.parent.is_test:
+            todo.append(klass.parent)
+    return any(is_opaque(model, value) for value in values)
 
 
 def module_marks(model: FileModel) -> List[Mark]:

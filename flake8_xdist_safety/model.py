@@ -255,12 +255,16 @@ def build_model(tree: ast.AST, filename: str, config: Config) -> FileModel:
 
 _SKIP_FIELDS = frozenset({"ctx", "op", "type_comment", "kind", "conversion", "level"})
 _CHILD_FIELDS: Dict[type, Tuple[str, ...]] = {}
+#: Node kinds never worth descending into (match patterns exist from Python 3.10 on).
+_LEAF_BASES = tuple(
+    getattr(ast, name) for name in ("expr_context", "operator", "pattern") if hasattr(ast, name)
+)
 
 
 def _child_fields(cls: type) -> Tuple[str, ...]:
     fields = _CHILD_FIELDS.get(cls)
     if fields is None:
-        if cls is ast.Constant or issubclass(cls, (ast.expr_context, ast.operator, ast.pattern)):
+        if cls is ast.Constant or issubclass(cls, _LEAF_BASES):
             fields = ()
         else:
             fields = tuple(

@@ -384,3 +384,24 @@ def test_unnamed_group_without_mocks_is_not_reported(lint):
 )
 def test_mock_created_anywhere_in_the_body(lint, source, line):
     assert lint(source, SELECT) == [f"test_example.py:{line}:1: MXS001"]
+
+
+@pytest.mark.parametrize(
+    "pytestmark, expected",
+    [
+        ("from tests.marks import SHARED_MARKS\npytestmark = SHARED_MARKS", []),
+        ("from tests.marks import group_for\npytestmark = group_for(__name__)", []),
+        ("EXTRA = []\npytestmark = [pytest.mark.unit, *EXTRA]", []),
+        ("pytestmark = pytest.mark.unit", ["test_example.py:7:1: MXS001"]),
+        ("UNIT = [pytest.mark.unit]\npytestmark = UNIT + [pytest.mark.slow]",
+         ["test_example.py:7:1: MXS001"]),
+    ],
+    ids=["imported-name", "helper-call", "starred", "plain-mark", "visible-name-plus-list"],
+)
+def test_pytestmark_that_cannot_be_read_is_not_judged(lint, pytestmark, expected):
+    # A pytestmark built somewhere flake8 cannot see may carry the xdist_group.
+    lines = pytestmark.splitlines()
+    lines += [""] * (2 - len(lines))
+    source = "\n".join(["import pytest", "from unittest.mock import MagicMock", *lines, "", "",
+                        "def test_it():", "    MagicMock()", ""])
+    assert lint(source, SELECT) == expected

@@ -6,7 +6,7 @@ from flake8_xdist_safety.codes import message
 from flake8_xdist_safety.config import Config
 from flake8_xdist_safety.conftests import summaries_for
 from flake8_xdist_safety.marks import (
-    Mark, class_marks, closest, function_marks, mark_argument, usefixtures_names,
+    Mark, class_marks, closest, function_marks, mark_argument, opaque_pytestmark, usefixtures_names,
 )
 from flake8_xdist_safety.mocks import mock_creations
 from flake8_xdist_safety.model import ClassInfo, FileModel, FunctionInfo, Owner
@@ -37,6 +37,8 @@ def check_xdist_group(model: FileModel, config: Config) -> Iterator[Finding]:
         mark = closest(marks, "xdist_group")
         if mark is not None and _has_group_name(mark):
             continue
+        if mark is None and opaque_pytestmark(model, owner if isinstance(owner, ClassInfo) else None):
+            continue  # a pytestmark we cannot read may well carry the group
         key = "MXS001" if mark is None else "MXS001-unnamed"
         node = owner.node
         yield node.lineno, node.col_offset, message(key, kind=kind, name=owner.name, group=model.stem)
