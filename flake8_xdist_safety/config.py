@@ -56,7 +56,7 @@ def register_options(option_manager) -> None:  # type: ignore[no-untyped-def]
             default=",".join(default),
             parse_from_config=True,
             comma_separated_list=True,
-            help=help_text + " (Default: %(default)s)",
+            help=f"{help_text} (Default: {','.join(default) or 'none'})",
         )
 
     add(
