@@ -41,8 +41,8 @@ CODES: Dict[str, Code] = {
         "create it inside a test or a function-scoped fixture"
     ),
     "MXS006": Code(
-        "fixture {name} (scope={scope!r}) hands out a mock shared by every test "
-        "in its scope; create the mock in a function-scoped fixture"
+        "fixture {name} (scope={scope!r}) creates a mock that every test in its scope "
+        "shares; create the mock in a function-scoped fixture"
     ),
     "MXS007": Code(
         "{target} changed without a guaranteed cleanup; clear it after yield, "

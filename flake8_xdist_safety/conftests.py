@@ -11,6 +11,9 @@ import tokenize
 from typing import Dict, FrozenSet, List, NamedTuple, Tuple
 
 from flake8_xdist_safety.config import Config
+from flake8_xdist_safety.environ import restores_environ
+from flake8_xdist_safety.fixtures import autouse_per_test
+from flake8_xdist_safety.model import build_model
 
 ROOT_MARKERS = ("pyproject.toml", "setup.cfg", "tox.ini", "pytest.ini", ".git")
 
@@ -20,6 +23,8 @@ class ConftestSummary(NamedTuple):
     gc_autouse: bool
     #: names of the module-level autouse fixtures
     autouse_names: FrozenSet[str]
+    #: an autouse fixture of function scope puts os.environ back after each test
+    environ_autouse: bool
 
 
 # Per-process caches: small summaries only (flake8 -j workers each keep their own).
@@ -77,13 +82,14 @@ def _summary(path: str, config: Config):  # type: ignore[no-untyped-def]
         tree = ast.parse(data.decode(encoding), filename=path)
     except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
         return None  # unreadable or broken: pytest would fail on it; we just skip it
-    from flake8_xdist_safety.model import build_model  # local: model imports config only
 
     model = build_model(tree, path, config)
     autouse = [fn for fn in model.module_functions.values() if fn.is_fixture and fn.autouse]
+    per_test = autouse_per_test(autouse)
     summary = ConftestSummary(
-        gc_autouse=any(fn.calls_gc and fn.fixture_scope in ("function", None) for fn in autouse),
+        gc_autouse=any(fn.calls_gc for fn in per_test),
         autouse_names=frozenset(fn.name for fn in autouse),
+        environ_autouse=any(restores_environ(model, fn) for fn in per_test),
     )
     _SUMMARIES[path] = (stamp, summary)
     return summary

@@ -17,7 +17,7 @@ from flake8_xdist_safety.marks import (
 )
 from flake8_xdist_safety.model import ClassInfo, FileModel, FunctionInfo, build_model
 from flake8_xdist_safety.rules import RULES_BY_CODE
-from flake8_xdist_safety.rules.environ import EnvChange, env_changes
+from flake8_xdist_safety.environ import EnvChange, env_changes
 from flake8_xdist_safety.rules.memory import mock_owners
 
 FIXABLE = ("MXS001", "MXS002", "MXS003")

@@ -112,7 +112,7 @@ class FunctionInfo:
     __slots__ = (
         "node", "name", "parent", "cls", "is_test", "is_test_method", "is_fixture",
         "fixture_scope", "autouse", "params", "calls_gc", "has_yield", "env_undo", "ovr_undo",
-        "finalizer_names", "call_assigned", "hook", "module_level",
+        "finalizer_names", "call_assigned", "hook", "module_level", "env_guarded_yield",
     )
 
     def __init__(self, node: Union[ast.FunctionDef, ast.AsyncFunctionDef],
@@ -138,6 +138,7 @@ class FunctionInfo:
         self.finalizer_names: Set[str] = set()  # names passed to addfinalizer(...) & co
         self.call_assigned: Set[str] = set()  # local names assigned from a call
         self.hook: Optional[str] = None  # teardown hook name, if it is one
+        self.env_guarded_yield = False  # yields inside ``with patch.dict(os.environ)``
 
     def chain(self) -> List["FunctionInfo"]:
         """This function and the functions it is nested in, innermost first."""
@@ -628,6 +629,8 @@ class _Builder:
             elif cls is ast.Yield or cls is ast.YieldFrom:
                 if self.fn is not None and not flags & IN_LAMBDA:
                     self.fn.has_yield = True
+                    if any(frame.environ for frame in self.withs):
+                        self.fn.env_guarded_yield = True
                 if node.value is not None:  # type: ignore[attr-defined]
                     push((node.value, flags))  # type: ignore[attr-defined]
             else:

@@ -983,3 +983,59 @@ def test_message_suggests_monkeypatch(project):
     assert line.startswith("test_example.py:4:5: MXS003 ")
     assert "monkeypatch.setenv()" in line
     assert "monkeypatch.delenv()" in line
+
+
+RESTORING_CONFTEST = """
+import os
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _restore_environ():
+    saved = dict(os.environ)
+    yield
+    os.environ.clear()
+    os.environ.update(saved)
+"""
+
+
+def test_autouse_fixture_in_conftest_restoring_environ_covers_tests(lint):
+    files = {
+        "tests/conftest.py": RESTORING_CONFTEST,
+        "tests/test_env.py": """
+            import os
+
+            os.environ["AT_IMPORT"] = "1"
+
+
+            def test_set():
+                os.environ["API_KEY"] = "x"
+            """,
+    }
+    # Import-time changes happen before the fixture's snapshot: still reported.
+    assert lint(files, SELECT) == ["tests/test_env.py:3:1: MXS003"]
+
+
+@pytest.mark.parametrize(
+    "fixture, expected",
+    [
+        ("@pytest.fixture(autouse=True)\ndef _env():\n    with patch.dict(os.environ):\n        yield",
+         []),
+        ("@pytest.fixture(autouse=True)\ndef _env():\n    saved = os.environ.copy()\n    yield\n"
+         "    os.environ.clear()\n    os.environ.update(saved)", []),
+        ("@pytest.fixture(autouse=True)\ndef _env():\n    yield", ["test_example.py:11:5: MXS003"]),
+        ("@pytest.fixture(autouse=True, scope='session')\ndef _env():\n"
+         "    with patch.dict(os.environ):\n        yield", ["test_example.py:11:5: MXS003"]),
+        ("@pytest.fixture\ndef _env():\n    with patch.dict(os.environ):\n        yield",
+         ["test_example.py:11:5: MXS003"]),
+    ],
+    ids=["patch-dict-around-yield", "restore-after-yield", "no-restore", "session-scope",
+         "not-autouse"],
+)
+def test_autouse_fixture_in_module_restoring_environ(lint, fixture, expected):
+    lines = fixture.splitlines()
+    lines += ["    pass"] * (6 - len(lines))  # the test always starts at line 10
+    source = "\n".join(["import os", "from unittest.mock import patch", "import pytest",
+                        *lines[:6], "def test_set():", '    os.environ["API_KEY"] = "x"', ""])
+    assert lint(source, SELECT) == expected

@@ -5,11 +5,12 @@ from typing import Dict, Iterator, List, Tuple
 from flake8_xdist_safety.codes import message
 from flake8_xdist_safety.config import Config
 from flake8_xdist_safety.conftests import summaries_for
+from flake8_xdist_safety.fixtures import autouse_per_test, visible_fixtures
 from flake8_xdist_safety.marks import (
     Mark, class_marks, closest, function_marks, mark_argument, opaque_pytestmark, usefixtures_names,
 )
 from flake8_xdist_safety.mocks import mock_creations
-from flake8_xdist_safety.model import ClassInfo, FileModel, FunctionInfo, Owner
+from flake8_xdist_safety.model import ClassInfo, FileModel, Owner
 
 Finding = Tuple[int, int, str]
 _GC_TEARDOWNS = ("teardown_method", "tearDown", "asyncTearDown")
@@ -81,18 +82,6 @@ def _existing_teardown(cls: ClassInfo):  # type: ignore[no-untyped-def]
     return None
 
 
-def _visible_classes(cls: ClassInfo) -> List[ClassInfo]:
-    """The class, its same-file bases, and enclosing test classes (with their bases)."""
-    out: List[ClassInfo] = []
-    current = cls
-    while current is not None:
-        for klass in current.ancestors():
-            if klass not in out:
-                out.append(klass)
-        current = current.parent if current.parent is not None and current.parent.is_test else None
-    return out
-
-
 def _teardown_hooks(cls: ClassInfo) -> Tuple[str, ...]:
     # pytest calls tearDown/asyncTearDown only on unittest TestCases.
     return _GC_TEARDOWNS if cls.is_testcase else ("teardown_method",)
@@ -104,14 +93,12 @@ def _collects_per_test(model: FileModel, cls: ClassInfo, config: Config) -> bool
             method = klass.methods.get(hook)
             if method is not None and method.calls_gc:
                 return True
-    fixtures: List[FunctionInfo] = [
-        fn for klass in _visible_classes(cls) for fn in klass.methods.values() if fn.is_fixture
-    ]
-    fixtures += [fn for fn in model.module_functions.values() if fn.is_fixture]
     gc_names = config.gc_fixtures
-    for fn in fixtures:
-        if fn.autouse and (fn.name in gc_names or fn.calls_gc and fn.fixture_scope in ("function", None)):
-            return True
+    fixtures = visible_fixtures(model, cls)
+    if any(fn.autouse and fn.name in gc_names for fn in fixtures):
+        return True
+    if any(fn.calls_gc for fn in autouse_per_test(fixtures)):
+        return True
     if gc_names and usefixtures_names(class_marks(model, cls)) & gc_names:
         return True
     for summary in summaries_for(model.filename, config):
