@@ -291,7 +291,8 @@ class _Builder:
         self.in_finally = False
         self.withs: Tuple[WithFrame, ...] = ()
         self.mockers: FrozenSet[str] = frozenset()  # pytest-mock fixture params in scope
-        self.scope_classes: Dict[str, ClassInfo] = model.module_classes  # names -> classes here
+        #: classes defined in each enclosing scope (module first), for same-file bases
+        self.class_scopes: List[Dict[str, ClassInfo]] = [model.module_classes]
         self.started: Set[int] = set()
         self.entered: Set[int] = set()
         self.mentions_xdist = False
@@ -362,21 +363,19 @@ class _Builder:
             self.expr(base, 0)
         for kw in node.keywords:
             self.expr(kw.value, 0)
-        self.scope_classes[node.name] = info
-        outer_scope = self.scope_classes
-        self.cls, self.owner, self.scope_classes = info, owner, dict(outer_scope)
+        self.class_scopes[-1][node.name] = info
+        self.cls, self.owner = info, owner
+        self.class_scopes.append({})
         self.stmts(node.body)
-        self.cls, self.owner, self.scope_classes = outer_cls, outer_owner, outer_scope
-        if outer_cls is None and outer_fn is None:
-            model.module_classes[node.name] = info
+        self.class_scopes.pop()
+        self.cls, self.owner = outer_cls, outer_owner
 
     def _classify_bases(self, info: ClassInfo) -> None:
         for base in info.node.bases:
             if isinstance(base, ast.Subscript):  # Generic[T]
                 base = base.value
-            if isinstance(base, ast.Name) and base.id in self.scope_classes \
-                    and not self.model.imports.is_imported(base.id):
-                same_file = self.scope_classes[base.id]
+            same_file = self._same_file_class(base)
+            if same_file is not None:
                 info.base_classes.append(same_file)
                 info.is_testcase = info.is_testcase or same_file.is_testcase
                 continue
@@ -385,6 +384,14 @@ class _Builder:
                 info.is_testcase = True
             if name not in HARMLESS_BASES:
                 info.unseen_base = True
+
+    def _same_file_class(self, base: ast.expr) -> Optional[ClassInfo]:
+        if not isinstance(base, ast.Name) or self.model.imports.is_imported(base.id):
+            return None
+        for scope in reversed(self.class_scopes):
+            if base.id in scope:
+                return scope[base.id]
+        return None
 
     def funcdef(self, node: Union[ast.FunctionDef, ast.AsyncFunctionDef]) -> None:
         model = self.model
@@ -417,14 +424,15 @@ class _Builder:
         for default in (*args.defaults, *args.kw_defaults):
             if default is not None:
                 self.expr(default, 0)
-        saved = (self.fn, self.in_finally, self.withs, self.mockers, self.scope_classes)
+        saved = (self.fn, self.in_finally, self.withs, self.mockers)
         mockers = info.params & MOCKER_FIXTURES
         self.fn, self.in_finally, self.withs = info, False, ()
         if mockers:
             self.mockers = self.mockers | mockers
-        self.scope_classes = dict(self.scope_classes)
+        self.class_scopes.append({})
         self.stmts(node.body)
-        self.fn, self.in_finally, self.withs, self.mockers, self.scope_classes = saved
+        self.class_scopes.pop()
+        self.fn, self.in_finally, self.withs, self.mockers = saved
         self.owner = outer_owner
 
     def _classify_decorators(self, info: FunctionInfo) -> None:
