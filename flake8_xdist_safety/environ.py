@@ -2,7 +2,7 @@
 import ast
 from typing import List, Optional
 
-from flake8_xdist_safety.model import AFTER_YIELD, ENVIRON, FINALLY, FileModel, FunctionInfo, Site
+from flake8_xdist_safety.model import AFTER_YIELD, CLEANUP, ENVIRON, FINALLY, FileModel, FunctionInfo, Site
 
 _ENV_METHODS = ("update", "pop", "popitem", "setdefault", "clear")
 CLEAR = object()  # marker key of os.environ.clear(): reported every time
@@ -84,10 +84,19 @@ def _call_keys(call: ast.Call, method: str) -> Optional[List[object]]:
 
 
 def restores_environ(model: FileModel, fixture: FunctionInfo) -> bool:
-    """Does a fixture put the environment back after its test (after ``yield`` or in
-    ``finally``, or by yielding inside ``with patch.dict(os.environ)``)?"""
+    """Does a fixture put the environment back after its test (after ``yield``, in a
+    ``finally`` around it, in a registered finalizer, or by yielding inside
+    ``with patch.dict(os.environ)``)?"""
     if fixture.env_guarded_yield:
         return True
+    # After the yield (or in finally around it), or registered with request.addfinalizer.
+    after_test = CLEANUP | (AFTER_YIELD | FINALLY if fixture.has_yield else 0)
     restoring = [c.site for c in env_changes(model)]
     restoring += [site for site, _kind in model.attr_stores if site.name == ENVIRON]
-    return any(site.fn is fixture and site.flags & (AFTER_YIELD | FINALLY) for site in restoring)
+    for site in restoring:
+        fn = site.fn
+        if fn is fixture and site.flags & after_test:
+            return True
+        if fn is not None and fn.parent is fixture and fn.name in fixture.finalizer_names:
+            return True
+    return False

@@ -1039,3 +1039,26 @@ def test_autouse_fixture_in_module_restoring_environ(lint, fixture, expected):
     source = "\n".join(["import os", "from unittest.mock import patch", "import pytest",
                         *lines[:6], "def test_set():", '    os.environ["API_KEY"] = "x"', ""])
     assert lint(source, SELECT) == expected
+
+
+@pytest.mark.parametrize(
+    "body, expected",
+    [
+        ("    saved = dict(os.environ)\n"
+         "    def restore():\n"
+         "        os.environ.clear()\n"
+         "        os.environ.update(saved)\n"
+         "    request.addfinalizer(restore)", []),
+        ("    saved = dict(os.environ)\n"
+         "    try:\n"
+         "        return saved\n"
+         "    finally:\n"
+         "        os.environ.update(saved)", ["test_example.py:13:5: MXS003"]),
+    ],
+    ids=["addfinalizer", "finally-without-yield-runs-before-the-test"],
+)
+def test_autouse_fixture_restoring_through_a_finalizer(lint, body, expected):
+    source = "\n".join(["import os", "import pytest", "",
+                        "@pytest.fixture(autouse=True)", "def _env(request):", body, "",
+                        "def test_set():", '    os.environ["API_KEY"] = "x"', ""])
+    assert lint(source, SELECT) == expected

@@ -7,7 +7,7 @@ from flake8_xdist_safety.config import Config
 from flake8_xdist_safety.conftests import summaries_for
 from flake8_xdist_safety.environ import EnvChange, env_changes, restores_environ
 from flake8_xdist_safety.fixtures import PER_TEST_SCOPES, autouse_per_test, visible_fixtures
-from flake8_xdist_safety.model import ENVIRON, FileModel, FunctionInfo, Site
+from flake8_xdist_safety.model import ENVIRON, ClassInfo, FileModel, FunctionInfo, Site
 
 __all__ = ["EnvChange", "check_environ", "env_changes"]
 
@@ -41,18 +41,32 @@ def _undone(site: Site, key: Optional[object]) -> bool:
     return False
 
 
-def _restored_by_autouse_fixture(model: FileModel, site: Site, config: Config) -> bool:
-    """An autouse, per-test fixture that puts os.environ back covers changes made while a
-    test runs (not at import time, not in broader fixtures set up before it)."""
-    if site.fn is None:
-        return False
-    top = site.fn.outermost()
-    if top.is_fixture and top.fixture_scope not in PER_TEST_SCOPES:
-        return False
-    owner = class_of(site)
-    if any(restores_environ(model, fn) for fn in autouse_per_test(visible_fixtures(model, owner))):
-        return True
-    return any(summary.environ_autouse for summary in summaries_for(model.filename, config))
+class _AutouseRestores:
+    """Answers, once per file and class, whether an autouse per-test fixture puts os.environ
+    back for the changes made while a test runs."""
+
+    def __init__(self, model: FileModel, config: Config) -> None:
+        self.model = model
+        self.config = config
+        self.by_class: Dict[Optional[ClassInfo], bool] = {}
+        self.conftest: Optional[bool] = None
+
+    def covers(self, site: Site) -> bool:
+        if site.fn is None:
+            return False  # import time: before any fixture's snapshot
+        top = site.fn.outermost()
+        if top.is_fixture and top.fixture_scope not in PER_TEST_SCOPES:
+            return False  # set up before the per-test fixtures, torn down after them
+        owner = class_of(site)
+        if owner not in self.by_class:
+            fixtures = autouse_per_test(visible_fixtures(self.model, owner))
+            self.by_class[owner] = any(restores_environ(self.model, fn) for fn in fixtures)
+        if self.by_class[owner]:
+            return True
+        if self.conftest is None:
+            summaries = summaries_for(self.model.filename, self.config)
+            self.conftest = any(summary.environ_autouse for summary in summaries)
+        return self.conftest
 
 
 def check_environ(model: FileModel, config: Config) -> Iterator[Finding]:
@@ -63,6 +77,7 @@ def check_environ(model: FileModel, config: Config) -> Iterator[Finding]:
     restoring = [c.site for c in changes if is_restoring(c.site)]
     restoring += [s for s, _ in model.attr_stores if s.name == ENVIRON and is_restoring(s)]
     restoring += [s for s in model.cleanup_refs if s.name and s.name.startswith(ENVIRON + ".")]
+    autouse = _AutouseRestores(model, config)
     seen: Dict[Optional[FunctionInfo], Set[str]] = {}
     for change in changes:
         site = change.site
@@ -72,7 +87,7 @@ def check_environ(model: FileModel, config: Config) -> Iterator[Finding]:
         if keys is not None and keys and all(_undone(site, k) for k in keys) \
                 or keys is None and _undone(site, None):
             continue
-        if any_restores(site, restoring) or _restored_by_autouse_fixture(model, site, config):
+        if any_restores(site, restoring) or autouse.covers(site):
             continue
         literal = [k for k in keys if isinstance(k, str)] if keys else []
         done = seen.setdefault(site.fn, set())
