@@ -1,42 +1,17 @@
 """The issue's "guaranteed restore": when is a restoring site sure to run after a change?
 
-A restore is guaranteed when it is in a ``finally:`` block, after a fixture's ``yield`` or
-inside an ``addCleanup``/``addfinalizer``/``ExitStack.callback`` registration of the
-changing function (or a function it is nested in); in a nested function registered as a
-finalizer there; or in a teardown hook of the changing class (or a same-file base) or of
-the module.
+A restore is guaranteed when it is in a ``finally:`` block (that follows the change) of the
+changing function or a function it is nested in; after a fixture's ``yield``; inside an
+``addCleanup``/``addfinalizer``/``ExitStack.callback`` registration there; in a function
+registered there as a finalizer (a nested def, a module-level function, or ``self.method``);
+or in a teardown hook of the changing class (or a same-file base) or of the module.
 """
-from typing import List, Optional
+from typing import Dict, List, Optional
 
 from flake8_xdist_safety.model import (
-    CLASS_TEARDOWN_HOOKS, GUARANTEED, MODULE_TEARDOWN_HOOKS, ClassInfo, FunctionInfo, Site,
+    CLASS_TEARDOWN_HOOKS, CLEANUP, FINALLY, MODULE_TEARDOWN_HOOKS, GUARANTEED, ClassInfo, FileModel,
+    FunctionInfo, Site,
 )
-
-
-def _chain(fn: Optional[FunctionInfo]) -> List[Optional[FunctionInfo]]:
-    return fn.chain() if fn is not None else [None]
-
-
-def _registered_by(fn: Optional[FunctionInfo]) -> Optional[FunctionInfo]:
-    """The function that registered *fn* (or a function enclosing it) as a finalizer."""
-    while fn is not None:
-        parent = fn.parent
-        if parent is not None and fn.name in parent.finalizer_names:
-            return parent
-        fn = parent
-    return None
-
-
-def _hook(fn: Optional[FunctionInfo]) -> Optional[FunctionInfo]:
-    """The teardown hook *fn* is (or is nested in), if any."""
-    if fn is None:
-        return None
-    top = fn.outermost()
-    if top.hook in MODULE_TEARDOWN_HOOKS and top.module_level:
-        return top
-    if top.hook in CLASS_TEARDOWN_HOOKS and top.cls is not None:
-        return top
-    return None
 
 
 def class_of(site: Site) -> Optional[ClassInfo]:
@@ -46,28 +21,75 @@ def class_of(site: Site) -> Optional[ClassInfo]:
     return site.cls
 
 
-def is_restoring(site: Site) -> bool:
-    """Is the site itself in a guaranteed (cleanup) position?"""
-    return bool(site.flags & GUARANTEED) or _registered_by(site.fn) is not None \
-        or _hook(site.fn) is not None
+def _chain(fn: Optional[FunctionInfo]) -> List[Optional[FunctionInfo]]:
+    return fn.chain() if fn is not None else [None]
 
 
-def restores(change: Site, restore: Site) -> bool:
-    """Is *restore* guaranteed to run after *change*?"""
-    chain = _chain(change.fn)
-    if restore.flags & GUARANTEED and restore.fn in chain:
-        return True
-    registrar = _registered_by(restore.fn)
-    if registrar is not None and registrar in chain:
-        return True
-    hook = _hook(restore.fn)
-    if hook is None:
-        return False
-    if hook.module_level:
-        return True
-    owner = class_of(change)
-    return owner is not None and hook.cls in owner.ancestors()
+class Cleanup:
+    """Guaranteed-restore questions for one file."""
+
+    def __init__(self, model: FileModel) -> None:
+        #: name -> functions that register a function of that name as a finalizer
+        self.registrars: Dict[str, List[FunctionInfo]] = {}
+        for fn in model.functions:
+            for name in fn.finalizer_names:
+                self.registrars.setdefault(name, []).append(fn)
+
+    def _registrars_of(self, fn: Optional[FunctionInfo]) -> List[FunctionInfo]:
+        """Functions that register *fn* (or a function *fn* is nested in) as a finalizer."""
+        out: List[FunctionInfo] = []
+        while fn is not None:
+            for registrar in self.registrars.get(fn.name, ()):
+                if fn.parent is not None:
+                    if registrar is fn.parent:  # a nested def, by its local name
+                        out.append(registrar)
+                elif fn.cls is None or fn.cls in _family(registrar.owner_class()):
+                    out.append(registrar)  # a module-level function, or self.method
+            fn = fn.parent
+        return out
+
+    @staticmethod
+    def _hook(fn: Optional[FunctionInfo]) -> Optional[FunctionInfo]:
+        """The teardown hook *fn* is (or is nested in), if any."""
+        if fn is None:
+            return None
+        top = fn.outermost()
+        if top.hook in MODULE_TEARDOWN_HOOKS and top.module_level:
+            return top
+        if top.hook in CLASS_TEARDOWN_HOOKS and top.cls is not None:
+            return top
+        return None
+
+    def is_restoring(self, site: Site) -> bool:
+        """Is the site itself in a guaranteed (cleanup) position?"""
+        return bool(site.flags & GUARANTEED) or bool(self._registrars_of(site.fn)) \
+            or self._hook(site.fn) is not None
+
+    def restores(self, change: Site, restore: Site) -> bool:
+        """Is *restore* guaranteed to run after *change*?"""
+        chain = _chain(change.fn)
+        if restore.flags & GUARANTEED and restore.fn in chain:
+            # A finally block that ended before the change started restores nothing of it.
+            only_finally = restore.flags & GUARANTEED == FINALLY and not restore.flags & CLEANUP
+            if not (only_finally and restore.fn is change.fn and restore.line < change.line):
+                return True
+        if any(registrar in chain for registrar in self._registrars_of(restore.fn)):
+            return True
+        hook = self._hook(restore.fn)
+        if hook is None:
+            return False
+        if hook.module_level:
+            # pytest calls teardown_function for module-level test functions only.
+            if hook.hook == "teardown_function":
+                return change.fn is not None and change.fn.outermost().module_level
+            return True
+        owner = class_of(change)
+        return owner is not None and hook.cls in owner.ancestors()
+
+    def any_restores(self, change: Site, candidates: List[Site]) -> bool:
+        return any(self.restores(change, r) for r in candidates)
 
 
-def any_restores(change: Site, candidates: List[Site]) -> bool:
-    return any(restores(change, r) for r in candidates)
+def _family(cls: Optional[ClassInfo]) -> List[ClassInfo]:
+    """A class with its same-file bases (``self.method`` may be inherited)."""
+    return cls.ancestors() if cls is not None else []

@@ -5,15 +5,15 @@ from typing import List, Optional
 from flake8_xdist_safety.model import AFTER_YIELD, CLEANUP, ENVIRON, FINALLY, FileModel, FunctionInfo, Site
 
 _ENV_METHODS = ("update", "pop", "popitem", "setdefault", "clear")
-CLEAR = object()  # marker key of os.environ.clear(): reported every time
 
 
 class EnvChange:
-    __slots__ = ("site", "keys", "target")
+    __slots__ = ("site", "keys", "opaque", "target")
 
-    def __init__(self, site: Site, keys: Optional[List[object]], target: str) -> None:
+    def __init__(self, site: Site, keys: List[str], opaque: bool, target: str) -> None:
         self.site = site
-        self.keys = keys  # literal variable names, or None when not literal
+        self.keys = keys  # the literal variable names it changes
+        self.opaque = opaque  # it also changes names that are not literal (or all: clear())
         self.target = target
 
 
@@ -22,30 +22,56 @@ def env_changes(model: FileModel) -> List[EnvChange]:
     out = []
     for site, target, _kind in model.subscript_stores:
         if site.name == ENVIRON:
-            key = _literal(target.slice)
-            label = f"os.environ[{_shown(target.slice)}]"
-            out.append(EnvChange(site, [key] if key is not None else None, label))
+            out.append(_change(site, [target.slice], f"os.environ[{_shown(target.slice)}]"))
     for site, kind in model.attr_stores:
         if site.name == ENVIRON and kind == "aug":
-            out.append(EnvChange(site, None, "os.environ"))
+            out.append(EnvChange(site, [], True, "os.environ |= ..."))
     for site in model.calls_named(*_ENV_METHODS):
         if site.name is not None and site.name.startswith(ENVIRON + "."):
             method = site.name[len(ENVIRON) + 1:]
-            if method in _ENV_METHODS:
-                keys = _call_keys(site.node, method)
-                if keys is not None:
-                    shown = ", ".join(repr(k) for k in keys if isinstance(k, str))
-                else:
-                    shown = ", ".join(_shown(a) for a in site.node.args[:1])  # type: ignore[attr-defined]
-                out.append(EnvChange(site, keys, f"os.environ.{method}({shown})"))
+            call: ast.Call = site.node  # type: ignore[assignment]
+            if method == "update":
+                out.append(_update(site, call))
+            elif method in ("clear", "popitem"):
+                out.append(EnvChange(site, [], True, f"os.environ.{method}()"))
+            elif method in _ENV_METHODS:
+                first = call.args[:1]
+                shown = _shown(first[0]) if first else ""
+                out.append(_change(site, first, f"os.environ.{method}({shown})"))
     for site in model.calls_named("putenv", "unsetenv"):
         if site.name in ("os.putenv", "os.unsetenv"):
-            args = site.node.args  # type: ignore[attr-defined]
-            key = _literal(args[0]) if args else None
-            shown = _shown(args[0]) if args else ""
-            out.append(EnvChange(site, [key] if key is not None else None, f"{site.name}({shown})"))
+            first = site.node.args[:1]  # type: ignore[attr-defined]
+            shown = _shown(first[0]) if first else ""
+            out.append(_change(site, first, f"{site.name}({shown})"))
     out.sort(key=lambda c: (c.site.line, c.site.col))
     return out
+
+
+def _change(site: Site, key_nodes: List[ast.expr], target: str) -> EnvChange:
+    literals = [_literal(node) for node in key_nodes]
+    keys = [k for k in literals if k is not None]
+    return EnvChange(site, keys, len(keys) < len(literals) or not literals, target)
+
+
+def _update(site: Site, call: ast.Call) -> EnvChange:
+    keys, opaque = [], False
+    for kw in call.keywords:
+        if kw.arg is None:
+            opaque = True  # **mapping
+        else:
+            keys.append(kw.arg)
+    for arg in call.args:
+        if not isinstance(arg, ast.Dict):
+            opaque = True
+            continue
+        for key in arg.keys:
+            literal = _literal(key) if key is not None else None
+            if literal is None:
+                opaque = True
+            else:
+                keys.append(literal)
+    shown = [repr(k) for k in keys] + (["..."] if opaque else [])
+    return EnvChange(site, keys, opaque, f"os.environ.update({', '.join(shown)})")
 
 
 def _shown(node: ast.expr) -> str:
@@ -61,26 +87,6 @@ def _literal(node: ast.expr) -> Optional[str]:
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return node.value
     return None
-
-
-def _call_keys(call: ast.Call, method: str) -> Optional[List[object]]:
-    if method in ("clear", "popitem"):
-        return [CLEAR] if method == "clear" else None
-    if method == "update":
-        keys: List[object] = [kw.arg for kw in call.keywords if kw.arg]
-        if any(kw.arg is None for kw in call.keywords):
-            return None
-        for arg in call.args:
-            if not isinstance(arg, ast.Dict):
-                return None
-            for k in arg.keys:
-                literal = _literal(k) if k is not None else None
-                if literal is None:
-                    return None
-                keys.append(literal)
-        return keys
-    key = _literal(call.args[0]) if call.args else None
-    return [key] if key is not None else None
 
 
 def restores_environ(model: FileModel, fixture: FunctionInfo) -> bool:

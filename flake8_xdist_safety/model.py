@@ -176,7 +176,9 @@ class Site:
         if builder.in_finally:
             flags |= FINALLY
         if builder.fn is not None:
-            if builder.fn.has_yield:
+            # Only pytest guarantees the code after a yield runs; a plain
+            # @contextmanager skips it when the with-body raises.
+            if builder.fn.has_yield and builder.fn.is_fixture:
                 flags |= AFTER_YIELD
         elif not flags & IN_LAMBDA:
             flags |= MODULE_TIME
@@ -451,15 +453,20 @@ class _Builder:
                         info.autouse = isinstance(kw.value, ast.Constant) and kw.value.value is True
             elif call is not None and self._is_patch_dict(call, ENVIRON):
                 info.env_undo = True
+            elif call is not None and self._is_patch_dict(call, "dependency_overrides"):
+                info.ovr_undo = True
 
     def _is_patch_dict(self, call: ast.Call, target: str) -> bool:
         """``patch.dict(os.environ)`` (or ``"os.environ"``), or ``patch.dict(x.dependency_overrides)``."""
         if not (isinstance(call.func, ast.Attribute) and call.func.attr == "dict"):
             return False
         name = self._callee(call.func)[0]
-        if name != "unittest.mock.patch.dict" or not call.args:
+        if name != "unittest.mock.patch.dict":
             return False
-        first = call.args[0]
+        first = call.args[0] if call.args else next(
+            (kw.value for kw in call.keywords if kw.arg == "in_dict"), None)
+        if first is None:
+            return False
         if target == ENVIRON:
             if isinstance(first, ast.Constant):
                 return first.value == ENVIRON
@@ -506,6 +513,8 @@ class _Builder:
                     if self.fn is not None:
                         self.fn.call_assigned.add(name)
                     model.call_assignments.append((Site(value, None, self, 0), name))
+                    if self.fn is None and self.cls is not None:  # reached as self.name too
+                        model.call_assignments.append((Site(value, None, self, 0), "self." + name))
             elif isinstance(target, (ast.Tuple, ast.List)) and isinstance(value, ast.Call):
                 # ``app, dep = make_app()``: every name is created by the call
                 if self.fn is not None:
@@ -683,8 +692,12 @@ class _Builder:
 
     def _record_cleanup_refs(self, node: ast.Call, flags: int) -> None:
         for arg in node.args:
-            if isinstance(arg, ast.Name) and self.fn is not None:
-                self.fn.finalizer_names.add(arg.id)
+            if self.fn is not None:
+                if isinstance(arg, ast.Name):
+                    self.fn.finalizer_names.add(arg.id)
+                elif isinstance(arg, ast.Attribute) and isinstance(arg.value, ast.Name) \
+                        and arg.value.id in ("self", "cls"):
+                    self.fn.finalizer_names.add(arg.attr)  # self._restore
             if isinstance(arg, (ast.Attribute, ast.Name)):
                 site = Site(arg, self._callee(arg)[0], self, flags | CLEANUP)
                 self.model.cleanup_refs.append(site)

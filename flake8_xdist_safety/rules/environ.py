@@ -1,7 +1,7 @@
 """MXS003: os.environ changed without a guaranteed restore."""
 from typing import Dict, Iterator, Optional, Set, Tuple
 
-from flake8_xdist_safety.cleanup import any_restores, class_of, is_restoring
+from flake8_xdist_safety.cleanup import Cleanup, class_of
 from flake8_xdist_safety.codes import message
 from flake8_xdist_safety.config import Config
 from flake8_xdist_safety.conftests import summaries_for
@@ -28,10 +28,13 @@ def _conftest_global(model: FileModel, site: Site) -> bool:
     return top.is_fixture and top.autouse and top.fixture_scope == "session"
 
 
-def _undone(site: Site, key: Optional[object]) -> bool:
-    """Made inside a context that undoes it."""
+def _undone(change: EnvChange) -> bool:
+    """Made inside a context that undoes it (for the names it changes)."""
+    site = change.site
     for frame in site.withs:
-        if frame.environ or (isinstance(key, str) and key in frame.strings):
+        if frame.environ:
+            return True
+        if not change.opaque and change.keys and all(k in frame.strings for k in change.keys):
             return True
     fn: Optional[FunctionInfo] = site.fn
     while fn is not None:
@@ -74,24 +77,25 @@ def check_environ(model: FileModel, config: Config) -> Iterator[Finding]:
     changes = env_changes(model)
     if not changes:
         return
-    restoring = [c.site for c in changes if is_restoring(c.site)]
-    restoring += [s for s, _ in model.attr_stores if s.name == ENVIRON and is_restoring(s)]
+    cleanup = Cleanup(model)
+    restoring = [c.site for c in changes if cleanup.is_restoring(c.site)]
+    restoring += [s for s, _ in model.attr_stores if s.name == ENVIRON and cleanup.is_restoring(s)]
     restoring += [s for s in model.cleanup_refs if s.name and s.name.startswith(ENVIRON + ".")]
     autouse = _AutouseRestores(model, config)
     seen: Dict[Optional[FunctionInfo], Set[str]] = {}
+    reported: Set[int] = set()  # statements: one report each
     for change in changes:
         site = change.site
-        if is_restoring(site) or _conftest_global(model, site):
+        if cleanup.is_restoring(site) or _conftest_global(model, site) or _undone(change):
             continue
-        keys = change.keys
-        if keys is not None and keys and all(_undone(site, k) for k in keys) \
-                or keys is None and _undone(site, None):
+        if cleanup.any_restores(site, restoring) or autouse.covers(site):
             continue
-        if any_restores(site, restoring) or autouse.covers(site):
-            continue
-        literal = [k for k in keys if isinstance(k, str)] if keys else []
+        # Without a guaranteed restore, a later change of a name this function already
+        # changed is most likely the hand-written restore: the first change is the finding.
         done = seen.setdefault(site.fn, set())
-        if keys and len(literal) == len(keys) and all(k in done for k in literal):
+        repeated = not change.opaque and all(k in done for k in change.keys)
+        done.update(change.keys)
+        if repeated or id(site.stmt) in reported:
             continue
-        done.update(literal)
+        reported.add(id(site.stmt))
         yield site.stmt.lineno, site.stmt.col_offset, message("MXS003", target=change.target)

@@ -2,7 +2,7 @@
 import ast
 from typing import Iterator, List, Optional, Tuple
 
-from flake8_xdist_safety.cleanup import any_restores, is_restoring
+from flake8_xdist_safety.cleanup import Cleanup
 from flake8_xdist_safety.codes import message
 from flake8_xdist_safety.config import Config
 from flake8_xdist_safety.model import FileModel, FunctionInfo, Site
@@ -58,12 +58,13 @@ def check_overrides(model: FileModel, config: Config) -> Iterator[Finding]:
             cleanups.append(site)
     if not changes:
         return
-    restoring = [s for s in cleanups if is_restoring(s)]
+    cleanup = Cleanup(model)
+    restoring = [s for s in cleanups if cleanup.is_restoring(s)]
     for site, owner in sorted(changes, key=lambda c: (c[0].line, c[0].col)):
-        if is_restoring(site):  # putting back a saved override is the cleanup itself
+        if cleanup.is_restoring(site):  # putting back a saved override is the cleanup itself
             continue
         if site.fn is not None:
-            if _local_object(owner, site.fn) or _undone(site) or any_restores(site, restoring):
+            if _local_object(owner, site.fn) or _undone(site) or cleanup.any_restores(site, restoring):
                 continue
         yield site.stmt.lineno, site.stmt.col_offset, message("MXS007", target=_label(owner))
 

@@ -2,7 +2,7 @@
 import ast
 from typing import Dict, Iterator, List, Optional, Tuple
 
-from flake8_xdist_safety.cleanup import any_restores, class_of
+from flake8_xdist_safety.cleanup import Cleanup, class_of
 from flake8_xdist_safety.codes import message
 from flake8_xdist_safety.config import Config
 from flake8_xdist_safety.mocks import PATCHERS
@@ -63,6 +63,7 @@ def check_patchers(model: FileModel, config: Config) -> Iterator[Finding]:
         elif isinstance(node, ast.Attribute) and node.attr == "stop":
             stops.setdefault(receiver_key(node.value), []).append(site)
 
+    cleanup = Cleanup(model)
     for start in starts:
         func = start.node.func  # type: ignore[attr-defined]
         if not isinstance(func, ast.Attribute) or func.attr != "start":
@@ -83,7 +84,7 @@ def check_patchers(model: FileModel, config: Config) -> Iterator[Finding]:
             patcher = matches[-1]
         # Where a stop may stand is decided by restores(); any stop of the same name counts.
         candidates = stops.get(None, []) + (stops.get(key, []) if key is not None else [])
-        if any_restores(start, candidates):
+        if cleanup.any_restores(start, candidates):
             continue
         yield start.line, start.col, message("MXS004", target=_target(patcher))
 
