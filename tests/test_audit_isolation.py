@@ -428,8 +428,8 @@ MXS003 = [
         """,
         id="003-module-level-helper-registered-with-addfinalizer",
         bug="restoring code registered with request.addfinalizer(...) in the same function "
-              "is a guaranteed restore; a module-level helper passed by name is not recognised "
-              "(change and the helper's own pop are both reported)"),
+            "is a guaranteed restore; a module-level helper passed by name is not recognised "
+            "(change and the helper's own pop are both reported)"),
     case(
         E3, """
         import os
@@ -445,7 +445,7 @@ MXS003 = [
         """,
         id="003-method-registered-with-addCleanup",
         bug="restoring code registered with addCleanup(self._restore) in the same function "
-              "is a guaranteed restore; a method passed by reference is not recognised"),
+            "is a guaranteed restore; a method passed by reference is not recognised"),
     case(
         E3, """
         import os
@@ -460,8 +460,8 @@ MXS003 = [
         "test_example.py:6:5: MXS003",
         id="003-after-yield-of-contextmanager-is-not-a-fixture",
         bug="guaranteed restore is 'after the yield of the same fixture'; in a plain "
-              "@contextmanager an exception in the with body skips the code after yield, "
-              "but any generator's after-yield code is treated as guaranteed"),
+            "@contextmanager an exception in the with body skips the code after yield, "
+            "but any generator's after-yield code is treated as guaranteed"),
     case(
         E3, """
         import os
@@ -477,7 +477,7 @@ MXS003 = [
         """,
         id="003-patch-dict-in-dict-keyword",
         bug="@patch.dict(os.environ, ...) / mocker.patch.dict(os.environ, ...) undo the "
-              "change; the same call spelled with in_dict=os.environ is not recognised"),
+            "change; the same call spelled with in_dict=os.environ is not recognised"),
     case(
         E3, """
         import os
@@ -492,8 +492,8 @@ MXS003 = [
         "test_example.py:6:5: MXS003",
         id="003-repeated-literal-key-after-update-with-mixed-keys",
         bug="'any mutation of an environment variable name (string literal key) that the same "
-              "function already mutated' is not reported; an update() with one non-literal key "
-              "forgets its literal keys too"),
+            "function already mutated' is not reported; an update() with one non-literal key "
+            "forgets its literal keys too"),
     case(
         E3, """
         import os
@@ -504,7 +504,7 @@ MXS003 = [
         "test_example.py:4:5: MXS003",
         id="003-one-report-per-statement-tuple-target",
         bug="'report each statement that mutates the process environment': a tuple target "
-              "gives two identical reports at 4:5"),
+            "gives two identical reports at 4:5"),
 ]
 
 # ------------------------------------------------------------------------------------------
@@ -681,7 +681,7 @@ MXS004 = [
         "test_example.py:7:5: MXS004",
         id="004-stop-after-yield-of-contextmanager-is-not-a-fixture",
         bug="guaranteed stop is 'after the yield of the same fixture'; a plain "
-              "@contextmanager skips it when the with body raises"),
+            "@contextmanager skips it when the with body raises"),
     case(
         E4, """
         from unittest.mock import patch
@@ -698,8 +698,8 @@ MXS004 = [
         "test_example.py:7:9: MXS004",
         id="004-class-attribute-patcher-started-through-self",
         bug="a patcher reached through a self. variable is a patcher; one bound as a class "
-              "attribute (p = patch(...) in the class body) and started as self.p.start() is "
-              "never reported"),
+            "attribute (p = patch(...) in the class body) and started as self.p.start() is "
+            "never reported"),
 ]
 
 # ------------------------------------------------------------------------------------------
@@ -1073,8 +1073,8 @@ MXS007 = [
         """,
         id="007-decorator-patch-dict-overrides",
         bug="the guaranteed-restore definition counts a function decorated with "
-              "@patch.dict(...) of the changed mapping; with-block and mocker.patch.dict forms "
-              "of dependency_overrides are honoured, the decorator form is reported"),
+            "@patch.dict(...) of the changed mapping; with-block and mocker.patch.dict forms "
+            "of dependency_overrides are honoured, the decorator form is reported"),
 ]
 
 # ------------------------------------------------------------------------------------------
