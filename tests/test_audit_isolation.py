@@ -1413,3 +1413,64 @@ def test_audit(lint, args, src, expected):
     if not args:  # default selection: only MXS010 is of interest
         found = [line for line in found if line.endswith("MXS010")]
     assert found == expected
+
+
+LEAD_DECISIONS = [
+    case(
+        E3, """
+        import os
+
+
+        def test_a():
+            try:
+                pass
+            finally:
+                os.environ.pop("B", None)
+            os.environ["A"] = "1"
+        """,
+        "test_example.py:9:5: MXS003",
+        id="003-finally-that-ended-before-the-change-restores-nothing",
+    ),
+    case(
+        E3, """
+        import os
+
+
+        def teardown_function():
+            os.environ.pop("A", None)
+
+
+        class TestA:
+            def test_a(self):
+                os.environ["A"] = "1"
+
+
+        def test_b():
+            os.environ["B"] = "1"
+        """,
+        "test_example.py:10:9: MXS003",
+        id="003-teardown_function-runs-for-module-level-tests-only",
+    ),
+    case(
+        "--select=MXS009", """
+        import pytest
+
+
+        @pytest.mark.performance
+        class TestOuter:
+            class TestInner:
+                def test_fast(self):
+                    pass
+
+            def test_outer(self):
+                pass
+        """,
+        "test_example.py:5:1: MXS009",
+        id="009-nested-class-under-a-marked-class-is-reported-once-at-the-outer-class",
+    ),
+]
+
+
+@pytest.mark.parametrize("args, src, expected", LEAD_DECISIONS)
+def test_lead_decisions(lint, args, src, expected):
+    assert lint(src, *args) == expected

@@ -63,6 +63,9 @@ def check_performance(model: FileModel, config: Config) -> Iterator[Finding]:
     for cls in model.classes:
         if not cls.is_test:
             continue
+        parent = cls.parent
+        if parent is not None and parent.is_test and _is_performance(class_marks(model, parent), names):
+            continue  # the enclosing class carries the marker and is reported (or skipped) once
         all_marks = class_marks(model, cls)
         own = all_marks[: len(all_marks) - len(mod_marks)]
         methods = _test_methods(cls)
