@@ -5,6 +5,8 @@ import os
 import re
 from typing import Callable, FrozenSet, Iterable, NamedTuple, Sequence, Tuple
 
+from flake8_xdist_safety.imports import canonical
+
 DEFAULT_TEST_FILES = ("test_*.py", "*_test.py", "conftest.py")
 DEFAULT_TEST_CLASSES = ("Test*",)
 DEFAULT_BROAD_SCOPES = ("module", "package", "session")
@@ -124,7 +126,8 @@ def make_config(
     """Validate values and build a Config; raise OptionError on the first bad one."""
     test_files = _globs("--mxs-test-files", test_files)
     test_classes = _globs("--mxs-test-classes", test_classes)
-    factories = frozenset(_checked("--mxs-mock-factories", mock_factories, _is_dotted, "a dotted name"))
+    factories = frozenset(  # folded like imports: mock.Mock means unittest.mock.Mock
+        canonical(f) for f in _checked("--mxs-mock-factories", mock_factories, _is_dotted, "a dotted name"))
     fixtures = frozenset(_checked("--mxs-gc-fixtures", gc_fixtures, _is_identifier, "a fixture name"))
     markers = frozenset(
         _checked("--mxs-performance-markers", performance_markers, _is_identifier, "a marker name")
@@ -145,7 +148,8 @@ def _globs(option: str, values: Iterable[str]) -> Tuple[str, ...]:
         value = value.strip()
         if not value:
             raise OptionError(f"{option}: empty glob in the list")
-        out.append(value.replace("\\", "/"))
+        value = value.replace("\\", "/")
+        out.append(value[2:] if value.startswith("./") else value)  # paths are normalised too
     return tuple(out)
 
 

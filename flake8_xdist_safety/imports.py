@@ -30,11 +30,13 @@ class ImportTable:
     from their line on).
     """
 
-    __slots__ = ("aliases", "star_modules")
+    __slots__ = ("aliases", "star_modules", "package")
 
-    def __init__(self) -> None:
+    def __init__(self, package: Optional[str] = None) -> None:
         self.aliases: Dict[str, str] = {}
         self.star_modules: list = []
+        #: dotted package of the file (from its path), for relative imports; None if unknown
+        self.package = package
 
     def add(self, node: ast.stmt) -> None:
         if isinstance(node, ast.Import):
@@ -45,9 +47,7 @@ class ImportTable:
                     top = alias.name.split(".", 1)[0]
                     self.aliases[top] = canonical(top)
         elif isinstance(node, ast.ImportFrom):
-            module = "." * (node.level or 0) + (node.module or "")
-            if not node.level:
-                module = canonical(module)
+            module = self._absolute(node.module or "", node.level or 0)
             for alias in node.names:
                 if alias.name == "*":
                     self.star_modules.append(module)
@@ -57,6 +57,20 @@ class ImportTable:
                     continue
                 prefix = module + "." if module and not module.endswith(".") else module
                 self.aliases[alias.asname or alias.name] = prefix + alias.name
+
+    def _absolute(self, module: str, level: int) -> str:
+        """``from .helpers import x`` in tests/test_a.py -> ``tests.helpers``."""
+        if not level:
+            return canonical(module)
+        if self.package is None:
+            return "." * level + module
+        parts = self.package.split(".") if self.package else []
+        if level - 1 > len(parts):
+            return "." * level + module
+        parts = parts[:len(parts) - (level - 1)]
+        if module:
+            parts.append(module)
+        return ".".join(parts)
 
     def is_imported(self, name: str) -> bool:
         return name in self.aliases

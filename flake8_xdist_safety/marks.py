@@ -15,61 +15,74 @@ class Mark(NamedTuple):
     called: bool
 
 
-def parse_marks(model: FileModel, expr: ast.expr, _seen: Optional[Set[str]] = None) -> List[Mark]:
-    """Marks in a decorator or ``pytestmark`` value: a mark, a list/tuple of them, a sum of
-    lists, or a module-level name bound to any of those. Anything else gives no marks."""
-    if isinstance(expr, (ast.List, ast.Tuple)):
-        return [m for element in expr.elts for m in parse_marks(model, element, _seen)]
-    if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Add):
-        return parse_marks(model, expr.left, _seen) + parse_marks(model, expr.right, _seen)
-    call = expr if isinstance(expr, ast.Call) else None
-    target = call.func if call is not None else expr
+def _elements(model: FileModel, expr: ast.expr) -> List[ast.expr]:
+    """The single items of a marks value, in order: lists, tuples and ``+`` are opened and
+    module-level names followed (each name once). Iterative: a value may nest thousands deep."""
+    out: List[ast.expr] = []
+    seen: Set[str] = set()
+    stack = [expr]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.List, ast.Tuple)):
+            stack.extend(reversed(node.elts))
+        elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+            stack.extend((node.right, node.left))
+        elif isinstance(node, ast.Name) and not model.imports.is_imported(node.id) \
+                and node.id in model.module_values:
+            if node.id not in seen:
+                seen.add(node.id)
+                stack.append(model.module_values[node.id])
+        else:
+            out.append(node)
+    return out
+
+
+def _mark_name(model: FileModel, target: ast.expr) -> Optional[str]:
+    """``xdist_group`` for ``pytest.mark.xdist_group`` (through imports, ``.with_args`` and
+    a module-level alias such as ``grp = pytest.mark.xdist_group``)."""
     if isinstance(target, ast.Attribute) and target.attr == "with_args":
         target = target.value
+    if isinstance(target, ast.Name) and not model.imports.is_imported(target.id):
+        alias = model.module_values.get(target.id)
+        if isinstance(alias, ast.Attribute):
+            target = alias
     name = model.imports.resolve(target)
-    if name is None:
-        return []
-    if name.startswith(_MARK_PREFIX):
-        mark_name = name[len(_MARK_PREFIX):]
-        if "." in mark_name or not mark_name:
-            return []
-        if call is None:
-            return [Mark(mark_name, expr, [], [], False)]
-        return [Mark(mark_name, expr, list(call.args), list(call.keywords), True)]
-    if call is None and "." not in name and not model.imports.is_imported(name):
-        value = model.module_values.get(name)
-        seen = _seen or set()
-        if value is not None and name not in seen:
-            return parse_marks(model, value, seen | {name})
-    return []
+    if name is None or not name.startswith(_MARK_PREFIX):
+        return None
+    mark_name = name[len(_MARK_PREFIX):]
+    return mark_name if mark_name and "." not in mark_name else None
 
 
-def is_opaque(model: FileModel, expr: ast.expr, _seen: Optional[Set[str]] = None) -> bool:
+def parse_marks(model: FileModel, expr: ast.expr) -> List[Mark]:
+    """Marks in a decorator or ``pytestmark`` value: a mark, a list/tuple of them, a sum of
+    lists, or a module-level name bound to any of those. Anything else gives no marks."""
+    marks = []
+    for node in _elements(model, expr):
+        if isinstance(node, ast.Call):
+            name = _mark_name(model, node.func)
+            if name is not None:
+                marks.append(Mark(name, node, list(node.args), list(node.keywords), True))
+        else:
+            name = _mark_name(model, node)
+            if name is not None:
+                marks.append(Mark(name, node, [], [], False))
+    return marks
+
+
+def is_opaque(model: FileModel, expr: ast.expr) -> bool:
     """Does a ``pytestmark`` value hold something that may be marks we cannot see?
 
     A call of some helper, a name imported or not defined in this file, ``*OTHER``: pytest
     may find an ``xdist_group`` there, so rules that need its absence stay silent.
     """
-    if isinstance(expr, (ast.List, ast.Tuple)):
-        return any(is_opaque(model, element, _seen) for element in expr.elts)
-    if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Add):
-        return is_opaque(model, expr.left, _seen) or is_opaque(model, expr.right, _seen)
-    if isinstance(expr, ast.Starred):
-        return True
-    if isinstance(expr, ast.Call):
-        func = expr.func
-        if isinstance(func, ast.Attribute) and func.attr == "with_args":
-            func = func.value
-        name = model.imports.resolve(func)
-        return name is None or not name.startswith(_MARK_PREFIX)
-    if isinstance(expr, ast.Name):
-        if model.imports.is_imported(expr.id):
-            return not (model.imports.resolve(expr) or "").startswith(_MARK_PREFIX)
-        value = model.module_values.get(expr.id)
-        seen = _seen or set()
-        if value is None or expr.id in seen:
-            return value is None
-        return is_opaque(model, value, seen | {expr.id})
+    for node in _elements(model, expr):
+        if isinstance(node, ast.Starred):
+            return True
+        if isinstance(node, ast.Call):
+            if _mark_name(model, node.func) is None:
+                return True
+        elif isinstance(node, ast.Name) and _mark_name(model, node) is None:
+            return True  # imported, or bound nowhere in this file
     return False
 
 

@@ -14,7 +14,7 @@ import ast
 import os
 from typing import Dict, FrozenSet, List, Optional, Set, Tuple, Union
 
-from flake8_xdist_safety.config import Config
+from flake8_xdist_safety.config import Config, normalise_path
 from flake8_xdist_safety.imports import ImportTable
 
 # -- context flags carried by every recorded site ------------------------------------------
@@ -68,6 +68,8 @@ _CALL_NAMES = frozenset(
         "start_server", "create_server", "run", "Config", "TCPSite", "run_app",
         "open", "write_text", "write_bytes", "mkdir", "touch", "makedirs", "copy", "copy2",
         "copyfile", "copytree", "move", "connect", "FileHandler",
+        # an overriding teardown that calls the base's
+        "teardown_method", "tearDown", "asyncTearDown",
     }
 ) | CLEANUP_REGISTRARS
 
@@ -113,6 +115,7 @@ class FunctionInfo:
         "node", "name", "parent", "cls", "is_test", "is_test_method", "is_fixture",
         "fixture_scope", "autouse", "params", "calls_gc", "has_yield", "env_undo", "ovr_undo",
         "finalizer_names", "call_assigned", "hook", "module_level", "env_guarded_yield",
+        "super_calls",
     )
 
     def __init__(self, node: Union[ast.FunctionDef, ast.AsyncFunctionDef],
@@ -139,6 +142,7 @@ class FunctionInfo:
         self.call_assigned: Set[str] = set()  # local names assigned from a call
         self.hook: Optional[str] = None  # teardown hook name, if it is one
         self.env_guarded_yield = False  # yields inside ``with patch.dict(os.environ)``
+        self.super_calls: Set[str] = set()  # hooks it hands on: super().teardown_method()
 
     def chain(self) -> List["FunctionInfo"]:
         """This function and the functions it is nested in, innermost first."""
@@ -215,7 +219,7 @@ class FileModel:
         self.is_conftest = base == "conftest.py"
         self.stem = base[:-3] if base.endswith(".py") else base
         self.config = config
-        self.imports = ImportTable()
+        self.imports = ImportTable(package_of(filename))
         self.classes: List[ClassInfo] = []
         self.functions: List[FunctionInfo] = []
         self.module_classes: Dict[str, ClassInfo] = {}
@@ -246,6 +250,21 @@ class FileModel:
         return out
 
 
+def package_of(filename: str) -> Optional[str]:
+    """The dotted package a file sits in, taking the current directory as the import root
+    (where flake8 is normally run); None when that cannot be told."""
+    path = normalise_path(filename)
+    if os.path.isabs(path):
+        try:
+            path = normalise_path(os.path.relpath(path))
+        except ValueError:  # another drive (Windows)
+            return None
+    parts = path.split("/")[:-1]
+    if not all(part.isidentifier() for part in parts):
+        return None
+    return ".".join(parts)
+
+
 def build_model(tree: ast.AST, filename: str, config: Config) -> FileModel:
     model = FileModel(filename, config)
     builder = _Builder(model)
@@ -256,6 +275,7 @@ def build_model(tree: ast.AST, filename: str, config: Config) -> FileModel:
 
 # -- the builder ---------------------------------------------------------------------------
 
+_TEARDOWN_HOOKS = frozenset({"teardown_method", "tearDown", "asyncTearDown"})
 _SKIP_FIELDS = frozenset({"ctx", "op", "type_comment", "kind", "conversion", "level"})
 _CHILD_FIELDS: Dict[type, Tuple[str, ...]] = {}
 #: Node kinds never worth descending into (match patterns exist from Python 3.10 on).
@@ -388,12 +408,23 @@ class _Builder:
                 info.unseen_base = True
 
     def _same_file_class(self, base: ast.expr) -> Optional[ClassInfo]:
+        """The ClassInfo a base names: ``Base`` or ``Outer.Inner`` defined in this file."""
+        path = []
+        while isinstance(base, ast.Attribute):
+            path.append(base.attr)
+            base = base.value
         if not isinstance(base, ast.Name) or self.model.imports.is_imported(base.id):
             return None
+        found = None
         for scope in reversed(self.class_scopes):
             if base.id in scope:
-                return scope[base.id]
-        return None
+                found = scope[base.id]
+                break
+        for attr in reversed(path):
+            if found is None:
+                return None
+            found = next((c for c in found.nested if c.name == attr), None)
+        return found
 
     def funcdef(self, node: Union[ast.FunctionDef, ast.AsyncFunctionDef]) -> None:
         model = self.model
@@ -504,7 +535,7 @@ class _Builder:
                     if name == "pytestmark":
                         model.module_pytestmark = [value]
                 elif self.fn is None and self.cls is not None and name == "pytestmark":
-                    self.cls.pytestmark.append(value)
+                    self.cls.pytestmark = [value]  # a rebinding replaces, as at module level
                 if isinstance(value, ast.Constant) and isinstance(value.value, str):
                     model.string_values[(self.fn, name)] = value.value
                 elif (self.fn, name) in model.string_values:
@@ -683,6 +714,12 @@ class _Builder:
                 self.entered.add(id(node.args[0]))
         elif last == "collect" and name == "gc.collect" and self.fn is not None:
             self.fn.calls_gc = True
+        elif last in _TEARDOWN_HOOKS and self.fn is not None and isinstance(node.func, ast.Attribute):
+            receiver = node.func.value  # super().teardown_method() or Base.teardown_method(self)
+            if isinstance(receiver, ast.Call) and isinstance(receiver.func, ast.Name) \
+                    and receiver.func.id == "super" or isinstance(receiver, ast.Name) \
+                    and receiver.id not in ("self", "cls"):
+                self.fn.super_calls.add(last)
         elif last == "dict" and via_mocker and self.fn is not None:
             if self._is_patch_dict(node, ENVIRON):
                 self.fn.env_undo = True

@@ -75,11 +75,24 @@ def check_gc_teardown(model: FileModel, config: Config) -> Iterator[Finding]:
 
 
 def _existing_teardown(cls: ClassInfo):  # type: ignore[no-untyped-def]
-    for klass in cls.ancestors():
-        for hook in _teardown_hooks(cls):
-            if hook in klass.methods:
-                return hook
+    for hook in _teardown_hooks(cls):
+        if any(hook in klass.methods for klass in cls.ancestors()):
+            return hook
     return None
+
+
+def _hook_collects(cls: ClassInfo, hook: str) -> bool:
+    """Does the *hook* pytest runs for *cls* call gc.collect()? The nearest definition wins;
+    ``super().hook()`` hands on to the next one."""
+    for klass in cls.ancestors():
+        method = klass.methods.get(hook)
+        if method is None:
+            continue
+        if method.calls_gc:
+            return True
+        if hook not in method.super_calls:
+            return False
+    return False
 
 
 def _teardown_hooks(cls: ClassInfo) -> Tuple[str, ...]:
@@ -88,11 +101,8 @@ def _teardown_hooks(cls: ClassInfo) -> Tuple[str, ...]:
 
 
 def _collects_per_test(model: FileModel, cls: ClassInfo, config: Config) -> bool:
-    for klass in cls.ancestors():
-        for hook in _teardown_hooks(cls):
-            method = klass.methods.get(hook)
-            if method is not None and method.calls_gc:
-                return True
+    if any(_hook_collects(cls, hook) for hook in _teardown_hooks(cls)):
+        return True
     gc_names = config.gc_fixtures
     fixtures = visible_fixtures(model, cls)
     if any(fn.autouse and fn.name in gc_names for fn in fixtures):
