@@ -1,7 +1,10 @@
 """Audit of the foundation definitions (MXS001/MXS002, shared definitions, options)."""
+import sys
 import textwrap
 
 import pytest
+
+needs_match = pytest.mark.skipif(sys.version_info < (3, 10), reason="match needs Python 3.10")
 
 BOTH = "--select=MXS001,MXS002"
 ONE = "--select=MXS001"
@@ -1202,6 +1205,7 @@ def test_jobs_two_with_conftest(project):
 
 # -- robustness ------------------------------------------------------------------------------
 
+@needs_match
 def test_odd_inputs_do_not_raise(lint):
     src = """
         import pytest
@@ -1381,6 +1385,7 @@ def test_long_module_name_chain_does_not_raise():
     assert _run_checker("\n".join(lines) + "\n") == [(1506, 0, "MXS001")]
 
 
+@needs_match
 def test_mock_in_comprehension_fstring_walrus_and_match(lint):
     src = """
         from unittest.mock import MagicMock
