@@ -14,6 +14,9 @@ from flake8_xdist_safety.model import (
 )
 
 
+_PYTEST_CLASS_HOOKS = ("teardown_method", "teardown_class")
+
+
 def class_of(site: Site) -> Optional[ClassInfo]:
     """The class whose method (or body) the site is in."""
     if site.fn is not None:
@@ -35,7 +38,7 @@ class Cleanup:
             for name in fn.finalizer_names:
                 self.registrars.setdefault(name, []).append(fn)
 
-    def _registrars_of(self, fn: Optional[FunctionInfo]) -> List[FunctionInfo]:
+    def registrars_of(self, fn: Optional[FunctionInfo]) -> List[FunctionInfo]:
         """Functions that register *fn* (or a function *fn* is nested in) as a finalizer."""
         out: List[FunctionInfo] = []
         while fn is not None:
@@ -57,12 +60,14 @@ class Cleanup:
         if top.hook in MODULE_TEARDOWN_HOOKS and top.module_level:
             return top
         if top.hook in CLASS_TEARDOWN_HOOKS and top.cls is not None:
-            return top
+            # pytest calls unittest's tearDown & co only on TestCases
+            if top.hook in _PYTEST_CLASS_HOOKS or top.cls.is_testcase:
+                return top
         return None
 
     def is_restoring(self, site: Site) -> bool:
         """Is the site itself in a guaranteed (cleanup) position?"""
-        return bool(site.flags & GUARANTEED) or bool(self._registrars_of(site.fn)) \
+        return bool(site.flags & GUARANTEED) or bool(self.registrars_of(site.fn)) \
             or self._hook(site.fn) is not None
 
     def restores(self, change: Site, restore: Site) -> bool:
@@ -73,7 +78,7 @@ class Cleanup:
             only_finally = restore.flags & GUARANTEED == FINALLY and not restore.flags & CLEANUP
             if not (only_finally and restore.fn is change.fn and restore.line < change.line):
                 return True
-        if any(registrar in chain for registrar in self._registrars_of(restore.fn)):
+        if any(registrar in chain for registrar in self.registrars_of(restore.fn)):
             return True
         hook = self._hook(restore.fn)
         if hook is None:

@@ -2,6 +2,7 @@
 import ast
 from typing import List, Optional
 
+from flake8_xdist_safety.cleanup import Cleanup
 from flake8_xdist_safety.model import AFTER_YIELD, CLEANUP, ENVIRON, FINALLY, FileModel, FunctionInfo, Site
 
 _ENV_METHODS = ("update", "pop", "popitem", "setdefault", "clear")
@@ -99,10 +100,10 @@ def restores_environ(model: FileModel, fixture: FunctionInfo) -> bool:
     after_test = CLEANUP | (AFTER_YIELD | FINALLY if fixture.has_yield else 0)
     restoring = [c.site for c in env_changes(model)]
     restoring += [site for site, _kind in model.attr_stores if site.name == ENVIRON]
+    cleanup = Cleanup(model)
     for site in restoring:
-        fn = site.fn
-        if fn is fixture and site.flags & after_test:
+        if site.fn is fixture and site.flags & after_test:
             return True
-        if fn is not None and fn.parent is fixture and fn.name in fixture.finalizer_names:
+        if fixture in cleanup.registrars_of(site.fn):  # request.addfinalizer(restore)
             return True
     return False

@@ -1471,6 +1471,104 @@ LEAD_DECISIONS = [
 ]
 
 
+LEAD_DECISIONS += [
+    case(
+        E3, """
+        import os
+
+
+        class TestPlain:
+            def tearDown(self):
+                os.environ.pop("A", None)
+
+            def test_a(self):
+                os.environ["A"] = "1"
+        """,
+        "test_example.py:6:9: MXS003",  # not a hook here: just another change
+        "test_example.py:9:9: MXS003",
+        id="003-tearDown-on-a-plain-class-never-runs",
+    ),
+    case(
+        "--select=MXS004", """
+        import unittest
+        from unittest.mock import patch
+
+
+        class TestCase(unittest.TestCase):
+            def setUp(self):
+                patch("os.getcwd").start()
+
+            def tearDown(self):
+                patch.stopall()
+
+
+        class TestPlain:
+            def setup_method(self):
+                patch("os.getpid").start()
+
+            def tearDown(self):
+                patch.stopall()
+        """,
+        "test_example.py:15:9: MXS004",
+        id="004-stopall-in-tearDown-counts-on-TestCases-only",
+    ),
+    case(
+        E3, """
+        import os
+
+        import pytest
+
+
+        def _restore_environ():
+            os.environ.clear()
+
+
+        @pytest.fixture(autouse=True)
+        def _env(request):
+            request.addfinalizer(_restore_environ)
+
+
+        def test_a():
+            os.environ["B"] = "1"
+        """,
+        id="003-autouse-fixture-registering-a-module-level-restore",
+    ),
+    case(
+        "--select=MXS007", """
+        from app import app
+
+
+        def test_a():
+            app.dependency_overrides |= {1: 2}
+
+
+        def test_b():
+            app.dependency_overrides[1] = app.dependency_overrides[2] = None
+        """,
+        "test_example.py:5:5: MXS007",
+        "test_example.py:9:5: MXS007",
+        id="007-augmented-merge-is-a-change-and-one-report-per-statement",
+    ),
+    case(
+        "--select=MXS009", """
+        import pytest
+
+
+        @pytest.mark.performance
+        class TestOuter:
+            def test_a(self, benchmark):
+                pass
+
+            class TestInner:
+                def test_b(self):
+                    pass
+        """,
+        "test_example.py:5:1: MXS009",
+        id="009-nested-test-methods-count-for-the-outer-class",
+    ),
+]
+
+
 @pytest.mark.parametrize("args, src, expected", LEAD_DECISIONS)
 def test_lead_decisions(lint, args, src, expected):
     assert lint(src, *args) == expected

@@ -405,3 +405,22 @@ def test_pytestmark_that_cannot_be_read_is_not_judged(lint, pytestmark, expected
     source = "\n".join(["import pytest", "from unittest.mock import MagicMock", *lines, "", "",
                         "def test_it():", "    MagicMock()", ""])
     assert lint(source, SELECT) == expected
+
+
+def test_unreadable_pytestmark_also_silences_the_unnamed_variant(lint):
+    source = """
+    import pytest
+    from tests.marks import group_marks
+    from unittest.mock import MagicMock
+
+    pytestmark = pytest.mark.xdist_group
+
+
+    class TestA:
+        pytestmark = group_marks()
+
+        def test_it(self):
+            MagicMock()
+    """
+    # group_marks() is closer than the bare module mark and may name the group.
+    assert lint(source, SELECT) == []

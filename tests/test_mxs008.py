@@ -249,3 +249,17 @@ def test_messages_suggest_port_zero_and_tmp_path(project):
     assert "8080" in port_line and "port 0" in port_line
     assert path_line.startswith("test_example.py:5:5: MXS008 ")
     assert "/tmp/out.txt" in path_line and "tmp_path" in path_line
+
+
+def test_joined_path_is_shown_whole(project):
+    project.write({"test_example.py": """
+        from pathlib import Path
+
+
+        def test_write():
+            (Path("/tmp") / "out.txt").write_text("x")
+        """})
+    assert project.flake8("--select=MXS008") == [
+        "test_example.py:5:5: MXS008 fixed path '/tmp/out.txt' is shared by all xdist workers; "
+        "use tmp_path / tmp_path_factory"
+    ]

@@ -38,8 +38,8 @@ def check_xdist_group(model: FileModel, config: Config) -> Iterator[Finding]:
         mark = closest(marks, "xdist_group")
         if mark is not None and _has_group_name(mark):
             continue
-        if mark is None and opaque_pytestmark(model, owner if isinstance(owner, ClassInfo) else None):
-            continue  # a pytestmark we cannot read may well carry the group
+        if opaque_pytestmark(model, owner if isinstance(owner, ClassInfo) else None):
+            continue  # a pytestmark we cannot read may well carry the (named) group
         key = "MXS001" if mark is None else "MXS001-unnamed"
         node = owner.node
         yield node.lineno, node.col_offset, message(key, kind=kind, name=owner.name, group=model.stem)

@@ -39,9 +39,12 @@ def check_overrides(model: FileModel, config: Config) -> Iterator[Finding]:
             cleanups.append(site)
         else:
             changes.append((site, owner))
-    for site, _kind in model.attr_stores:
+    for site, kind in model.attr_stores:
         if site.name == OVERRIDES:
-            cleanups.append(site)
+            if kind == "aug":  # app.dependency_overrides |= {...}
+                changes.append((site, site.node.value))  # type: ignore[attr-defined]
+            else:  # re-assignment or del
+                cleanups.append(site)
     for site in model.calls_named(*_CHANGE_METHODS, *_CLEANUP_METHODS):
         func = site.node.func  # type: ignore[attr-defined]
         owner = _overrides_owner(func.value) if isinstance(func, ast.Attribute) else None
@@ -60,12 +63,14 @@ def check_overrides(model: FileModel, config: Config) -> Iterator[Finding]:
         return
     cleanup = Cleanup(model)
     restoring = [s for s in cleanups if cleanup.is_restoring(s)]
+    reported = set()  # statements: one report each
     for site, owner in sorted(changes, key=lambda c: (c[0].line, c[0].col)):
-        if cleanup.is_restoring(site):  # putting back a saved override is the cleanup itself
-            continue
+        if cleanup.is_restoring(site) or id(site.stmt) in reported:
+            continue  # putting back a saved override is the cleanup itself
         if site.fn is not None:
             if _local_object(owner, site.fn) or _undone(site) or cleanup.any_restores(site, restoring):
                 continue
+        reported.add(id(site.stmt))
         yield site.stmt.lineno, site.stmt.col_offset, message("MXS007", target=_label(owner))
 
 

@@ -44,7 +44,12 @@ def _uses_benchmark(fn: FunctionInfo) -> bool:
 
 
 def _test_methods(cls: ClassInfo) -> List[FunctionInfo]:
-    return [fn for fn in cls.methods.values() if fn.is_test_method]
+    """The class's test methods and those of its nested test classes (the marker covers all)."""
+    methods = [fn for fn in cls.methods.values() if fn.is_test_method]
+    for nested in cls.nested:
+        if nested.is_test:
+            methods += _test_methods(nested)
+    return methods
 
 
 def check_performance(model: FileModel, config: Config) -> Iterator[Finding]:

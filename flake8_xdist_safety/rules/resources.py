@@ -79,14 +79,14 @@ def _fixed_port(site: Site) -> Optional[int]:
 
 def _tmp_literal(model: FileModel, site: Site, node: Optional[ast.expr]) -> Optional[str]:
     """A fixed path under /tmp or /var/tmp: a literal, a name bound to one, Path(literal)."""
-    joined = False  # Path("/tmp") / "name" is under /tmp; Path("/tmp") itself is not
+    joined: list = []  # Path("/tmp") / "name" is under /tmp; Path("/tmp") itself is not
     for _ in range(6):  # follow a few Path(...) / name hops, no more
         if node is None:
             return None
         if isinstance(node, ast.Constant) and isinstance(node.value, str):
             value = node.value
             if value.startswith(_TMP_PREFIXES) or joined and value in ("/tmp", "/var/tmp"):
-                return value
+                return "/".join([value.rstrip("/")] + joined[::-1]) if joined else value
             return None
         if isinstance(node, ast.Name):
             value = model.string_values.get((site.fn, node.id))
@@ -98,7 +98,10 @@ def _tmp_literal(model: FileModel, site: Site, node: Optional[ast.expr]) -> Opti
             node = node.args[0]
             continue
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
-            node, joined = node.left, True
+            right = node.right
+            literal = isinstance(right, ast.Constant) and isinstance(right.value, str)
+            joined.append(right.value if literal else "...")  # type: ignore[attr-defined]
+            node = node.left
             continue
         return None
     return None
