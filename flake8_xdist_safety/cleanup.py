@@ -14,7 +14,10 @@ from flake8_xdist_safety.model import (
 )
 
 
-_PYTEST_CLASS_HOOKS = ("teardown_method", "teardown_class")
+#: class hooks that run whatever the class is; tearDown & co run only on unittest TestCases
+_ANY_CLASS_HOOKS = ("teardown_method", "teardown_class", "__exit__", "__aexit__")
+#: per-test setup hooks: a cleanup they register runs after every test of the class
+_SETUP_HOOKS = ("setUp", "asyncSetUp", "setup_method")
 
 
 def class_of(site: Site) -> Optional[ClassInfo]:
@@ -61,7 +64,7 @@ class Cleanup:
             return top
         if top.hook in CLASS_TEARDOWN_HOOKS and top.cls is not None:
             # pytest calls unittest's tearDown & co only on TestCases
-            if top.hook in _PYTEST_CLASS_HOOKS or top.cls.is_testcase:
+            if top.hook in _ANY_CLASS_HOOKS or top.cls.is_testcase:
                 return top
         return None
 
@@ -80,6 +83,13 @@ class Cleanup:
                 return True
         if any(registrar in chain for registrar in self.registrars_of(restore.fn)):
             return True
+        if restore.flags & CLEANUP and restore.fn is not None:
+            # self.addCleanup(patch.stopall) in a (base class's) setUp covers every test
+            top = restore.fn.outermost()
+            owner = class_of(change)
+            if top.name in _SETUP_HOOKS and top.cls is not None and owner is not None \
+                    and top.cls in owner.ancestors():
+                return True
         hook = self._hook(restore.fn)
         if hook is None:
             return False

@@ -30,7 +30,8 @@ MOCKER_FIXTURES = frozenset(
     {"mocker", "class_mocker", "module_mocker", "package_mocker", "session_mocker"}
 )
 CLASS_TEARDOWN_HOOKS = frozenset(
-    {"teardown_method", "teardown_class", "tearDown", "asyncTearDown", "tearDownClass"}
+    {"teardown_method", "teardown_class", "tearDown", "asyncTearDown", "tearDownClass",
+     "__exit__", "__aexit__"}  # a context manager class undoes in __exit__ what __enter__ did
 )
 MODULE_TEARDOWN_HOOKS = frozenset({"teardown_function", "teardown_module", "tearDownModule"})
 CLEANUP_REGISTRARS = frozenset(
@@ -239,9 +240,14 @@ class FileModel:
         self.attr_stores: List[Tuple[Site, str]] = []
         #: ``name = <call>`` / ``self.name = <call>``: (site of the value, key)
         self.call_assignments: List[Tuple[Site, str]] = []
-        #: ``name = "literal"`` anywhere: (fn, name) -> value
-        self.string_values: Dict[Tuple[Optional[FunctionInfo], str], str] = {}
+        #: ``NAME = "literal"`` / ``PORT = 8000`` anywhere: (fn, name) -> value (last wins)
+        self.constant_values: Dict[Tuple[Optional[FunctionInfo], str], Union[str, int]] = {}
         self._creations: Optional[list] = None
+
+    def constant(self, fn: Optional[FunctionInfo], name: str) -> Optional[Union[str, int]]:
+        """The literal a name is bound to in *fn* (or, failing that, at module level)."""
+        value = self.constant_values.get((fn, name))
+        return value if value is not None else self.constant_values.get((None, name))
 
     def calls_named(self, *names: str) -> List[Site]:
         out: List[Site] = []
@@ -536,10 +542,10 @@ class _Builder:
                         model.module_pytestmark = [value]
                 elif self.fn is None and self.cls is not None and name == "pytestmark":
                     self.cls.pytestmark = [value]  # a rebinding replaces, as at module level
-                if isinstance(value, ast.Constant) and isinstance(value.value, str):
-                    model.string_values[(self.fn, name)] = value.value
-                elif (self.fn, name) in model.string_values:
-                    del model.string_values[(self.fn, name)]
+                if isinstance(value, ast.Constant) and type(value.value) in (str, int):
+                    model.constant_values[(self.fn, name)] = value.value
+                elif (self.fn, name) in model.constant_values:
+                    del model.constant_values[(self.fn, name)]
                 if isinstance(value, ast.Call):
                     if self.fn is not None:
                         self.fn.call_assigned.add(name)

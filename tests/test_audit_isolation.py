@@ -1569,6 +1569,60 @@ LEAD_DECISIONS += [
 ]
 
 
+LEAD_DECISIONS += [
+    case(
+        "--select=MXS004", """
+        from unittest import mock
+
+
+        class Patched:
+            def __init__(self):
+                self.p = mock.patch("os.getcwd")
+
+            def __enter__(self):
+                self.p.start()
+
+            def __exit__(self, *exc):
+                self.p.stop()
+
+
+        class Leaky:
+            def __init__(self):
+                self.p = mock.patch("os.getpid")
+
+            def __enter__(self):
+                self.p.start()
+        """,
+        "test_example.py:20:9: MXS004",
+        id="004-context-manager-class-stops-in-__exit__",
+    ),
+    case(
+        "--select=MXS004", """
+        import unittest
+        from unittest import mock
+
+
+        class Base(unittest.TestCase):
+            def setUp(self):
+                self.addCleanup(mock.patch.stopall)
+
+
+        class TestChild(Base):
+            def setUp(self):
+                super().setUp()
+                mock.patch("os.getcwd").start()
+
+
+        class TestOther(unittest.TestCase):
+            def setUp(self):
+                mock.patch("os.getpid").start()
+        """,
+        "test_example.py:18:9: MXS004",
+        id="004-stopall-registered-in-a-base-setUp-covers-subclasses",
+    ),
+]
+
+
 @pytest.mark.parametrize("args, src, expected", LEAD_DECISIONS)
 def test_lead_decisions(lint, args, src, expected):
     assert lint(src, *args) == expected

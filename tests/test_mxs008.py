@@ -263,3 +263,18 @@ def test_joined_path_is_shown_whole(project):
         "test_example.py:5:5: MXS008 fixed path '/tmp/out.txt' is shared by all xdist workers; "
         "use tmp_path / tmp_path_factory"
     ]
+
+
+def test_port_bound_to_a_module_level_name(lint):
+    src = """
+    import socketserver
+
+    PORT = 8000
+    EPHEMERAL = 0
+
+
+    def test_serve(handler):
+        socketserver.TCPServer(("", PORT), handler)
+        socketserver.TCPServer(("", EPHEMERAL), handler)
+    """
+    assert lint(src, "--select=MXS008") == ["test_example.py:8:5: MXS008"]

@@ -12,13 +12,8 @@ _WRITE_MODE_CHARS = set("wax+")
 
 
 # -- ports -------------------------------------------------------------------------------
-
-def _port(node: Optional[ast.expr]) -> Optional[int]:
-    """A non-zero integer literal port."""
-    if isinstance(node, ast.Constant) and type(node.value) is int and node.value > 0:
-        return node.value
-    return None
-
+# Each binding call is described by where its port expression sits; _fixed_port then reads
+# it: a non-zero integer literal, or a name bound to one (``PORT = 8000``).
 
 def _keyword(call: ast.Call, name: str) -> Optional[ast.expr]:
     for kw in call.keywords:
@@ -36,43 +31,57 @@ def _arg(call: ast.Call, position: int, name: str) -> Optional[ast.expr]:
     return None
 
 
-def _address_port(node: Optional[ast.expr]) -> Optional[int]:
+def _address_port(node: Optional[ast.expr]) -> Optional[ast.expr]:
     """The port of a ``(host, port)`` tuple literal."""
     if isinstance(node, ast.Tuple) and len(node.elts) >= 2:
-        return _port(node.elts[1])
+        return node.elts[1]
     return None
+
+
+def _server_address(call: ast.Call) -> Optional[ast.expr]:
+    return _address_port(_arg(call, 0, "server_address"))
 
 
 _SOCKETSERVERS = ("TCPServer", "UDPServer", "ThreadingTCPServer", "ThreadingUDPServer",
                   "ForkingTCPServer", "ForkingUDPServer")
-_PORT_CALLS: Dict[str, Callable[[ast.Call], Optional[int]]] = {
-    **{"socketserver." + n: (lambda c: _address_port(_arg(c, 0, "server_address")))
-       for n in _SOCKETSERVERS},
-    "http.server.HTTPServer": lambda c: _address_port(_arg(c, 0, "server_address")),
-    "http.server.ThreadingHTTPServer": lambda c: _address_port(_arg(c, 0, "server_address")),
-    "asyncio.start_server": lambda c: _port(_arg(c, 2, "port")),
-    "uvicorn.run": lambda c: _port(_keyword(c, "port")),
-    "uvicorn.Config": lambda c: _port(_keyword(c, "port")),
-    "aiohttp.web.TCPSite": lambda c: _port(_arg(c, 2, "port")),
-    "aiohttp.web.run_app": lambda c: _port(_keyword(c, "port")),
+_PORT_ARGUMENT: Dict[str, Callable[[ast.Call], Optional[ast.expr]]] = {
+    **{"socketserver." + n: _server_address for n in _SOCKETSERVERS},
+    "http.server.HTTPServer": _server_address,
+    "http.server.ThreadingHTTPServer": _server_address,
+    "asyncio.start_server": lambda c: _arg(c, 2, "port"),
+    "uvicorn.run": lambda c: _keyword(c, "port"),
+    "uvicorn.Config": lambda c: _keyword(c, "port"),
+    "aiohttp.web.TCPSite": lambda c: _arg(c, 2, "port"),
+    "aiohttp.web.run_app": lambda c: _keyword(c, "port"),
 }
 
 
-def _fixed_port(site: Site) -> Optional[int]:
+def _port_argument(site: Site) -> Optional[ast.expr]:
     call: ast.Call = site.node  # type: ignore[assignment]
     func = call.func
-    handler = _PORT_CALLS.get(site.name or "")
-    if handler is not None:
-        return handler(call)
+    where = _PORT_ARGUMENT.get(site.name or "")
+    if where is not None:
+        return where(call)
     if not isinstance(func, ast.Attribute):
         return None
     if func.attr == "bind" and len(call.args) == 1 and not call.keywords:
         return _address_port(call.args[0])
     if func.attr == "create_server":  # loop.create_server(factory, host, port)
-        return _port(_arg(call, 2, "port"))
+        return _arg(call, 2, "port")
     if func.attr == "run":  # app.run(port=5000)
-        return _port(_keyword(call, "port"))
+        return _keyword(call, "port")
     return None
+
+
+def _fixed_port(model: FileModel, site: Site) -> Optional[int]:
+    node = _port_argument(site)
+    if isinstance(node, ast.Name):
+        value = model.constant(site.fn, node.id)
+    elif isinstance(node, ast.Constant):
+        value = node.value
+    else:
+        return None
+    return value if type(value) is int and value > 0 else None  # type: ignore[return-value]
 
 
 # -- temp paths --------------------------------------------------------------------------
@@ -89,10 +98,8 @@ def _tmp_literal(model: FileModel, site: Site, node: Optional[ast.expr]) -> Opti
                 return "/".join([value.rstrip("/")] + joined[::-1]) if joined else value
             return None
         if isinstance(node, ast.Name):
-            value = model.string_values.get((site.fn, node.id))
-            if value is None:
-                value = model.string_values.get((None, node.id))
-            node = ast.Constant(value) if value is not None else None
+            value = model.constant(site.fn, node.id)
+            node = ast.Constant(value) if isinstance(value, str) else None
             continue
         if isinstance(node, ast.Call) and _is_path_class(model, node.func) and node.args:
             node = node.args[0]
@@ -161,7 +168,7 @@ _PATH_NAMES = ("open", "write_text", "write_bytes", "mkdir", "touch", "makedirs"
 def check_shared_resources(model: FileModel, config: Config) -> Iterator[Finding]:
     """MXS008."""
     for site in model.calls_named(*_PORT_NAMES):
-        port = _fixed_port(site)
+        port = _fixed_port(model, site)
         if port is not None:
             yield site.line, site.col, message("MXS008", port=port)
     for site in model.calls_named(*_PATH_NAMES):
