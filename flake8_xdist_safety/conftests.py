@@ -12,8 +12,9 @@ from typing import Dict, FrozenSet, List, NamedTuple, Tuple
 
 from flake8_xdist_safety.config import Config
 from flake8_xdist_safety.environ import restores_environ
-from flake8_xdist_safety.fixtures import autouse_per_test
+from flake8_xdist_safety.fixtures import PER_TEST_SCOPES, autouse_per_test
 from flake8_xdist_safety.model import build_model
+from flake8_xdist_safety.overrides import clears_overrides
 
 ROOT_MARKERS = ("pyproject.toml", "setup.cfg", "tox.ini", "pytest.ini", ".git")
 
@@ -23,8 +24,12 @@ class ConftestSummary(NamedTuple):
     gc_autouse: bool
     #: names of the module-level autouse fixtures
     autouse_names: FrozenSet[str]
-    #: an autouse fixture of function scope puts os.environ back after each test
+    #: per-test fixtures that put os.environ back after the test, and whether one is autouse
+    environ_restorers: FrozenSet[str]
     environ_autouse: bool
+    #: per-test fixtures that clean dependency_overrides up after the test, and autouse
+    override_cleaners: FrozenSet[str]
+    overrides_autouse: bool
 
 
 # Per-process caches: small summaries only (flake8 -j workers each keep their own).
@@ -84,12 +89,18 @@ def _summary(path: str, config: Config):  # type: ignore[no-untyped-def]
         return None  # unreadable or broken: pytest would fail on it; we just skip it
 
     model = build_model(tree, path, config)
-    autouse = [fn for fn in model.module_functions.values() if fn.is_fixture and fn.autouse]
-    per_test = autouse_per_test(autouse)
+    fixtures = [fn for fn in model.module_functions.values() if fn.is_fixture]
+    autouse = [fn for fn in fixtures if fn.autouse]
+    per_test = [fn for fn in fixtures if fn.fixture_scope in PER_TEST_SCOPES]
+    environ = [fn for fn in per_test if restores_environ(model, fn)]
+    overrides = [fn for fn in per_test if clears_overrides(model, fn)]
     summary = ConftestSummary(
-        gc_autouse=any(fn.calls_gc for fn in per_test),
+        gc_autouse=any(fn.calls_gc for fn in autouse_per_test(autouse)),
         autouse_names=frozenset(fn.name for fn in autouse),
-        environ_autouse=any(restores_environ(model, fn) for fn in per_test),
+        environ_restorers=frozenset(fn.name for fn in environ),
+        environ_autouse=any(fn.autouse for fn in environ),
+        override_cleaners=frozenset(fn.name for fn in overrides),
+        overrides_autouse=any(fn.autouse for fn in overrides),
     )
     _SUMMARIES[path] = (stamp, summary)
     return summary

@@ -1062,3 +1062,28 @@ def test_autouse_fixture_restoring_through_a_finalizer(lint, body, expected):
                         "@pytest.fixture(autouse=True)", "def _env(request):", body, "",
                         "def test_set():", '    os.environ["API_KEY"] = "x"', ""])
     assert lint(source, SELECT) == expected
+
+
+def test_requested_fixture_restoring_environ_covers_the_test(lint):
+    src = """
+    import os
+
+    import pytest
+
+
+    @pytest.fixture
+    def clean_env():
+        saved = os.environ.copy()
+        yield
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+    def test_with(clean_env):
+        os.environ["API_KEY"] = "x"
+
+
+    def test_without():
+        os.environ["API_KEY"] = "x"
+    """
+    assert lint(src, SELECT) == ["test_example.py:19:5: MXS003"]

@@ -4,6 +4,8 @@ Position convention: the start of the statement that changes the overrides
 (``app.dependency_overrides[get_db] = ...`` -> the ``a`` of ``app``; for
 ``app.dependency_overrides.update(...)`` the expression statement / call, same column).
 """
+import textwrap
+
 import pytest
 
 SELECT = "--select=MXS007"
@@ -446,3 +448,116 @@ def test_message_mentions_cleanup(project):
     (line,) = project.flake8(SELECT)
     assert line.startswith("test_example.py:5:5: MXS007 ")
     assert "dependency_overrides" in line
+
+
+CLEARING_FIXTURE_CASES = [
+    pytest.param(
+        """
+        @pytest.fixture
+        def client_app():
+            yield app
+            app.dependency_overrides.clear()
+
+
+        def test_x(client_app):
+            client_app.dependency_overrides[dep] = lambda: 2
+        """,
+        [],
+        id="requested-fixture-clears-after-yield",
+    ),
+    pytest.param(
+        """
+        @pytest.fixture
+        def clean_overrides():
+            yield
+            app.dependency_overrides = {}
+
+
+        @pytest.fixture
+        def client(clean_overrides):
+            return app
+
+
+        def test_x(client):
+            app.dependency_overrides[dep] = lambda: 2
+        """,
+        [],
+        id="through-a-fixture-it-depends-on",
+    ),
+    pytest.param(
+        """
+        @pytest.fixture
+        def clean_overrides():
+            yield
+            app.dependency_overrides.clear()
+
+
+        @pytest.mark.usefixtures("clean_overrides")
+        def test_x():
+            app.dependency_overrides[dep] = lambda: 2
+        """,
+        [],
+        id="usefixtures",
+    ),
+    pytest.param(
+        """
+        @pytest.fixture(scope="module")
+        def client_app():
+            yield app
+            app.dependency_overrides.clear()
+
+
+        def test_x(client_app):
+            client_app.dependency_overrides[dep] = lambda: 2
+        """,
+        ["test_example.py:12:5: MXS007"],
+        id="module-scoped-fixture-clears-only-at-module-end",
+    ),
+    pytest.param(
+        """
+        @pytest.fixture
+        def client_app():
+            yield app
+            app.dependency_overrides.clear()
+
+
+        def test_x():
+            app.dependency_overrides[dep] = lambda: 2
+        """,
+        ["test_example.py:12:5: MXS007"],
+        id="fixture-not-requested",
+    ),
+]
+
+
+@pytest.mark.parametrize("body, expected", CLEARING_FIXTURE_CASES)
+def test_fixture_that_clears_overrides_after_the_test(lint, body, expected):
+    source = "import pytest\nfrom app import app, dep\n\n" + textwrap.dedent(body)
+    assert lint(source, "--select=MXS007") == expected
+
+
+def test_conftest_fixture_that_clears_overrides(lint):
+    files = {
+        "tests/conftest.py": """
+            import pytest
+            from app import app
+
+
+            @pytest.fixture
+            def client():
+                yield app
+                app.dependency_overrides.clear()
+            """,
+        "tests/test_api.py": """
+            from app import app, dep
+
+
+            def test_uses_client(client):
+                app.dependency_overrides[dep] = lambda: 1
+
+
+            def test_without_client():
+                app.dependency_overrides[dep] = lambda: 1
+            """,
+    }
+    assert lint(files, "--select=MXS007") == ["tests/test_api.py:9:5: MXS007"]

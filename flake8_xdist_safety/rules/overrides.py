@@ -1,23 +1,15 @@
 """MXS007: FastAPI dependency_overrides changed without a guaranteed cleanup."""
 import ast
-from typing import Iterator, List, Optional, Tuple
+from typing import Iterator, Optional, Tuple
 
 from flake8_xdist_safety.cleanup import Cleanup
 from flake8_xdist_safety.codes import message
 from flake8_xdist_safety.config import Config
 from flake8_xdist_safety.model import FileModel, FunctionInfo, Site
+from flake8_xdist_safety.fixture_cleanup import FixturesThatUndo
+from flake8_xdist_safety.overrides import OVERRIDES, clears_overrides, override_sites
 
 Finding = Tuple[int, int, str]
-OVERRIDES = "dependency_overrides"
-_CHANGE_METHODS = ("update", "setdefault")
-_CLEANUP_METHODS = ("clear", "pop", "popitem")
-
-
-def _overrides_owner(node: ast.expr) -> Optional[ast.expr]:
-    """``app`` for ``app.dependency_overrides``; None for anything else."""
-    if isinstance(node, ast.Attribute) and node.attr == OVERRIDES:
-        return node.value
-    return None
 
 
 def _label(owner: ast.expr) -> str:
@@ -29,46 +21,21 @@ def _label(owner: ast.expr) -> str:
 
 def check_overrides(model: FileModel, config: Config) -> Iterator[Finding]:
     """MXS007."""
-    changes: List[Tuple[Site, ast.expr]] = []
-    cleanups: List[Site] = []
-    for site, target, kind in model.subscript_stores:
-        owner = _overrides_owner(target.value)
-        if owner is None:
-            continue
-        if kind == "del":
-            cleanups.append(site)
-        else:
-            changes.append((site, owner))
-    for site, kind in model.attr_stores:
-        if site.name == OVERRIDES:
-            if kind == "aug":  # app.dependency_overrides |= {...}
-                changes.append((site, site.node.value))  # type: ignore[attr-defined]
-            else:  # re-assignment or del
-                cleanups.append(site)
-    for site in model.calls_named(*_CHANGE_METHODS, *_CLEANUP_METHODS):
-        func = site.node.func  # type: ignore[attr-defined]
-        owner = _overrides_owner(func.value) if isinstance(func, ast.Attribute) else None
-        if owner is None:
-            continue
-        if func.attr in _CHANGE_METHODS:
-            changes.append((site, owner))
-        else:
-            cleanups.append(site)
-    for site in model.cleanup_refs:
-        node = site.node
-        if isinstance(node, ast.Attribute) and node.attr in _CLEANUP_METHODS \
-                and _overrides_owner(node.value) is not None:
-            cleanups.append(site)
+    changes, cleanups = override_sites(model)
     if not changes:
         return
     cleanup = Cleanup(model)
     restoring = [s for s in cleanups if cleanup.is_restoring(s)]
+    fixtures = FixturesThatUndo(model, config, clears_overrides,
+                                lambda summary: summary.override_cleaners,
+                                lambda summary: summary.overrides_autouse)
     reported = set()  # statements: one report each
     for site, owner in sorted(changes, key=lambda c: (c[0].line, c[0].col)):
         if cleanup.is_restoring(site) or id(site.stmt) in reported:
             continue  # putting back a saved override is the cleanup itself
         if site.fn is not None:
-            if _local_object(owner, site.fn) or _undone(site) or cleanup.any_restores(site, restoring):
+            if _local_object(owner, site.fn) or _undone(site) \
+                    or cleanup.any_restores(site, restoring) or fixtures.covers(site):
                 continue
         reported.add(id(site.stmt))
         yield site.stmt.lineno, site.stmt.col_offset, message("MXS007", target=_label(owner))
