@@ -35,12 +35,7 @@ def _undone(change: EnvChange) -> bool:
             return True
         if not change.opaque and change.keys and all(k in frame.strings for k in change.keys):
             return True
-    fn: Optional[FunctionInfo] = site.fn
-    while fn is not None:
-        if fn.env_undo:
-            return True
-        fn = fn.parent
-    return False
+    return site.fn is not None and any(fn.env_undo for fn in site.fn.chain())
 
 
 def check_environ(model: FileModel, config: Config) -> Iterator[Finding]:

@@ -1,6 +1,6 @@
 """MXS007: FastAPI dependency_overrides changed without a guaranteed cleanup."""
 import ast
-from typing import Iterator, Optional, Tuple
+from typing import Iterator, Tuple
 
 from flake8_xdist_safety.cleanup import Cleanup
 from flake8_xdist_safety.codes import message
@@ -47,11 +47,7 @@ def _local_object(owner: ast.expr, fn: FunctionInfo) -> bool:
 
 
 def _undone(site: Site) -> bool:
+    """Made inside ``with patch.dict(x.dependency_overrides)`` or under its decorator/mocker form."""
     if any(frame.overrides for frame in site.withs):
         return True
-    fn: Optional[FunctionInfo] = site.fn
-    while fn is not None:
-        if fn.ovr_undo:
-            return True
-        fn = fn.parent
-    return False
+    return site.fn is not None and any(fn.ovr_undo for fn in site.fn.chain())
