@@ -1,14 +1,16 @@
 """The flake8 entry point: wires options, builds the file model, runs the rules."""
 import ast
-from typing import ClassVar, Iterator, Tuple, Type
+from typing import ClassVar, FrozenSet, Iterator, Optional, Tuple, Type
 
 from flake8.exceptions import PluginExecutionFailed
 
 from flake8_xdist_safety import __version__
-from flake8_xdist_safety.codes import DEFAULT_OFF
+from flake8_xdist_safety.codes import DEFAULT_OFF, PUBLIC_CODES
 from flake8_xdist_safety.config import Config, OptionError, config_from_options, register_options
 from flake8_xdist_safety.model import build_model
-from flake8_xdist_safety.rules import RULES
+from flake8_xdist_safety.rules import RULES, RULES_BY_CODE
+
+_CODE_OF_RULE = {rule: code for code, rule in RULES_BY_CODE.items()}
 
 
 class XdistSafetyChecker:
@@ -30,10 +32,11 @@ class XdistSafetyChecker:
     @classmethod
     def parse_options(cls, options) -> None:  # type: ignore[no-untyped-def]
         try:
-            cls.config = config_from_options(options)
+            config = config_from_options(options)
         except OptionError as exc:
             # One line, no traceback: flake8 stops with exit status 1.
             raise SystemExit(f"flake8-xdist-safety: {exc}") from None
+        cls.config = config._replace(enabled_codes=_selected_codes(options))
 
     def run(self) -> Iterator[Tuple[int, int, str, Type["XdistSafetyChecker"]]]:
         config = self.config
@@ -44,7 +47,11 @@ class XdistSafetyChecker:
         except Exception as exc:
             raise PluginExecutionFailed(self.filename, self.name, exc) from exc
         failure = None
+        enabled = config.enabled_codes
         for rule in RULES:
+            code = _CODE_OF_RULE.get(rule)
+            if enabled is not None and code is not None and code not in enabled:
+                continue  # flake8 would drop every finding: do not spend time on them
             try:
                 findings = list(rule(model, config))
             except Exception as exc:  # one broken rule must not hide the others
@@ -54,3 +61,16 @@ class XdistSafetyChecker:
                 yield line, col, text, type(self)
         if failure is not None:
             raise PluginExecutionFailed(self.filename, self.name, failure) from failure
+
+
+def _selected_codes(options) -> Optional[FrozenSet[str]]:  # type: ignore[no-untyped-def]
+    """The codes flake8's select/ignore settings let through (per-file-ignores and noqa can
+    only drop more). flake8 runs every plugin whatever --select says, so a rule whose code
+    is ignored everywhere (MXS010 by default) is skipped rather than computed and dropped."""
+    try:
+        from flake8.style_guide import Decision, DecisionEngine
+
+        engine = DecisionEngine(options)
+        return frozenset(c for c in PUBLIC_CODES if engine.decision_for(c) is Decision.Selected)
+    except Exception:  # another flake8 internals version: run every rule
+        return None

@@ -3,7 +3,7 @@ import fnmatch
 import keyword
 import os
 import re
-from typing import Callable, FrozenSet, Iterable, NamedTuple, Sequence, Tuple
+from typing import Callable, FrozenSet, Iterable, NamedTuple, Optional, Sequence, Tuple
 
 from flake8_xdist_safety.imports import canonical
 
@@ -29,6 +29,8 @@ class Config(NamedTuple):
     gc_fixtures: FrozenSet[str] = frozenset()
     broad_scopes: FrozenSet[str] = frozenset(DEFAULT_BROAD_SCOPES)
     performance_markers: FrozenSet[str] = frozenset(DEFAULT_PERFORMANCE_MARKERS)
+    #: codes flake8 can report in this run (None: all); rules for the others are skipped
+    enabled_codes: Optional[FrozenSet[str]] = None
 
     def is_test_file(self, filename: str) -> bool:
         path = normalise_path(filename)

@@ -280,3 +280,25 @@ def test_non_test_files_get_no_report(lint):
 def test_non_test_files_next_to_a_test_file(lint):
     files = {"app.py": MOCKING_CLASS, "test_app.py": MOCKING_FN}
     assert lint(files) == ["test_app.py:4:1: MXS001"]
+
+
+def test_rules_for_codes_flake8_would_drop_are_not_run(project, monkeypatch):
+    """flake8 runs every plugin whatever --select says; rules whose code is ignored
+    everywhere are skipped (a failing one would otherwise surface)."""
+    from flake8_xdist_safety import checker
+
+    def broken(model, config):
+        raise ZeroDivisionError("must not run")
+
+    monkeypatch.setitem(checker._CODE_OF_RULE, broken, "MXS010")
+    monkeypatch.setattr(checker, "RULES", (broken, *checker.RULES))
+    project.write({"test_x.py": """
+        from unittest.mock import MagicMock
+
+
+        def test_it():
+            MagicMock()
+        """})
+    # MXS010 is off by default: the broken MXS010 rule is skipped, the others still run.
+    assert project.codes() == ["test_x.py:4:1: MXS001"]
+    assert project.codes("--select=MXS001") == ["test_x.py:4:1: MXS001"]
