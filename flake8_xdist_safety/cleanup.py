@@ -14,8 +14,6 @@ from flake8_xdist_safety.model import (
 )
 
 
-#: class hooks that run whatever the class is; tearDown & co run only on unittest TestCases
-_ANY_CLASS_HOOKS = ("teardown_method", "teardown_class", "__exit__", "__aexit__")
 #: per-test setup hooks: a cleanup they register runs after every test of the class
 _SETUP_HOOKS = ("setUp", "asyncSetUp", "setup_method")
 
@@ -62,10 +60,8 @@ class Cleanup:
         top = fn.outermost()
         if top.hook in MODULE_TEARDOWN_HOOKS and top.module_level:
             return top
-        if top.hook in CLASS_TEARDOWN_HOOKS and top.cls is not None:
-            # pytest calls unittest's tearDown & co only on TestCases
-            if top.hook in _ANY_CLASS_HOOKS or top.cls.is_testcase:
-                return top
+        if top.hook in CLASS_TEARDOWN_HOOKS and top.cls is not None and top.cls.runs_hook(top.hook):
+            return top
         return None
 
     def is_restoring(self, site: Site) -> bool:

@@ -33,6 +33,7 @@ CLASS_TEARDOWN_HOOKS = frozenset(
     {"teardown_method", "teardown_class", "tearDown", "asyncTearDown", "tearDownClass",
      "__exit__", "__aexit__"}  # a context manager class undoes in __exit__ what __enter__ did
 )
+UNITTEST_TEARDOWN_HOOKS = frozenset({"tearDown", "asyncTearDown", "tearDownClass"})
 MODULE_TEARDOWN_HOOKS = frozenset({"teardown_function", "teardown_module", "tearDownModule"})
 CLEANUP_REGISTRARS = frozenset(
     {
@@ -109,6 +110,11 @@ class ClassInfo:
 
     def has_unseen_base(self) -> bool:
         return any(cls.unseen_base for cls in self.ancestors())
+
+    def runs_hook(self, hook: str) -> bool:
+        """Is *hook* called on this class? unittest's tearDown & co run only on TestCases;
+        teardown_method/teardown_class (pytest) and __exit__ run on any class."""
+        return hook not in UNITTEST_TEARDOWN_HOOKS or self.is_testcase
 
 
 class FunctionInfo:

@@ -96,8 +96,8 @@ def _hook_collects(cls: ClassInfo, hook: str) -> bool:
 
 
 def _teardown_hooks(cls: ClassInfo) -> Tuple[str, ...]:
-    # pytest calls tearDown/asyncTearDown only on unittest TestCases.
-    return _GC_TEARDOWNS if cls.is_testcase else ("teardown_method",)
+    """The per-test teardowns pytest runs for this class."""
+    return tuple(hook for hook in _GC_TEARDOWNS if cls.runs_hook(hook))
 
 
 def _collects_per_test(model: FileModel, cls: ClassInfo, config: Config) -> bool:
