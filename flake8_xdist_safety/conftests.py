@@ -12,7 +12,7 @@ from typing import Dict, FrozenSet, List, NamedTuple, Tuple
 
 from flake8_xdist_safety.config import Config
 from flake8_xdist_safety.environ import restores_environ
-from flake8_xdist_safety.fixtures import PER_TEST_SCOPES, autouse_per_test
+from flake8_xdist_safety.fixtures import PER_TEST_SCOPES, autouse_per_test, collects_garbage
 from flake8_xdist_safety.model import build_model
 from flake8_xdist_safety.overrides import clears_overrides
 
@@ -95,7 +95,7 @@ def _summary(path: str, config: Config):  # type: ignore[no-untyped-def]
     environ = [fn for fn in per_test if restores_environ(model, fn)]
     overrides = [fn for fn in per_test if clears_overrides(model, fn)]
     summary = ConftestSummary(
-        gc_autouse=any(fn.calls_gc for fn in autouse_per_test(autouse)),
+        gc_autouse=any(collects_garbage(model, fn) for fn in autouse_per_test(autouse)),
         autouse_names=frozenset(fn.name for fn in autouse),
         environ_restorers=frozenset(fn.name for fn in environ),
         environ_autouse=any(fn.autouse for fn in environ),

@@ -29,3 +29,22 @@ def visible_fixtures(model: FileModel, cls: Optional[ClassInfo]) -> List[Functio
 
 def autouse_per_test(fixtures: List[FunctionInfo]) -> List[FunctionInfo]:
     return [fn for fn in fixtures if fn.autouse and fn.fixture_scope in PER_TEST_SCOPES]
+
+
+def collects_garbage(model: FileModel, fn: FunctionInfo, depth: int = 3) -> bool:
+    """Does *fn* call gc.collect(), itself or through a helper of this file it calls
+    (``self._cleanup()`` on its class or a same-file base, or a module-level function)?"""
+    if fn.calls_gc:
+        return True
+    if depth == 0:
+        return False
+    cls = fn.owner_class()
+    for name in fn.helper_calls:
+        if name.startswith("self."):
+            method = name[5:]
+            helpers = [k.methods[method] for k in (cls.ancestors() if cls else []) if method in k.methods]
+        else:
+            helpers = [model.module_functions[name]] if name in model.module_functions else []
+        if any(helper is not fn and collects_garbage(model, helper, depth - 1) for helper in helpers):
+            return True
+    return False

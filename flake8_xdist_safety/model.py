@@ -122,7 +122,7 @@ class FunctionInfo:
         "node", "name", "parent", "cls", "is_test", "is_test_method", "is_fixture",
         "fixture_scope", "autouse", "params", "calls_gc", "has_yield", "env_undo", "ovr_undo",
         "finalizer_names", "call_assigned", "hook", "module_level", "env_guarded_yield",
-        "super_calls",
+        "super_calls", "helper_calls",
     )
 
     def __init__(self, node: Union[ast.FunctionDef, ast.AsyncFunctionDef],
@@ -150,6 +150,8 @@ class FunctionInfo:
         self.hook: Optional[str] = None  # teardown hook name, if it is one
         self.env_guarded_yield = False  # yields inside ``with patch.dict(os.environ)``
         self.super_calls: Set[str] = set()  # hooks it hands on: super().teardown_method()
+        #: helpers it calls by name: ``self._cleanup()`` -> "self._cleanup", ``reset()`` -> "reset"
+        self.helper_calls: Set[str] = set()
 
     def chain(self) -> List["FunctionInfo"]:
         """This function and the functions it is nested in, innermost first."""
@@ -660,13 +662,21 @@ class _Builder:
             cls = type(node)
             if cls is ast.Call:
                 func = node.func  # type: ignore[attr-defined]
-                if isinstance(func, ast.Attribute):
+                cls_of_func = type(func)
+                if cls_of_func is ast.Attribute:
                     last = func.attr
-                elif isinstance(func, ast.Name):
+                elif cls_of_func is ast.Name:
                     last = func.id
                 else:
                     last = None
                 arg_flags = flags
+                fn = self.fn
+                if fn is not None and not flags & IN_LAMBDA:
+                    if last is not None and cls_of_func is ast.Name:
+                        fn.helper_calls.add(last)
+                    elif cls_of_func is ast.Attribute and type(func.value) is ast.Name \
+                            and func.value.id == "self":  # type: ignore[attr-defined]
+                        fn.helper_calls.add("self." + last)  # type: ignore[operator]
                 if last in call_names:
                     self._record_call(node, last, flags)  # type: ignore[arg-type]
                     if last in CLEANUP_REGISTRARS:

@@ -707,3 +707,36 @@ def test_gc_fixture_autouse_in_a_conftest_needs_the_option(lint):
 
 def test_gc_fixture_autouse_in_a_conftest(lint):
     assert lint(GC_FIXTURE_CONFTEST, SELECT, GC_FIXTURES) == []
+
+
+@pytest.mark.parametrize(
+    "teardown, expected",
+    [
+        ("    def teardown_method(self):\n        self._cleanup()\n\n"
+         "    def _cleanup(self):\n        gc.collect()", []),
+        ("    def teardown_method(self):\n        release_mocks()", []),
+        ("    def teardown_method(self):\n        self._cleanup()\n\n"
+         "    def _cleanup(self):\n        pass", ["test_example.py:11:1: MXS002"]),
+    ],
+    ids=["self-helper", "module-helper", "helper-without-gc"],
+)
+def test_teardown_collecting_through_a_helper(lint, teardown, expected):
+    source = "\n".join([
+        "import pytest",
+        "import gc",
+        "from unittest.mock import MagicMock",
+        "",
+        "",
+        "def release_mocks():",
+        "    gc.collect()",
+        "",
+        "",
+        "@pytest.mark.xdist_group(name='g')",
+        "class TestThing:",
+        teardown,
+        "",
+        "    def test_it(self):",
+        "        MagicMock()",
+        "",
+    ])
+    assert lint(source, "--select=MXS002") == expected

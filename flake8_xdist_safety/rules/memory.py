@@ -5,7 +5,7 @@ from typing import Dict, Iterator, List, Tuple
 from flake8_xdist_safety.codes import message
 from flake8_xdist_safety.config import Config
 from flake8_xdist_safety.conftests import summaries_for
-from flake8_xdist_safety.fixtures import autouse_per_test, visible_fixtures
+from flake8_xdist_safety.fixtures import autouse_per_test, collects_garbage, visible_fixtures
 from flake8_xdist_safety.marks import (
     Mark, class_marks, closest, function_marks, mark_argument, opaque_pytestmark, usefixtures_names,
 )
@@ -81,14 +81,14 @@ def _existing_teardown(cls: ClassInfo):  # type: ignore[no-untyped-def]
     return None
 
 
-def _hook_collects(cls: ClassInfo, hook: str) -> bool:
+def _hook_collects(model: FileModel, cls: ClassInfo, hook: str) -> bool:
     """Does the *hook* pytest runs for *cls* call gc.collect()? The nearest definition wins;
     ``super().hook()`` hands on to the next one."""
     for klass in cls.ancestors():
         method = klass.methods.get(hook)
         if method is None:
             continue
-        if method.calls_gc:
+        if collects_garbage(model, method):
             return True
         if hook not in method.super_calls:
             return False
@@ -101,13 +101,13 @@ def _teardown_hooks(cls: ClassInfo) -> Tuple[str, ...]:
 
 
 def _collects_per_test(model: FileModel, cls: ClassInfo, config: Config) -> bool:
-    if any(_hook_collects(cls, hook) for hook in _teardown_hooks(cls)):
+    if any(_hook_collects(model, cls, hook) for hook in _teardown_hooks(cls)):
         return True
     gc_names = config.gc_fixtures
     fixtures = visible_fixtures(model, cls)
     if any(fn.autouse and fn.name in gc_names for fn in fixtures):
         return True
-    if any(fn.calls_gc for fn in autouse_per_test(fixtures)):
+    if any(collects_garbage(model, fn) for fn in autouse_per_test(fixtures)):
         return True
     if gc_names and usefixtures_names(class_marks(model, cls)) & gc_names:
         return True
