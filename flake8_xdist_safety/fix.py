@@ -18,10 +18,12 @@ from flake8_xdist_safety.marks import (
 from flake8_xdist_safety.model import ClassInfo, FileModel, FunctionInfo, build_model
 from flake8_xdist_safety.rules import RULES_BY_CODE
 from flake8_xdist_safety.environ import EnvChange, env_changes
-from flake8_xdist_safety.rules.memory import mock_owners
+from flake8_xdist_safety.fixtures import visible_classes
+from flake8_xdist_safety.imports import ImportTable
+from flake8_xdist_safety.rules.memory import existing_teardown, mock_owners
 
 FIXABLE = ("MXS001", "MXS002", "MXS003")
-_TEARDOWNS = ("teardown_method", "tearDown", "asyncTearDown")  # the order MXS002 looks them up
+_IMPORTED_NAMES = ("pytest", "pytest.mark", "gc", "gc.collect")
 _DOCSTRING = '"""Collect this test\'s garbage (mocks are reference cycles) before the next."""'
 _MAX_ROUNDS = 3
 _BOM = "\ufeff"
@@ -127,19 +129,17 @@ def _step(indent: str, outer: str) -> str:
 # -- what the module already imports (top-level statements only) ------------------------------
 
 def _top_imports(tree: ast.Module) -> Dict[str, Tuple[str, ast.stmt]]:
-    """Local names for ``pytest``, ``pytest.mark``, ``gc``, ``gc.collect`` bound at module level."""
+    """Local names bound at module level to ``pytest``, ``pytest.mark``, ``gc``, ``gc.collect``,
+    resolved by the plugin's own import table (function-level imports do not count here: new
+    code at module or class level cannot use them)."""
     found: Dict[str, Tuple[str, ast.stmt]] = {}
     for node in tree.body:
-        if isinstance(node, ast.Import):
-            for alias in node.names:
-                if alias.name in ("pytest", "gc"):
-                    found.setdefault(alias.name, (alias.asname or alias.name, node))
-        elif isinstance(node, ast.ImportFrom) and not node.level \
-                and node.module in ("pytest", "gc"):
-            for alias in node.names:
-                dotted = node.module + "." + alias.name
-                if dotted in ("pytest.mark", "gc.collect"):
-                    found.setdefault(dotted, (alias.asname or alias.name, node))
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            table = ImportTable()
+            table.add(node)
+            for local, target in table.aliases.items():
+                if target in _IMPORTED_NAMES:
+                    found.setdefault(target, (local, node))
     return found
 
 
@@ -214,7 +214,8 @@ class _Planner:
             return
         decorated = set()
         for cls in classes:
-            covering = [c for c in _covering_classes(cls) if id(c) in decorated]
+            # bases and enclosing test classes: their markers apply to cls too
+            covering = [c for c in visible_classes(cls)[1:] if id(c) in decorated]
             if covering:
                 self.note(cls.node, "MXS001", f"test class {cls.name}: covered by the marker "
                           f"added to {covering[0].name}")
@@ -308,11 +309,11 @@ class _Planner:
     def gc_teardown(self) -> None:
         classes = {(c.node.lineno, c.node.col_offset): c for c in self.model.classes}
         added = set()
-        for line, col, text in RULES_BY_CODE["MXS002"](self.model, self.config):
+        for line, col, _text in RULES_BY_CODE["MXS002"](self.model, self.config):
             cls = classes.get((line, col))
             if cls is None:
                 continue
-            if "never calls gc.collect()" in text:
+            if existing_teardown(cls) is not None:  # MXS002's "never calls gc.collect()"
                 self._append_gc(cls)
             elif any(id(base) in added for base in cls.ancestors()[1:]):
                 self.note(cls.node, "MXS002", f"test class {cls.name}: covered by the "
@@ -353,8 +354,7 @@ class _Planner:
         return True
 
     def _append_gc(self, cls: ClassInfo) -> None:
-        method = next((k.methods[h] for k in cls.ancestors() for h in _TEARDOWNS if h in k.methods),
-                      None)
+        method = existing_teardown(cls)
         if method is None:
             return
         if id(method.node) in self.done:
@@ -484,16 +484,6 @@ class _Planner:
             blank = ["", ""] if isinstance(body[0], (ast.FunctionDef, ast.AsyncFunctionDef,
                                                      ast.ClassDef)) else [""]
             self.edits.append(text.before_line(body[0].lineno, imports + tail + blank, order=0))
-
-
-def _covering_classes(cls: ClassInfo) -> List[ClassInfo]:
-    """Same-file bases and enclosing test classes, whose markers apply to ``cls`` too."""
-    out = cls.ancestors()[1:]
-    parent = cls.parent
-    while parent is not None and parent.is_test:
-        out.extend(parent.ancestors())
-        parent = parent.parent
-    return out
 
 
 # -- one file ---------------------------------------------------------------------------------

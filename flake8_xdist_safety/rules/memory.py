@@ -1,6 +1,6 @@
 """MXS001 (mocks without an xdist_group) and MXS002 (mocks without a per-test gc.collect())."""
 import ast
-from typing import Dict, Iterator, List, Tuple
+from typing import Optional, Dict, Iterator, List, Tuple
 
 from flake8_xdist_safety.codes import message
 from flake8_xdist_safety.config import Config
@@ -10,7 +10,7 @@ from flake8_xdist_safety.marks import (
     Mark, class_marks, closest, function_marks, mark_argument, opaque_pytestmark, usefixtures_names,
 )
 from flake8_xdist_safety.mocks import mock_creations
-from flake8_xdist_safety.model import ClassInfo, FileModel, Owner
+from flake8_xdist_safety.model import ClassInfo, FileModel, FunctionInfo, Owner
 
 Finding = Tuple[int, int, str]
 _GC_TEARDOWNS = ("teardown_method", "tearDown", "asyncTearDown")
@@ -66,18 +66,20 @@ def check_gc_teardown(model: FileModel, config: Config) -> Iterator[Finding]:
         if _collects_per_test(model, owner, config):
             continue
         node = owner.node
-        teardown = _existing_teardown(owner)
+        teardown = existing_teardown(owner)
         if teardown is None:
             yield node.lineno, node.col_offset, message("MXS002", name=owner.name)
         else:
             yield node.lineno, node.col_offset, message(
-                "MXS002-teardown", name=owner.name, method=teardown)
+                "MXS002-teardown", name=owner.name, method=teardown.name)
 
 
-def _existing_teardown(cls: ClassInfo):  # type: ignore[no-untyped-def]
+def existing_teardown(cls: ClassInfo) -> Optional[FunctionInfo]:
+    """The per-test teardown pytest runs for *cls* (nearest definition), if it has one."""
     for hook in _teardown_hooks(cls):
-        if any(hook in klass.methods for klass in cls.ancestors()):
-            return hook
+        for klass in cls.ancestors():
+            if hook in klass.methods:
+                return klass.methods[hook]
     return None
 
 
