@@ -9,7 +9,8 @@ or in a teardown hook of the changing class (or a same-file base) or of the modu
 from typing import Dict, List, Optional
 
 from flake8_xdist_safety.model import (
-    CLASS_TEARDOWN_HOOKS, CLEANUP, FINALLY, MODULE_TEARDOWN_HOOKS, GUARANTEED, ClassInfo, FileModel,
+    AFTER_YIELD, CLASS_TEARDOWN_HOOKS, CLEANUP, FINALLY, GUARANTEED, MODULE_TEARDOWN_HOOKS, ClassInfo,
+    FileModel,
     FunctionInfo, Site,
 )
 
@@ -96,6 +97,14 @@ class Cleanup:
             return True
         owner = class_of(change)
         return owner is not None and hook.cls in owner.ancestors()
+
+    def after_its_test(self, fixture: FunctionInfo, sites: List[Site]) -> bool:
+        """Does one of *sites* run after the test that *fixture* serves: after its ``yield``
+        (or in a ``finally`` around it), in a cleanup registration, or in a function it
+        registers with ``request.addfinalizer``?"""
+        after_test = CLEANUP | (AFTER_YIELD | FINALLY if fixture.has_yield else 0)
+        return any(site.fn is fixture and site.flags & after_test
+                   or fixture in self.registrars_of(site.fn) for site in sites)
 
     def any_restores(self, change: Site, candidates: List[Site]) -> bool:
         return any(self.restores(change, r) for r in candidates)

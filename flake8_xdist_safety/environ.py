@@ -3,7 +3,7 @@ import ast
 from typing import List, Optional
 
 from flake8_xdist_safety.cleanup import Cleanup
-from flake8_xdist_safety.model import AFTER_YIELD, CLEANUP, ENVIRON, FINALLY, FileModel, FunctionInfo, Site
+from flake8_xdist_safety.model import ENVIRON, FileModel, FunctionInfo, Site
 
 _ENV_METHODS = ("update", "pop", "popitem", "setdefault", "clear")
 
@@ -96,14 +96,6 @@ def restores_environ(model: FileModel, fixture: FunctionInfo) -> bool:
     ``with patch.dict(os.environ)``)?"""
     if fixture.env_guarded_yield:
         return True
-    # After the yield (or in finally around it), or registered with request.addfinalizer.
-    after_test = CLEANUP | (AFTER_YIELD | FINALLY if fixture.has_yield else 0)
     restoring = [c.site for c in env_changes(model)]
     restoring += [site for site, _kind in model.attr_stores if site.name == ENVIRON]
-    cleanup = Cleanup(model)
-    for site in restoring:
-        if site.fn is fixture and site.flags & after_test:
-            return True
-        if fixture in cleanup.registrars_of(site.fn):  # request.addfinalizer(restore)
-            return True
-    return False
+    return Cleanup(model).after_its_test(fixture, restoring)

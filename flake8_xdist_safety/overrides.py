@@ -3,7 +3,7 @@ import ast
 from typing import List, NamedTuple, Optional, Tuple
 
 from flake8_xdist_safety.cleanup import Cleanup
-from flake8_xdist_safety.model import AFTER_YIELD, CLEANUP, FINALLY, FileModel, FunctionInfo, Site
+from flake8_xdist_safety.model import FileModel, FunctionInfo, Site
 
 OVERRIDES = "dependency_overrides"
 _CHANGE_METHODS = ("update", "setdefault")
@@ -59,9 +59,4 @@ def override_sites(model: FileModel) -> OverrideSites:
 def clears_overrides(model: FileModel, fixture: FunctionInfo) -> bool:
     """Does a fixture clean dependency_overrides up after its test (after ``yield``, in a
     ``finally`` around it, or in a registered finalizer)?"""
-    after_test = CLEANUP | (AFTER_YIELD | FINALLY if fixture.has_yield else 0)
-    cleanup = Cleanup(model)
-    for site in override_sites(model).cleanups:
-        if site.fn is fixture and site.flags & after_test or fixture in cleanup.registrars_of(site.fn):
-            return True
-    return False
+    return Cleanup(model).after_its_test(fixture, override_sites(model).cleanups)
