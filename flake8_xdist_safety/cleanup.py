@@ -10,8 +10,7 @@ from typing import Dict, List, Optional
 
 from flake8_xdist_safety.model import (
     AFTER_YIELD, CLASS_TEARDOWN_HOOKS, CLEANUP, FINALLY, GUARANTEED, MODULE_TEARDOWN_HOOKS, ClassInfo,
-    FileModel,
-    FunctionInfo, Site,
+    FileModel, FunctionInfo, Site,
 )
 
 
