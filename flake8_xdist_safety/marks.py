@@ -86,7 +86,7 @@ def is_opaque(model: FileModel, expr: ast.expr) -> bool:
     return False
 
 
-def _decorator_marks(model: FileModel, decorators: List[ast.expr]) -> List[Mark]:
+def decorator_marks(model: FileModel, decorators: List[ast.expr]) -> List[Mark]:
     # The decorator nearest the def is applied first, so pytest lists it first.
     return [m for deco in reversed(decorators) for m in parse_marks(model, deco)]
 
@@ -102,7 +102,7 @@ def _class_own_marks(model: FileModel, cls: ClassInfo, seen: Set[int]) -> List[M
         return []
     seen.add(id(cls))
     marks = [m for value in cls.pytestmark for m in parse_marks(model, value)]
-    marks += _decorator_marks(model, cls.decorators)
+    marks += decorator_marks(model, cls.decorators)
     for base in cls.base_classes:
         marks += _class_own_marks(model, base, seen)
     if cls.parent is not None and cls.parent.is_test:
@@ -133,7 +133,7 @@ def module_marks(model: FileModel) -> List[Mark]:
 
 def function_marks(model: FileModel, fn: FunctionInfo) -> List[Mark]:
     """Marks applying to a test function or method, closest first."""
-    marks = _decorator_marks(model, fn.node.decorator_list)
+    marks = decorator_marks(model, fn.node.decorator_list)
     if fn.cls is not None:
         return marks + class_marks(model, fn.cls)
     return marks + module_marks(model)

@@ -4,7 +4,7 @@ from typing import Iterator, List, Tuple
 
 from flake8_xdist_safety.codes import message
 from flake8_xdist_safety.config import Config
-from flake8_xdist_safety.marks import Mark, _decorator_marks, class_marks, mark_argument, module_marks
+from flake8_xdist_safety.marks import Mark, decorator_marks, class_marks, mark_argument, module_marks
 from flake8_xdist_safety.model import XDIST_WORKER_VAR, ClassInfo, FileModel, FunctionInfo
 
 Finding = Tuple[int, int, str]
@@ -61,7 +61,7 @@ def check_performance(model: FileModel, config: Config) -> Iterator[Finding]:
         return
     for fn in model.functions:
         if fn.is_test:
-            marks = _decorator_marks(model, fn.node.decorator_list) + mod_marks
+            marks = decorator_marks(model, fn.node.decorator_list) + mod_marks
             if _is_performance(marks, names) and not _uses_benchmark(fn) \
                     and not _skips_in_xdist(model, marks):
                 yield fn.node.lineno, fn.node.col_offset, message("MXS009", name=fn.name)
@@ -79,7 +79,7 @@ def check_performance(model: FileModel, config: Config) -> Iterator[Finding]:
             if _skips_in_xdist(model, all_marks):
                 continue
             pending = [fn for fn in methods if not _uses_benchmark(fn)
-                       and not _skips_in_xdist(model, _decorator_marks(model, fn.node.decorator_list))]
+                       and not _skips_in_xdist(model, decorator_marks(model, fn.node.decorator_list))]
             if methods and not pending:
                 continue
             if not methods and not _is_performance(own, names):
@@ -87,7 +87,7 @@ def check_performance(model: FileModel, config: Config) -> Iterator[Finding]:
             yield cls.node.lineno, cls.node.col_offset, message("MXS009", name=cls.name)
             continue
         for fn in methods:
-            marks = _decorator_marks(model, fn.node.decorator_list)
+            marks = decorator_marks(model, fn.node.decorator_list)
             if _is_performance(marks, names) and not _uses_benchmark(fn) \
                     and not _skips_in_xdist(model, marks + all_marks):
                 yield fn.node.lineno, fn.node.col_offset, message("MXS009", name=f"{cls.name}.{fn.name}")
