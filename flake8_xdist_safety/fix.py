@@ -18,7 +18,6 @@ from flake8_xdist_safety.marks import (
 from flake8_xdist_safety.model import ClassInfo, FileModel, FunctionInfo, build_model
 from flake8_xdist_safety.rules import RULES_BY_CODE
 from flake8_xdist_safety.environ import EnvChange, env_changes
-from flake8_xdist_safety.fixtures import visible_classes
 from flake8_xdist_safety.imports import ImportTable
 from flake8_xdist_safety.rules.memory import existing_teardown, mock_owners
 
@@ -215,7 +214,7 @@ class _Planner:
         decorated = set()
         for cls in classes:
             # bases and enclosing test classes: their markers apply to cls too
-            covering = [c for c in visible_classes(cls)[1:] if id(c) in decorated]
+            covering = [c for c in cls.applying_classes()[1:] if id(c) in decorated]
             if covering:
                 self.note(cls.node, "MXS001", f"test class {cls.name}: covered by the marker "
                           f"added to {covering[0].name}")

@@ -94,36 +94,18 @@ def decorator_marks(model: FileModel, decorators: List[ast.expr]) -> List[Mark]:
 def class_marks(model: FileModel, cls: ClassInfo) -> List[Mark]:
     """Marks applying to a test class, closest first: its own ``pytestmark`` and decorators,
     same-file bases (MRO-ish order), enclosing test classes, then the module."""
-    return _class_own_marks(model, cls, set()) + module_marks(model)
-
-
-def _class_own_marks(model: FileModel, cls: ClassInfo, seen: Set[int]) -> List[Mark]:
-    if id(cls) in seen:
-        return []
-    seen.add(id(cls))
-    marks = [m for value in cls.pytestmark for m in parse_marks(model, value)]
-    marks += decorator_marks(model, cls.decorators)
-    for base in cls.base_classes:
-        marks += _class_own_marks(model, base, seen)
-    if cls.parent is not None and cls.parent.is_test:
-        marks += _class_own_marks(model, cls.parent, seen)
-    return marks
+    marks: List[Mark] = []
+    for klass in cls.applying_classes():
+        marks += [m for value in klass.pytestmark for m in parse_marks(model, value)]
+        marks += decorator_marks(model, klass.decorators)
+    return marks + module_marks(model)
 
 
 def opaque_pytestmark(model: FileModel, cls: Optional[ClassInfo]) -> bool:
     """Is a ``pytestmark`` that applies (module, class, bases, enclosing) opaque?"""
     values = list(model.module_pytestmark)
-    seen: Set[int] = set()
-    todo = [cls] if cls is not None else []
-    while todo:
-        klass = todo.pop()
-        if id(klass) in seen:
-            continue
-        seen.add(id(klass))
+    for klass in cls.applying_classes() if cls is not None else ():
         values += klass.pytestmark
-        todo += klass.base_classes
-        if klass.parent is not None and klass.parent.is_test:
-            todo.append(klass.parent)
     return any(is_opaque(model, value) for value in values)
 
 

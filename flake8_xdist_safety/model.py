@@ -108,6 +108,19 @@ class ClassInfo:
                 todo.extend(cls.base_classes)
         return out
 
+    def applying_classes(self) -> List["ClassInfo"]:
+        """Classes whose markers and fixtures apply to this one, closest first: itself, its
+        same-file bases, then each enclosing test class with its bases (pytest's node chain)."""
+        out: List[ClassInfo] = []
+        current: Optional[ClassInfo] = self
+        while current is not None:
+            for klass in current.ancestors():
+                if klass not in out:
+                    out.append(klass)
+            parent = current.parent
+            current = parent if parent is not None and parent.is_test else None
+        return out
+
     def has_unseen_base(self) -> bool:
         return any(cls.unseen_base for cls in self.ancestors())
 
