@@ -1,0 +1,1 @@
+"""The fixer: ``flake8-xdist-safety fix``."""
