@@ -5,7 +5,7 @@ import os
 import re
 from typing import Callable, FrozenSet, Iterable, NamedTuple, Optional, Sequence, Tuple
 
-from flake8_xdist_safety.imports import canonical
+from flake8_xdist_safety.analysis.imports import canonical
 
 DEFAULT_TEST_FILES = ("test_*.py", "*_test.py", "conftest.py")
 DEFAULT_TEST_CLASSES = ("Test*",)

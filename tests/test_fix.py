@@ -13,10 +13,10 @@ from typing import Tuple
 
 import pytest
 
-from flake8_xdist_safety.cli import main
+from flake8_xdist_safety.fixer.cli import main
 from flake8_xdist_safety.config import make_config
-from flake8_xdist_safety.fix import fix_source, findings
-from flake8_xdist_safety.model import build_model
+from flake8_xdist_safety.fixer.rewrites import fix_source, findings
+from flake8_xdist_safety.analysis.model import build_model
 
 GOLDEN = Path(__file__).parent / "fix_golden"
 NAMES = sorted(p.name[:-len(".before.txt")] for p in GOLDEN.glob("*.before.txt"))

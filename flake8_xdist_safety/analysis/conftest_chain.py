@@ -11,10 +11,10 @@ import tokenize
 from typing import Dict, FrozenSet, List, NamedTuple, Tuple
 
 from flake8_xdist_safety.config import Config
-from flake8_xdist_safety.environ import restores_environ
-from flake8_xdist_safety.fixtures import PER_TEST_SCOPES, autouse_per_test, collects_garbage
-from flake8_xdist_safety.model import build_model
-from flake8_xdist_safety.overrides import clears_overrides
+from flake8_xdist_safety.analysis.environ_changes import restores_environ
+from flake8_xdist_safety.analysis.fixtures import PER_TEST_SCOPES, autouse_per_test, collects_garbage
+from flake8_xdist_safety.analysis.model import build_model
+from flake8_xdist_safety.analysis.override_changes import clears_overrides
 
 ROOT_MARKERS = ("pyproject.toml", "setup.cfg", "tox.ini", "pytest.ini", ".git")
 

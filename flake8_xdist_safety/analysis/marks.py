@@ -2,7 +2,7 @@
 import ast
 from typing import List, NamedTuple, Optional, Set
 
-from flake8_xdist_safety.model import ClassInfo, FileModel, FunctionInfo
+from flake8_xdist_safety.analysis.model import ClassInfo, FileModel, FunctionInfo
 
 _MARK_PREFIX = "pytest.mark."
 

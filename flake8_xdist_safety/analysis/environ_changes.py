@@ -2,8 +2,8 @@
 import ast
 from typing import List, Optional
 
-from flake8_xdist_safety.cleanup import Cleanup
-from flake8_xdist_safety.model import ENVIRON, FileModel, FunctionInfo, Site
+from flake8_xdist_safety.analysis.restores import Cleanup
+from flake8_xdist_safety.analysis.model import ENVIRON, FileModel, FunctionInfo, Site
 
 _ENV_METHODS = ("update", "pop", "popitem", "setdefault", "clear")
 

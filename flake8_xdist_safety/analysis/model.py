@@ -15,7 +15,7 @@ import os
 from typing import Dict, FrozenSet, List, Optional, Set, Tuple, Union
 
 from flake8_xdist_safety.config import Config, normalise_path
-from flake8_xdist_safety.imports import ImportTable
+from flake8_xdist_safety.analysis.imports import ImportTable
 
 # -- context flags carried by every recorded site ------------------------------------------
 MODULE_TIME = 1  # evaluated when the module is imported (not inside a def body or lambda)

@@ -1,7 +1,7 @@
 """Which fixtures a test class (or a module-level test) can see in its own file."""
 from typing import List, Optional
 
-from flake8_xdist_safety.model import ClassInfo, FileModel, FunctionInfo
+from flake8_xdist_safety.analysis.model import ClassInfo, FileModel, FunctionInfo
 
 #: Scopes whose fixtures are set up and torn down around every test.
 PER_TEST_SCOPES = ("function", None)  # None: a scope flake8 cannot read

@@ -14,7 +14,7 @@ from typing import Dict, Iterator, List, Optional, Sequence, TextIO
 
 from flake8_xdist_safety import __version__
 from flake8_xdist_safety.config import Config, OptionError, make_config
-from flake8_xdist_safety.fix import fix_source
+from flake8_xdist_safety.fixer.rewrites import fix_source
 
 #: flake8's default ``exclude`` (flake8.defaults.EXCLUDE), for walking directories.
 DEFAULT_EXCLUDE = (".svn", "CVS", ".bzr", ".hg", ".git", "__pycache__", ".tox", ".nox",

@@ -4,8 +4,8 @@ from typing import Iterator, Tuple
 
 from flake8_xdist_safety.codes import message
 from flake8_xdist_safety.config import Config
-from flake8_xdist_safety.mocks import SPEC_CLASSES
-from flake8_xdist_safety.model import FileModel
+from flake8_xdist_safety.analysis.mock_creations import SPEC_CLASSES
+from flake8_xdist_safety.analysis.model import FileModel
 
 Finding = Tuple[int, int, str]
 _SPEC_KEYWORDS = frozenset({"spec", "spec_set", "wraps"})

@@ -4,10 +4,10 @@ requests (as a parameter, through other fixtures, or with ``usefixtures``), that
 from typing import Callable, Dict, FrozenSet, List, Optional, Set
 
 from flake8_xdist_safety.config import Config
-from flake8_xdist_safety.conftests import ConftestSummary, summaries_for
-from flake8_xdist_safety.fixtures import PER_TEST_SCOPES, visible_fixtures
-from flake8_xdist_safety.marks import function_marks, usefixtures_names
-from flake8_xdist_safety.model import FileModel, FunctionInfo, Site
+from flake8_xdist_safety.analysis.conftest_chain import ConftestSummary, summaries_for
+from flake8_xdist_safety.analysis.fixtures import PER_TEST_SCOPES, visible_fixtures
+from flake8_xdist_safety.analysis.marks import function_marks, usefixtures_names
+from flake8_xdist_safety.analysis.model import FileModel, FunctionInfo, Site
 
 Undoes = Callable[[FileModel, FunctionInfo], bool]
 

@@ -2,12 +2,12 @@
 import ast
 from typing import Iterator, Tuple
 
-from flake8_xdist_safety.cleanup import Cleanup
+from flake8_xdist_safety.analysis.restores import Cleanup
 from flake8_xdist_safety.codes import message
 from flake8_xdist_safety.config import Config
-from flake8_xdist_safety.model import FileModel, FunctionInfo, Site
-from flake8_xdist_safety.fixture_cleanup import FixturesThatUndo
-from flake8_xdist_safety.overrides import OVERRIDES, clears_overrides, override_sites
+from flake8_xdist_safety.analysis.model import FileModel, FunctionInfo, Site
+from flake8_xdist_safety.analysis.undoing_fixtures import FixturesThatUndo
+from flake8_xdist_safety.analysis.override_changes import OVERRIDES, clears_overrides, override_sites
 
 Finding = Tuple[int, int, str]
 

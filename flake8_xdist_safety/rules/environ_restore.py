@@ -1,12 +1,12 @@
 """MXS003: os.environ changed without a guaranteed restore."""
 from typing import Dict, Iterator, Optional, Set, Tuple
 
-from flake8_xdist_safety.cleanup import Cleanup
+from flake8_xdist_safety.analysis.restores import Cleanup
 from flake8_xdist_safety.codes import message
 from flake8_xdist_safety.config import Config
-from flake8_xdist_safety.environ import EnvChange, env_changes, restores_environ
-from flake8_xdist_safety.fixture_cleanup import FixturesThatUndo
-from flake8_xdist_safety.model import ENVIRON, FileModel, FunctionInfo, Site
+from flake8_xdist_safety.analysis.environ_changes import EnvChange, env_changes, restores_environ
+from flake8_xdist_safety.analysis.undoing_fixtures import FixturesThatUndo
+from flake8_xdist_safety.analysis.model import ENVIRON, FileModel, FunctionInfo, Site
 
 __all__ = ["EnvChange", "check_environ", "env_changes"]
 

@@ -2,8 +2,8 @@
 import ast
 from typing import List, NamedTuple, Optional, Tuple
 
-from flake8_xdist_safety.cleanup import Cleanup
-from flake8_xdist_safety.model import FileModel, FunctionInfo, Site
+from flake8_xdist_safety.analysis.restores import Cleanup
+from flake8_xdist_safety.analysis.model import FileModel, FunctionInfo, Site
 
 OVERRIDES = "dependency_overrides"
 _CHANGE_METHODS = ("update", "setdefault")

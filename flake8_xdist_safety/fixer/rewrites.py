@@ -12,14 +12,15 @@ import json
 from typing import Callable, Dict, List, NamedTuple, Optional, Sequence, Tuple
 
 from flake8_xdist_safety.config import Config
-from flake8_xdist_safety.marks import (
+from flake8_xdist_safety.analysis.marks import (
     Mark, class_marks, closest, function_marks, mark_argument, parse_marks,
 )
-from flake8_xdist_safety.model import ClassInfo, FileModel, FunctionInfo, build_model
+from flake8_xdist_safety.analysis.model import ClassInfo, FileModel, FunctionInfo, build_model
 from flake8_xdist_safety.rules import RULES_BY_CODE
-from flake8_xdist_safety.environ import EnvChange, env_changes
-from flake8_xdist_safety.imports import ImportTable
-from flake8_xdist_safety.rules.memory import existing_teardown, mock_owners
+from flake8_xdist_safety.analysis.environ_changes import EnvChange, env_changes
+from flake8_xdist_safety.analysis.imports import ImportTable
+from flake8_xdist_safety.rules.gc_teardown import existing_teardown
+from flake8_xdist_safety.rules.xdist_group import mock_owners
 
 FIXABLE = ("MXS001", "MXS002", "MXS003")
 _IMPORTED_NAMES = ("pytest", "pytest.mark", "gc", "gc.collect")

@@ -4,7 +4,7 @@ from typing import Callable, Dict, Iterator, Optional, Tuple
 
 from flake8_xdist_safety.codes import message
 from flake8_xdist_safety.config import Config
-from flake8_xdist_safety.model import FileModel, Site
+from flake8_xdist_safety.analysis.model import FileModel, Site
 
 Finding = Tuple[int, int, str]
 _TMP_PREFIXES = ("/tmp/", "/var/tmp/")

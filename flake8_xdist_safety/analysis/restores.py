@@ -8,7 +8,7 @@ or in a teardown hook of the changing class (or a same-file base) or of the modu
 """
 from typing import Dict, List, Optional
 
-from flake8_xdist_safety.model import (
+from flake8_xdist_safety.analysis.model import (
     AFTER_YIELD, CLASS_TEARDOWN_HOOKS, CLEANUP, FINALLY, GUARANTEED, MODULE_TEARDOWN_HOOKS, ClassInfo,
     FileModel, FunctionInfo, Site,
 )

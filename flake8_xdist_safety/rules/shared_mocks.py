@@ -4,8 +4,8 @@ from typing import Iterator, Set, Tuple
 
 from flake8_xdist_safety.codes import message
 from flake8_xdist_safety.config import Config
-from flake8_xdist_safety.mocks import mock_creations
-from flake8_xdist_safety.model import IN_FN_DECORATOR, IN_LAMBDA, MODULE_TIME, FileModel
+from flake8_xdist_safety.analysis.mock_creations import mock_creations
+from flake8_xdist_safety.analysis.model import IN_FN_DECORATOR, IN_LAMBDA, MODULE_TIME, FileModel
 
 Finding = Tuple[int, int, str]
 

@@ -2,7 +2,7 @@
 import ast
 from typing import List, NamedTuple, Optional
 
-from flake8_xdist_safety.model import FileModel, Site
+from flake8_xdist_safety.analysis.model import FileModel, Site
 
 _MOCK = "unittest.mock."
 MOCK_CLASSES = frozenset(_MOCK + n for n in ("MagicMock", "AsyncMock", "NonCallableMagicMock"))

@@ -4,8 +4,8 @@ from typing import Iterator, List, Tuple
 
 from flake8_xdist_safety.codes import message
 from flake8_xdist_safety.config import Config
-from flake8_xdist_safety.marks import Mark, decorator_marks, class_marks, mark_argument, module_marks
-from flake8_xdist_safety.model import XDIST_WORKER_VAR, ClassInfo, FileModel, FunctionInfo
+from flake8_xdist_safety.analysis.marks import Mark, decorator_marks, class_marks, mark_argument, module_marks
+from flake8_xdist_safety.analysis.model import XDIST_WORKER_VAR, ClassInfo, FileModel, FunctionInfo
 
 Finding = Tuple[int, int, str]
 

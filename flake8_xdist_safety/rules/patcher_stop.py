@@ -2,11 +2,11 @@
 import ast
 from typing import Dict, Iterator, List, Optional, Tuple
 
-from flake8_xdist_safety.cleanup import Cleanup, class_of
+from flake8_xdist_safety.analysis.restores import Cleanup, class_of
 from flake8_xdist_safety.codes import message
 from flake8_xdist_safety.config import Config
-from flake8_xdist_safety.mocks import PATCHERS
-from flake8_xdist_safety.model import FileModel, Site
+from flake8_xdist_safety.analysis.mock_creations import PATCHERS
+from flake8_xdist_safety.analysis.model import FileModel, Site
 
 Finding = Tuple[int, int, str]
 _STOPALL = "unittest.mock.patch.stopall"

@@ -1,61 +1,16 @@
-"""MXS001 (mocks without an xdist_group) and MXS002 (mocks without a per-test gc.collect())."""
-import ast
-from typing import Optional, Dict, Iterator, List, Tuple
+"""MXS002: a test class that creates mocks collects no garbage after each test."""
+from typing import Iterator, Optional, Tuple
 
+from flake8_xdist_safety.analysis.conftest_chain import summaries_for
+from flake8_xdist_safety.analysis.fixtures import autouse_per_test, collects_garbage, visible_fixtures
+from flake8_xdist_safety.analysis.marks import class_marks, usefixtures_names
+from flake8_xdist_safety.analysis.model import ClassInfo, FileModel, FunctionInfo
 from flake8_xdist_safety.codes import message
 from flake8_xdist_safety.config import Config
-from flake8_xdist_safety.conftests import summaries_for
-from flake8_xdist_safety.fixtures import autouse_per_test, collects_garbage, visible_fixtures
-from flake8_xdist_safety.marks import (
-    Mark, class_marks, closest, function_marks, mark_argument, opaque_pytestmark, usefixtures_names,
-)
-from flake8_xdist_safety.mocks import mock_creations
-from flake8_xdist_safety.model import ClassInfo, FileModel, FunctionInfo, Owner
+from flake8_xdist_safety.rules.xdist_group import mock_owners
 
 Finding = Tuple[int, int, str]
 _GC_TEARDOWNS = ("teardown_method", "tearDown", "asyncTearDown")
-
-
-def mock_owners(model: FileModel) -> List[Owner]:
-    """Test classes and test functions that create mocks, in source order."""
-    owners: Dict[int, Owner] = {}
-    for creation in mock_creations(model):
-        owner = creation.site.owner
-        if owner is not None:
-            owners.setdefault(id(owner), owner)
-    return sorted(owners.values(), key=lambda o: (o.node.lineno, o.node.col_offset))
-
-
-def check_xdist_group(model: FileModel, config: Config) -> Iterator[Finding]:
-    """MXS001."""
-    for owner in mock_owners(model):
-        if isinstance(owner, ClassInfo):
-            if owner.has_unseen_base():
-                continue
-            kind, marks = "test class", class_marks(model, owner)
-        else:
-            kind, marks = "test function", function_marks(model, owner)
-        mark = closest(marks, "xdist_group")
-        if mark is not None and _has_group_name(mark):
-            continue
-        if opaque_pytestmark(model, owner if isinstance(owner, ClassInfo) else None):
-            continue  # a pytestmark we cannot read may well carry the (named) group
-        key = "MXS001" if mark is None else "MXS001-unnamed"
-        node = owner.node
-        yield node.lineno, node.col_offset, message(key, kind=kind, name=owner.name, group=model.stem)
-
-
-def _has_group_name(mark: Mark) -> bool:
-    if not mark.called:
-        return False
-    if any(kw.arg is None for kw in mark.keywords):
-        return True  # **kwargs: cannot tell
-    name = mark_argument(mark, 0, "name")
-    if name is None:
-        return any(isinstance(a, ast.Starred) for a in mark.args)
-    if isinstance(name, ast.Constant):
-        return isinstance(name.value, str) and name.value != ""
-    return True  # a variable or expression: assume it names a group
 
 
 def check_gc_teardown(model: FileModel, config: Config) -> Iterator[Finding]:
