@@ -7,6 +7,7 @@ from flake8.exceptions import PluginExecutionFailed
 from flake8_xdist_safety import __version__
 from flake8_xdist_safety.codes import DEFAULT_OFF, PUBLIC_CODES
 from flake8_xdist_safety.config import Config, OptionError, config_from_options, register_options
+from flake8_xdist_safety.findings import format_message
 from flake8_xdist_safety.analysis.model import build_model
 from flake8_xdist_safety.rules import RULES, RULES_BY_CODE
 
@@ -57,8 +58,8 @@ class XdistSafetyChecker:
             except Exception as exc:  # one broken rule must not hide the others
                 failure = failure or exc
                 continue
-            for line, col, text in findings:
-                yield line, col, text, type(self)
+            for item in findings:
+                yield item.line, item.col, format_message(item), type(self)
         if failure is not None:
             raise PluginExecutionFailed(self.filename, self.name, failure) from failure
 

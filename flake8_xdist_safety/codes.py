@@ -3,18 +3,22 @@
 Everything else (the default-ignore list, the README table, the docs pages and the
 meta-tests) is checked against this table.
 """
-from typing import Dict, NamedTuple
+import string
+from typing import Dict, FrozenSet, NamedTuple, Tuple
 
 
 class Code(NamedTuple):
     template: str
     default_on: bool = True
+    #: the mxs-* options that change what this code reports (on the code's main entry)
+    options: Tuple[str, ...] = ()
 
 
 CODES: Dict[str, Code] = {
     "MXS001": Code(
         "{kind} {name} creates mocks but no xdist_group marker applies; "
-        'add @pytest.mark.xdist_group(name="{group}")'
+        'add @pytest.mark.xdist_group(name="{group}")',
+        options=("mxs-test-classes", "mxs-mock-factories"),
     ),
     "MXS001-unnamed": Code(
         "{kind} {name} has an xdist_group marker without a group name; "
@@ -22,7 +26,8 @@ CODES: Dict[str, Code] = {
     ),
     "MXS002": Code(
         "test class {name} creates mocks but has no per-test gc.collect() teardown; "
-        "add a teardown_method that calls gc.collect()"
+        "add a teardown_method that calls gc.collect()",
+        options=("mxs-gc-fixtures", "mxs-mock-factories"),
     ),
     "MXS002-teardown": Code(
         "test class {name} creates mocks but its {method} never calls gc.collect(); "
@@ -38,11 +43,13 @@ CODES: Dict[str, Code] = {
     ),
     "MXS005": Code(
         "{factory}() created {where} is shared by every test in the worker; "
-        "create it inside a test or a function-scoped fixture"
+        "create it inside a test or a function-scoped fixture",
+        options=("mxs-mock-factories",),
     ),
     "MXS006": Code(
         "fixture {name} (scope={scope!r}) creates a mock that every test in its scope "
-        "shares; create the mock in a function-scoped fixture"
+        "shares; create the mock in a function-scoped fixture",
+        options=("mxs-broad-scopes",),
     ),
     "MXS007": Code(
         "{target} changed without a guaranteed cleanup; clear it after yield, "
@@ -58,7 +65,8 @@ CODES: Dict[str, Code] = {
     ),
     "MXS009": Code(
         "performance test {name} runs inside xdist workers; skip it when "
-        'PYTEST_XDIST_WORKER is set: @pytest.mark.skipif("PYTEST_XDIST_WORKER" in os.environ, ...)'
+        'PYTEST_XDIST_WORKER is set: @pytest.mark.skipif("PYTEST_XDIST_WORKER" in os.environ, ...)',
+        options=("mxs-performance-markers",),
     ),
     "MXS010": Code(
         "{factory}() without a spec invents attributes on access; "
@@ -72,6 +80,21 @@ PUBLIC_CODES = sorted({key.split("-")[0] for key in CODES})
 DEFAULT_OFF = sorted(key for key, code in CODES.items() if not code.default_on)
 
 
+DEFAULT_ON = sorted(c for c in PUBLIC_CODES if CODES[c].default_on)
+
+_FIELDS: Dict[str, FrozenSet[str]] = {
+    key: frozenset(
+        field.split("!")[0].split(":")[0]
+        for _, field, _, _ in string.Formatter().parse(code.template) if field)
+    for key, code in CODES.items()
+}
+
+
 def message(key: str, **fields: object) -> str:
-    """Format the flake8 message for *key* (a code or ``CODE-variant``)."""
-    return key.split("-")[0] + " " + CODES[key].template.format(**fields)
+    """The one place message text is made: ``MXS003 os.environ['A'] is changed ...``."""
+    return key.split("-", 1)[0] + " " + CODES[key].template.format(**fields)
+
+
+def template_fields(key: str) -> FrozenSet[str]:
+    """The ``{fields}`` of *key*'s message template."""
+    return _FIELDS[key]

@@ -3,6 +3,7 @@ import ast
 from typing import List, Optional
 
 from flake8_xdist_safety.analysis.restores import Cleanup
+from flake8_xdist_safety.analysis.shown import shown
 from flake8_xdist_safety.analysis.model import ENVIRON, FileModel, FunctionInfo, Site
 
 _ENV_METHODS = ("update", "pop", "popitem", "setdefault", "clear")
@@ -23,7 +24,7 @@ def env_changes(model: FileModel) -> List[EnvChange]:
     out = []
     for site, target, _kind in model.subscript_stores:
         if site.name == ENVIRON:
-            out.append(_change(site, [target.slice], f"os.environ[{_shown(target.slice)}]"))
+            out.append(_change(site, [target.slice], f"os.environ[{shown(target.slice)}]"))
     for site, kind in model.attr_stores:
         if site.name == ENVIRON and kind == "aug":
             out.append(EnvChange(site, [], True, "os.environ |= ..."))
@@ -37,13 +38,13 @@ def env_changes(model: FileModel) -> List[EnvChange]:
                 out.append(EnvChange(site, [], True, f"os.environ.{method}()"))
             elif method in _ENV_METHODS:
                 first = call.args[:1]
-                shown = _shown(first[0]) if first else ""
-                out.append(_change(site, first, f"os.environ.{method}({shown})"))
+                key = shown(first[0]) if first else ""
+                out.append(_change(site, first, f"os.environ.{method}({key})"))
     for site in model.calls_named("putenv", "unsetenv"):
         if site.name in ("os.putenv", "os.unsetenv"):
             first = site.node.args[:1]  # type: ignore[attr-defined]
-            shown = _shown(first[0]) if first else ""
-            out.append(_change(site, first, f"{site.name}({shown})"))
+            key = shown(first[0]) if first else ""
+            out.append(_change(site, first, f"{site.name}({key})"))
     out.sort(key=lambda c: (c.site.line, c.site.col))
     return out
 
@@ -71,17 +72,8 @@ def _update(site: Site, call: ast.Call) -> EnvChange:
                 opaque = True
             else:
                 keys.append(literal)
-    shown = [repr(k) for k in keys] + (["..."] if opaque else [])
-    return EnvChange(site, keys, opaque, f"os.environ.update({', '.join(shown)})")
-
-
-def _shown(node: ast.expr) -> str:
-    """A key as the message shows it: its literal, or its source (shortened)."""
-    literal = _literal(node)
-    if literal is not None:
-        return repr(literal)
-    text = ast.unparse(node)
-    return text if len(text) <= 40 else text[:37] + "..."
+    listed = [repr(k) for k in keys[:3]] + (["..."] if opaque or len(keys) > 3 else [])
+    return EnvChange(site, keys, opaque, f"os.environ.update({', '.join(listed)})")
 
 
 def _literal(node: ast.expr) -> Optional[str]:

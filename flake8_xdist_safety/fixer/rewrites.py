@@ -20,7 +20,6 @@ from flake8_xdist_safety.rules import RULES_BY_CODE
 from flake8_xdist_safety.analysis.environ_changes import EnvChange, env_changes
 from flake8_xdist_safety.analysis.imports import ImportTable
 from flake8_xdist_safety.rules.gc_teardown import existing_teardown
-from flake8_xdist_safety.rules.xdist_group import mock_owners
 
 FIXABLE = ("MXS001", "MXS002", "MXS003")
 _IMPORTED_NAMES = ("pytest", "pytest.mark", "gc", "gc.collect")
@@ -195,13 +194,10 @@ class _Planner:
 
     # -- MXS001 -----------------------------------------------------------------------------
     def xdist_group(self) -> None:
-        owners = {(o.node.lineno, o.node.col_offset): o for o in mock_owners(self.model)}
         missing = []
-        for line, col, text in RULES_BY_CODE["MXS001"](self.model, self.config):
-            owner = owners.get((line, col))
-            if owner is None:
-                continue
-            if "without a group name" in text:
+        for item in RULES_BY_CODE["MXS001"](self.model, self.config):
+            owner = item.subject
+            if item.key == "MXS001-unnamed":
                 self._name_group(owner)
             else:
                 missing.append(owner)
@@ -307,13 +303,10 @@ class _Planner:
 
     # -- MXS002 -----------------------------------------------------------------------------
     def gc_teardown(self) -> None:
-        classes = {(c.node.lineno, c.node.col_offset): c for c in self.model.classes}
         added = set()
-        for line, col, _text in RULES_BY_CODE["MXS002"](self.model, self.config):
-            cls = classes.get((line, col))
-            if cls is None:
-                continue
-            if existing_teardown(cls) is not None:  # MXS002's "never calls gc.collect()"
+        for item in RULES_BY_CODE["MXS002"](self.model, self.config):
+            cls: ClassInfo = item.subject
+            if item.key == "MXS002-teardown":  # MXS002's "never calls gc.collect()"
                 self._append_gc(cls)
             elif any(id(base) in added for base in cls.ancestors()[1:]):
                 self.note(cls.node, "MXS002", f"test class {cls.name}: covered by the "
@@ -373,21 +366,21 @@ class _Planner:
 
     # -- MXS003 -----------------------------------------------------------------------------
     def environ(self, enabled: bool) -> None:
-        changes: Dict[Tuple[int, int], List[EnvChange]] = {}
+        per_statement: Dict[int, int] = {}
         for change in env_changes(self.model):
-            stmt = change.site.stmt
-            changes.setdefault((stmt.lineno, stmt.col_offset), []).append(change)
-        for line, col, _ in RULES_BY_CODE["MXS003"](self.model, self.config):
-            for change in changes.get((line, col), ())[:1]:
-                site = change.site
-                if not enabled:
-                    reason = "rewriting this file's os.environ changes would expose others"
-                elif len(changes[line, col]) > 1:
-                    reason = "the statement changes the environment more than once"
-                else:
-                    reason = self._monkeypatch(site.fn, site.stmt, site.node)
-                if reason is not None:
-                    self.note(site.stmt, "MXS003", f"not fixed: {change.target}: {reason}", False)
+            key = id(change.site.stmt)
+            per_statement[key] = per_statement.get(key, 0) + 1
+        for item in RULES_BY_CODE["MXS003"](self.model, self.config):
+            change: EnvChange = item.subject
+            site = change.site
+            if not enabled:
+                reason: Optional[str] = "rewriting this file's os.environ changes would expose others"
+            elif per_statement[id(site.stmt)] > 1:
+                reason = "the statement changes the environment more than once"
+            else:
+                reason = self._monkeypatch(site.fn, site.stmt, site.node)
+            if reason is not None:
+                self.note(site.stmt, "MXS003", f"not fixed: {change.target}: {reason}", False)
 
     def _monkeypatch(self, fn: Optional[FunctionInfo], stmt: Optional[ast.stmt],
                      node: ast.AST) -> Optional[str]:

@@ -1,22 +1,18 @@
 """MXS007: FastAPI dependency_overrides changed without a guaranteed cleanup."""
 import ast
-from typing import Iterator, Tuple
+from typing import Iterator
 
 from flake8_xdist_safety.analysis.restores import Cleanup
-from flake8_xdist_safety.codes import message
+from flake8_xdist_safety.analysis.shown import shown
+from flake8_xdist_safety.findings import Finding, finding
 from flake8_xdist_safety.config import Config
 from flake8_xdist_safety.analysis.model import FileModel, FunctionInfo, Site
 from flake8_xdist_safety.analysis.undoing_fixtures import FixturesThatUndo
 from flake8_xdist_safety.analysis.override_changes import OVERRIDES, clears_overrides, override_sites
 
-Finding = Tuple[int, int, str]
-
 
 def _label(owner: ast.expr) -> str:
-    try:
-        return ast.unparse(owner) + "." + OVERRIDES
-    except Exception:  # pragma: no cover
-        return OVERRIDES
+    return shown(owner, limit=60) + "." + OVERRIDES
 
 
 def check_overrides(model: FileModel, config: Config) -> Iterator[Finding]:
@@ -38,7 +34,7 @@ def check_overrides(model: FileModel, config: Config) -> Iterator[Finding]:
                     or cleanup.any_restores(site, restoring) or fixtures.covers(site):
                 continue
         reported.add(id(site.stmt))
-        yield site.stmt.lineno, site.stmt.col_offset, message("MXS007", target=_label(owner))
+        yield finding("MXS007", site.stmt, site, target=_label(owner))
 
 
 def _local_object(owner: ast.expr, fn: FunctionInfo) -> bool:

@@ -1,16 +1,14 @@
 """MXS003: os.environ changed without a guaranteed restore."""
-from typing import Dict, Iterator, Optional, Set, Tuple
+from typing import Dict, Iterator, Optional, Set
 
 from flake8_xdist_safety.analysis.restores import Cleanup
-from flake8_xdist_safety.codes import message
+from flake8_xdist_safety.findings import Finding, finding
 from flake8_xdist_safety.config import Config
 from flake8_xdist_safety.analysis.environ_changes import EnvChange, env_changes, restores_environ
 from flake8_xdist_safety.analysis.undoing_fixtures import FixturesThatUndo
 from flake8_xdist_safety.analysis.model import ENVIRON, FileModel, FunctionInfo, Site
 
 __all__ = ["EnvChange", "check_environ", "env_changes"]
-
-Finding = Tuple[int, int, str]
 
 
 def _conftest_global(model: FileModel, site: Site) -> bool:
@@ -66,4 +64,4 @@ def check_environ(model: FileModel, config: Config) -> Iterator[Finding]:
         if repeated or id(site.stmt) in reported:
             continue
         reported.add(id(site.stmt))
-        yield site.stmt.lineno, site.stmt.col_offset, message("MXS003", target=change.target)
+        yield finding("MXS003", site.stmt, change, target=change.target)

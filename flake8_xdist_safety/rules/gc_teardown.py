@@ -5,11 +5,10 @@ from flake8_xdist_safety.analysis.conftest_chain import summaries_for
 from flake8_xdist_safety.analysis.fixtures import autouse_per_test, collects_garbage, visible_fixtures
 from flake8_xdist_safety.analysis.marks import class_marks, usefixtures_names
 from flake8_xdist_safety.analysis.model import ClassInfo, FileModel, FunctionInfo
-from flake8_xdist_safety.codes import message
+from flake8_xdist_safety.findings import Finding, finding
 from flake8_xdist_safety.config import Config
 from flake8_xdist_safety.rules.xdist_group import mock_owners
 
-Finding = Tuple[int, int, str]
 _GC_TEARDOWNS = ("teardown_method", "tearDown", "asyncTearDown")
 
 
@@ -20,13 +19,11 @@ def check_gc_teardown(model: FileModel, config: Config) -> Iterator[Finding]:
             continue
         if _collects_per_test(model, owner, config):
             continue
-        node = owner.node
         teardown = existing_teardown(owner)
         if teardown is None:
-            yield node.lineno, node.col_offset, message("MXS002", name=owner.name)
+            yield finding("MXS002", owner.node, owner, name=owner.name)
         else:
-            yield node.lineno, node.col_offset, message(
-                "MXS002-teardown", name=owner.name, method=teardown.name)
+            yield finding("MXS002-teardown", owner.node, owner, name=owner.name, method=teardown.name)
 
 
 def existing_teardown(cls: ClassInfo) -> Optional[FunctionInfo]:

@@ -1,13 +1,12 @@
 """MXS010 (off by default): a mock class called without a spec."""
 import ast
-from typing import Iterator, Tuple
+from typing import Iterator
 
-from flake8_xdist_safety.codes import message
+from flake8_xdist_safety.findings import Finding, finding
 from flake8_xdist_safety.config import Config
 from flake8_xdist_safety.analysis.mock_creations import SPEC_CLASSES
 from flake8_xdist_safety.analysis.model import FileModel
 
-Finding = Tuple[int, int, str]
 _SPEC_KEYWORDS = frozenset({"spec", "spec_set", "wraps"})
 
 
@@ -22,4 +21,4 @@ def check_spec(model: FileModel, config: Config) -> Iterator[Finding]:
             continue
         if any(kw.arg is None or kw.arg in _SPEC_KEYWORDS for kw in call.keywords):
             continue
-        yield site.line, site.col, message("MXS010", factory=site.name.rsplit(".", 1)[-1])
+        yield finding("MXS010", site.node, site, factory=site.name.rsplit(".", 1)[-1])

@@ -3,12 +3,12 @@ import ast
 from typing import Dict, Iterator, List, Optional, Tuple
 
 from flake8_xdist_safety.analysis.restores import Cleanup, class_of
-from flake8_xdist_safety.codes import message
+from flake8_xdist_safety.analysis.shown import shown
+from flake8_xdist_safety.findings import Finding, finding
 from flake8_xdist_safety.config import Config
 from flake8_xdist_safety.analysis.mock_creations import PATCHERS
 from flake8_xdist_safety.analysis.model import FileModel, Site
 
-Finding = Tuple[int, int, str]
 _STOPALL = "unittest.mock.patch.stopall"
 
 
@@ -86,7 +86,7 @@ def check_patchers(model: FileModel, config: Config) -> Iterator[Finding]:
         candidates = stops.get(None, []) + (stops.get(key, []) if key is not None else [])
         if cleanup.any_restores(start, candidates):
             continue
-        yield start.line, start.col, message("MXS004", target=_target(patcher))
+        yield finding("MXS004", start.node, start, target=_target(patcher))
 
 
 def _target(patcher: Site) -> str:
@@ -94,14 +94,9 @@ def _target(patcher: Site) -> str:
     args = call.args  # type: ignore[attr-defined]
     first = args[0] if args else None
     if isinstance(first, ast.Constant) and isinstance(first.value, str):
-        label = first.value
-    elif first is not None:
-        try:
-            label = ast.unparse(first)
-        except Exception:  # pragma: no cover - unparse handles every parsed node
-            label = "..."
+        label = first.value if len(first.value) <= 80 else first.value[:77] + "..."
     else:
-        label = "..."
+        label = shown(first)
     if patcher.name and patcher.name.endswith(".object") and len(args) > 1 \
             and isinstance(args[1], ast.Constant):
         label += "." + str(args[1].value)

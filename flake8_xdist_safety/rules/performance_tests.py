@@ -1,13 +1,11 @@
 """MXS009: a performance test that runs inside xdist workers."""
 import ast
-from typing import Iterator, List, Tuple
+from typing import Iterator, List
 
-from flake8_xdist_safety.codes import message
+from flake8_xdist_safety.findings import Finding, finding
 from flake8_xdist_safety.config import Config
 from flake8_xdist_safety.analysis.marks import Mark, decorator_marks, class_marks, mark_argument, module_marks
 from flake8_xdist_safety.analysis.model import XDIST_WORKER_VAR, ClassInfo, FileModel, FunctionInfo
-
-Finding = Tuple[int, int, str]
 
 
 def _skips_in_xdist(model: FileModel, marks: List[Mark]) -> bool:
@@ -64,7 +62,7 @@ def check_performance(model: FileModel, config: Config) -> Iterator[Finding]:
             marks = decorator_marks(model, fn.node.decorator_list) + mod_marks
             if _is_performance(marks, names) and not _uses_benchmark(fn) \
                     and not _skips_in_xdist(model, marks):
-                yield fn.node.lineno, fn.node.col_offset, message("MXS009", name=fn.name)
+                yield finding("MXS009", fn.node, fn, name=fn.name)
     for cls in model.classes:
         if not cls.is_test:
             continue
@@ -84,10 +82,10 @@ def check_performance(model: FileModel, config: Config) -> Iterator[Finding]:
                 continue
             if not methods and not _is_performance(own, names):
                 continue
-            yield cls.node.lineno, cls.node.col_offset, message("MXS009", name=cls.name)
+            yield finding("MXS009", cls.node, cls, name=cls.name)
             continue
         for fn in methods:
             marks = decorator_marks(model, fn.node.decorator_list)
             if _is_performance(marks, names) and not _uses_benchmark(fn) \
                     and not _skips_in_xdist(model, marks + all_marks):
-                yield fn.node.lineno, fn.node.col_offset, message("MXS009", name=f"{cls.name}.{fn.name}")
+                yield finding("MXS009", fn.node, fn, name=f"{cls.name}.{fn.name}")

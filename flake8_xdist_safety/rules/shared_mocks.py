@@ -1,13 +1,11 @@
 """MXS005 (a mock evaluated once and shared), MXS006 (a broad-scoped fixture hands out a mock)."""
 import ast
-from typing import Iterator, Set, Tuple
+from typing import Iterator, Set
 
-from flake8_xdist_safety.codes import message
+from flake8_xdist_safety.findings import Finding, finding
 from flake8_xdist_safety.config import Config
 from flake8_xdist_safety.analysis.mock_creations import mock_creations
 from flake8_xdist_safety.analysis.model import IN_FN_DECORATOR, IN_LAMBDA, MODULE_TIME, FileModel
-
-Finding = Tuple[int, int, str]
 
 
 def check_module_mocks(model: FileModel, config: Config) -> Iterator[Finding]:
@@ -26,7 +24,7 @@ def check_module_mocks(model: FileModel, config: Config) -> Iterator[Finding]:
             where = f"as a class attribute of {kind} {site.cls.name}"
         else:
             where = "at module level"
-        yield site.line, site.col, message("MXS005", factory=creation.factory, where=where)
+        yield finding("MXS005", site.node, creation, factory=creation.factory, where=where)
 
 
 def _patchers_started_at_import(model: FileModel) -> Set[int]:
@@ -55,5 +53,4 @@ def check_broad_fixtures(model: FileModel, config: Config) -> Iterator[Finding]:
         if fn.fixture_scope not in config.broad_scopes:
             continue
         reported.add(id(fn))
-        node = fn.node
-        yield node.lineno, node.col_offset, message("MXS006", name=fn.name, scope=fn.fixture_scope)
+        yield finding("MXS006", fn.node, fn, name=fn.name, scope=fn.fixture_scope)

@@ -1,12 +1,11 @@
 """MXS008: a fixed port or a fixed /tmp path that parallel workers fight over."""
 import ast
-from typing import Callable, Dict, Iterator, Optional, Tuple
+from typing import Callable, Dict, Iterator, Optional
 
-from flake8_xdist_safety.codes import message
+from flake8_xdist_safety.findings import Finding, finding
 from flake8_xdist_safety.config import Config
 from flake8_xdist_safety.analysis.model import FileModel, Site
 
-Finding = Tuple[int, int, str]
 _TMP_PREFIXES = ("/tmp/", "/var/tmp/")
 _WRITE_MODE_CHARS = set("wax+")
 
@@ -170,8 +169,8 @@ def check_shared_resources(model: FileModel, config: Config) -> Iterator[Finding
     for site in model.calls_named(*_PORT_NAMES):
         port = _fixed_port(model, site)
         if port is not None:
-            yield site.line, site.col, message("MXS008", port=port)
+            yield finding("MXS008", site.node, site, port=port)
     for site in model.calls_named(*_PATH_NAMES):
         path = _fixed_path(model, site)
         if path is not None:
-            yield site.line, site.col, message("MXS008-path", path=path)
+            yield finding("MXS008-path", site.node, site, path=path)

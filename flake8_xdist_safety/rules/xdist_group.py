@@ -1,16 +1,14 @@
 """MXS001: a test that creates mocks runs in no named xdist_group."""
 import ast
-from typing import Dict, Iterator, List, Tuple
+from typing import Dict, Iterator, List
 
-from flake8_xdist_safety.codes import message
+from flake8_xdist_safety.findings import Finding, finding
 from flake8_xdist_safety.config import Config
 from flake8_xdist_safety.analysis.marks import (
     Mark, class_marks, closest, function_marks, mark_argument, opaque_pytestmark,
 )
 from flake8_xdist_safety.analysis.mock_creations import mock_creations
 from flake8_xdist_safety.analysis.model import ClassInfo, FileModel, Owner
-
-Finding = Tuple[int, int, str]
 
 
 def mock_owners(model: FileModel) -> List[Owner]:
@@ -38,8 +36,7 @@ def check_xdist_group(model: FileModel, config: Config) -> Iterator[Finding]:
         if opaque_pytestmark(model, owner if isinstance(owner, ClassInfo) else None):
             continue  # a pytestmark we cannot read may well carry the (named) group
         key = "MXS001" if mark is None else "MXS001-unnamed"
-        node = owner.node
-        yield node.lineno, node.col_offset, message(key, kind=kind, name=owner.name, group=model.stem)
+        yield finding(key, owner.node, owner, kind=kind, name=owner.name, group=model.stem)
 
 
 def _has_group_name(mark: Mark) -> bool:
