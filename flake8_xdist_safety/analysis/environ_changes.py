@@ -4,9 +4,11 @@ from typing import List, Optional
 
 from flake8_xdist_safety.analysis.restores import Cleanup
 from flake8_xdist_safety.analysis.shown import shown
+from flake8_xdist_safety.analysis.vocabulary import indexed_calls
 from flake8_xdist_safety.analysis.model import ENVIRON, FileModel, FunctionInfo, Site
 
-_ENV_METHODS = ("update", "pop", "popitem", "setdefault", "clear")
+_ENV_METHODS = indexed_calls("update", "pop", "popitem", "setdefault", "clear")
+_ENV_FUNCTIONS = indexed_calls("putenv", "unsetenv")
 
 
 class EnvChange:
@@ -40,7 +42,7 @@ def env_changes(model: FileModel) -> List[EnvChange]:
                 first = call.args[:1]
                 key = shown(first[0]) if first else ""
                 out.append(_change(site, first, f"os.environ.{method}({key})"))
-    for site in model.calls_named("putenv", "unsetenv"):
+    for site in model.calls_named(*_ENV_FUNCTIONS):
         if site.name in ("os.putenv", "os.unsetenv"):
             first = site.node.args[:1]  # type: ignore[attr-defined]
             key = shown(first[0]) if first else ""

@@ -2,14 +2,10 @@
 import ast
 from typing import Dict, Optional
 
+from flake8_xdist_safety.analysis.vocabulary import MOCK_STAR_NAMES
+
 #: The ``mock`` backport on PyPI mirrors ``unittest.mock``; treat both as one.
 _MODULE_SYNONYMS = {"mock": "unittest.mock"}
-
-#: Public names a star-import of unittest.mock brings in that the rules care about.
-_MOCK_STAR_NAMES = (
-    "MagicMock", "AsyncMock", "NonCallableMagicMock", "Mock", "NonCallableMock",
-    "create_autospec", "patch", "DEFAULT",
-)
 
 
 def canonical(dotted: str) -> str:
@@ -52,7 +48,7 @@ class ImportTable:
                 if alias.name == "*":
                     self.star_modules.append(module)
                     if module == "unittest.mock":
-                        for name in _MOCK_STAR_NAMES:
+                        for name in MOCK_STAR_NAMES:
                             self.aliases[name] = module + "." + name
                     continue
                 prefix = module + "." if module and not module.endswith(".") else module

@@ -3,6 +3,7 @@ import ast
 from typing import List, NamedTuple, Optional, Set
 
 from flake8_xdist_safety.analysis.model import ClassInfo, FileModel, FunctionInfo
+from flake8_xdist_safety.analysis.vocabulary import argument
 
 _MARK_PREFIX = "pytest.mark."
 
@@ -129,12 +130,7 @@ def closest(marks: List[Mark], name: str) -> Optional[Mark]:
 
 
 def mark_argument(mark: Mark, position: int, keyword: str) -> Optional[ast.expr]:
-    for kw in mark.keywords:
-        if kw.arg == keyword:
-            return kw.value
-    if len(mark.args) > position and not isinstance(mark.args[position], ast.Starred):
-        return mark.args[position]
-    return None
+    return argument(mark.args, mark.keywords, position, keyword)
 
 
 def usefixtures_names(marks: List[Mark]) -> Set[str]:

@@ -3,11 +3,12 @@ import ast
 from typing import List, NamedTuple, Optional
 
 from flake8_xdist_safety.analysis.model import FileModel, Site
+from flake8_xdist_safety.analysis.vocabulary import MOCK_CLASSES, MOCK_MODULE, indexed_calls
 
-_MOCK = "unittest.mock."
-MOCK_CLASSES = frozenset(_MOCK + n for n in ("MagicMock", "AsyncMock", "NonCallableMagicMock"))
-SPEC_CLASSES = MOCK_CLASSES | {_MOCK + "Mock", _MOCK + "NonCallableMock"}
-DEFAULT_FACTORIES = MOCK_CLASSES | {_MOCK + "create_autospec"}
+_MOCK = MOCK_MODULE + "."
+DEFAULT_FACTORIES = frozenset(
+    [_MOCK + name for name, kind in MOCK_CLASSES.items() if kind.creates_by_default]
+    + [_MOCK + "create_autospec"])
 PATCH = _MOCK + "patch"
 PATCH_OBJECT = _MOCK + "patch.object"
 PATCH_MULTIPLE = _MOCK + "patch.multiple"
@@ -15,8 +16,8 @@ PATCH_MULTIPLE = _MOCK + "patch.multiple"
 PATCHERS = frozenset({PATCH, PATCH_OBJECT, PATCH_MULTIPLE, _MOCK + "patch.dict"})
 #: Position of the ``new`` argument of patch / patch.object.
 _NEW_POSITION = {PATCH: 1, PATCH_OBJECT: 2}
-_LAST_NAMES = ("MagicMock", "AsyncMock", "NonCallableMagicMock", "create_autospec",
-               "patch", "object", "multiple")
+_LAST_NAMES = indexed_calls(*(n.rsplit(".", 1)[-1] for n in DEFAULT_FACTORIES),
+                            "patch", "object", "multiple")
 
 
 class Creation(NamedTuple):

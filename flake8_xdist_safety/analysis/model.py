@@ -16,6 +16,10 @@ from typing import Dict, FrozenSet, List, Optional, Set, Tuple, Union
 
 from flake8_xdist_safety.config import Config, normalise_path
 from flake8_xdist_safety.analysis.imports import ImportTable
+from flake8_xdist_safety.analysis.vocabulary import (
+    CLASS_TEARDOWN_HOOKS, CLEANUP_REGISTRARS, MOCKER_FIXTURES, MODULE_TEARDOWN_HOOKS, PER_TEST_TEARDOWNS,
+    UNITTEST_TEARDOWNS, indexed_call_names, indexed_calls, is_indexed,
+)
 
 # -- context flags carried by every recorded site ------------------------------------------
 MODULE_TIME = 1  # evaluated when the module is imported (not inside a def body or lambda)
@@ -26,22 +30,6 @@ CLEANUP = 16  # inside the arguments of addCleanup / addfinalizer / ExitStack.ca
 IN_LAMBDA = 32  # inside a lambda body (not evaluated here)
 GUARANTEED = FINALLY | AFTER_YIELD | CLEANUP
 
-MOCKER_FIXTURES = frozenset(
-    {"mocker", "class_mocker", "module_mocker", "package_mocker", "session_mocker"}
-)
-CLASS_TEARDOWN_HOOKS = frozenset(
-    {"teardown_method", "teardown_class", "tearDown", "asyncTearDown", "tearDownClass",
-     "__exit__", "__aexit__"}  # a context manager class undoes in __exit__ what __enter__ did
-)
-UNITTEST_TEARDOWN_HOOKS = frozenset({"tearDown", "asyncTearDown", "tearDownClass"})
-MODULE_TEARDOWN_HOOKS = frozenset({"teardown_function", "teardown_module", "tearDownModule"})
-CLEANUP_REGISTRARS = frozenset(
-    {
-        "addCleanup", "addAsyncCleanup", "addClassCleanup", "addModuleCleanup",
-        "addfinalizer", "callback", "push_async_callback",
-        "enter_context", "enterContext", "enter_async_context", "enterAsyncContext",
-    }
-)
 TESTCASE_BASES = frozenset(
     {
         "unittest.TestCase", "unittest.IsolatedAsyncioTestCase",
@@ -56,24 +44,9 @@ FIXTURE_DECORATORS = frozenset({"pytest.fixture", "pytest_asyncio.fixture"})
 ENVIRON = "os.environ"
 XDIST_WORKER_VAR = "PYTEST_XDIST_WORKER"
 
-#: Last names of calls some rule reads (custom mock factories are added per config).
-_CALL_NAMES = frozenset(
-    {
-        # mocks and patchers
-        "MagicMock", "AsyncMock", "NonCallableMagicMock", "Mock", "NonCallableMock",
-        "create_autospec", "patch", "object", "multiple", "dict", "start", "stop", "stopall",
-        # gc, environment, dependency overrides
-        "collect", "update", "pop", "popitem", "setdefault", "clear", "putenv", "unsetenv",
-        # shared resources (MXS008)
-        "bind", "TCPServer", "UDPServer", "ThreadingTCPServer", "ThreadingUDPServer",
-        "ForkingTCPServer", "ForkingUDPServer", "HTTPServer", "ThreadingHTTPServer",
-        "start_server", "create_server", "run", "Config", "TCPSite", "run_app",
-        "open", "write_text", "write_bytes", "mkdir", "touch", "makedirs", "copy", "copy2",
-        "copyfile", "copytree", "move", "connect", "FileHandler",
-        # an overriding teardown that calls the base's
-        "teardown_method", "tearDown", "asyncTearDown",
-    }
-) | CLEANUP_REGISTRARS
+# The builder itself reads these: patcher starts, gc, patch.dict under pytest-mock,
+# teardowns that hand on to the base's, and cleanup registrations.
+indexed_calls("start", "collect", "dict", *PER_TEST_TEARDOWNS, *CLEANUP_REGISTRARS)
 
 
 class ClassInfo:
@@ -127,7 +100,7 @@ class ClassInfo:
     def runs_hook(self, hook: str) -> bool:
         """Is *hook* called on this class? unittest's tearDown & co run only on TestCases;
         teardown_method/teardown_class (pytest) and __exit__ run on any class."""
-        return hook not in UNITTEST_TEARDOWN_HOOKS or self.is_testcase
+        return hook not in UNITTEST_TEARDOWNS or self.is_testcase
 
 
 class FunctionInfo:
@@ -241,6 +214,8 @@ class FileModel:
         self.is_conftest = base == "conftest.py"
         self.stem = base[:-3] if base.endswith(".py") else base
         self.config = config
+        #: last names of the configured mock factories: indexed for this run too
+        self.factory_names = frozenset(n.rsplit(".", 1)[-1] for n in config.mock_factories)
         self.imports = ImportTable(package_of(filename))
         self.classes: List[ClassInfo] = []
         self.functions: List[FunctionInfo] = []
@@ -271,8 +246,11 @@ class FileModel:
         return value if value is not None else self.constant_values.get((None, name))
 
     def calls_named(self, *names: str) -> List[Site]:
+        """Recorded calls with these last names; each must be declared with indexed_calls."""
         out: List[Site] = []
         for name in names:
+            if not is_indexed(name) and name not in self.factory_names:
+                raise LookupError(f"call name {name!r} is read but not declared with indexed_calls()")
             out.extend(self.calls.get(name, ()))
         return out
 
@@ -302,7 +280,6 @@ def build_model(tree: ast.AST, filename: str, config: Config) -> FileModel:
 
 # -- the builder ---------------------------------------------------------------------------
 
-_TEARDOWN_HOOKS = frozenset({"teardown_method", "tearDown", "asyncTearDown"})
 _SKIP_FIELDS = frozenset({"ctx", "op", "type_comment", "kind", "conversion", "level"})
 _CHILD_FIELDS: Dict[type, Tuple[str, ...]] = {}
 #: Node kinds never worth descending into (match patterns exist from Python 3.10 on).
@@ -332,7 +309,7 @@ class _Builder:
         self.config = model.config
         self.resolve = model.imports.resolve
         #: last names wanted by some rule, and local names imported as one of them
-        self.wanted = _CALL_NAMES | {n.rsplit(".", 1)[-1] for n in model.config.mock_factories}
+        self.wanted = indexed_call_names() | model.factory_names
         self.call_names = set(self.wanted)
         self.fn: Optional[FunctionInfo] = None
         self.cls: Optional[ClassInfo] = None
@@ -749,7 +726,7 @@ class _Builder:
                 self.entered.add(id(node.args[0]))
         elif last == "collect" and name == "gc.collect" and self.fn is not None:
             self.fn.calls_gc = True
-        elif last in _TEARDOWN_HOOKS and self.fn is not None and isinstance(node.func, ast.Attribute):
+        elif last in PER_TEST_TEARDOWNS and self.fn is not None and isinstance(node.func, ast.Attribute):
             receiver = node.func.value  # super().teardown_method() or Base.teardown_method(self)
             if isinstance(receiver, ast.Call) and isinstance(receiver.func, ast.Name) \
                     and receiver.func.id == "super" or isinstance(receiver, ast.Name) \

@@ -4,10 +4,11 @@ from typing import List, NamedTuple, Optional, Tuple
 
 from flake8_xdist_safety.analysis.restores import Cleanup
 from flake8_xdist_safety.analysis.model import FileModel, FunctionInfo, Site
+from flake8_xdist_safety.analysis.vocabulary import indexed_calls
 
 OVERRIDES = "dependency_overrides"
-_CHANGE_METHODS = ("update", "setdefault")
-_CLEANUP_METHODS = ("clear", "pop", "popitem")
+_CHANGE_METHODS = indexed_calls("update", "setdefault")
+_CLEANUP_METHODS = indexed_calls("clear", "pop", "popitem")
 
 
 class OverrideSites(NamedTuple):

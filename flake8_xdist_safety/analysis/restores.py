@@ -9,13 +9,11 @@ or in a teardown hook of the changing class (or a same-file base) or of the modu
 from typing import Dict, List, Optional
 
 from flake8_xdist_safety.analysis.model import (
-    AFTER_YIELD, CLASS_TEARDOWN_HOOKS, CLEANUP, FINALLY, GUARANTEED, MODULE_TEARDOWN_HOOKS, ClassInfo,
-    FileModel, FunctionInfo, Site,
+    AFTER_YIELD, CLEANUP, FINALLY, GUARANTEED, ClassInfo, FileModel, FunctionInfo, Site,
 )
-
-
-#: per-test setup hooks: a cleanup they register runs after every test of the class
-_SETUP_HOOKS = ("setUp", "asyncSetUp", "setup_method")
+from flake8_xdist_safety.analysis.vocabulary import (
+    CLASS_TEARDOWN_HOOKS, MODULE_TEARDOWN_HOOKS, PER_TEST_SETUPS,
+)
 
 
 def class_of(site: Site) -> Optional[ClassInfo]:
@@ -83,7 +81,7 @@ class Cleanup:
             # self.addCleanup(patch.stopall) in a (base class's) setUp covers every test
             top = restore.fn.outermost()
             owner = class_of(change)
-            if top.name in _SETUP_HOOKS and top.cls is not None and owner is not None \
+            if top.name in PER_TEST_SETUPS and top.cls is not None and owner is not None \
                     and top.cls in owner.ancestors():
                 return True
         hook = self._hook(restore.fn)

@@ -5,11 +5,10 @@ from flake8_xdist_safety.analysis.conftest_chain import summaries_for
 from flake8_xdist_safety.analysis.fixtures import autouse_per_test, collects_garbage, visible_fixtures
 from flake8_xdist_safety.analysis.marks import class_marks, usefixtures_names
 from flake8_xdist_safety.analysis.model import ClassInfo, FileModel, FunctionInfo
+from flake8_xdist_safety.analysis.vocabulary import PER_TEST_TEARDOWNS
 from flake8_xdist_safety.findings import Finding, finding
 from flake8_xdist_safety.config import Config
 from flake8_xdist_safety.rules.xdist_group import mock_owners
-
-_GC_TEARDOWNS = ("teardown_method", "tearDown", "asyncTearDown")
 
 
 def check_gc_teardown(model: FileModel, config: Config) -> Iterator[Finding]:
@@ -51,7 +50,7 @@ def _hook_collects(model: FileModel, cls: ClassInfo, hook: str) -> bool:
 
 def _teardown_hooks(cls: ClassInfo) -> Tuple[str, ...]:
     """The per-test teardowns pytest runs for this class."""
-    return tuple(hook for hook in _GC_TEARDOWNS if cls.runs_hook(hook))
+    return tuple(hook for hook in PER_TEST_TEARDOWNS if cls.runs_hook(hook))
 
 
 def _collects_per_test(model: FileModel, cls: ClassInfo, config: Config) -> bool:

@@ -4,17 +4,18 @@ from typing import Iterator
 
 from flake8_xdist_safety.findings import Finding, finding
 from flake8_xdist_safety.config import Config
-from flake8_xdist_safety.analysis.mock_creations import SPEC_CLASSES
+from flake8_xdist_safety.analysis.vocabulary import MOCK_CLASSES, MOCK_MODULE, indexed_calls
 from flake8_xdist_safety.analysis.model import FileModel
 
 _SPEC_KEYWORDS = frozenset({"spec", "spec_set", "wraps"})
+_SPEC_CLASS_NAMES = indexed_calls(*(name for name, kind in MOCK_CLASSES.items() if kind.takes_spec))
+_SPEC_CLASSES = frozenset(MOCK_MODULE + "." + name for name in _SPEC_CLASS_NAMES)
 
 
 def check_spec(model: FileModel, config: Config) -> Iterator[Finding]:
     """MXS010."""
-    for site in model.calls_named("MagicMock", "AsyncMock", "NonCallableMagicMock", "Mock",
-                                  "NonCallableMock"):
-        if site.name not in SPEC_CLASSES:
+    for site in model.calls_named(*_SPEC_CLASS_NAMES):
+        if site.name not in _SPEC_CLASSES:
             continue
         call: ast.Call = site.node  # type: ignore[assignment]
         if call.args:  # the first positional argument is the spec (or *args: cannot tell)

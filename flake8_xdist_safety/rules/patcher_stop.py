@@ -4,12 +4,16 @@ from typing import Dict, Iterator, List, Optional, Tuple
 
 from flake8_xdist_safety.analysis.restores import Cleanup, class_of
 from flake8_xdist_safety.analysis.shown import shown
+from flake8_xdist_safety.analysis.vocabulary import indexed_calls
 from flake8_xdist_safety.findings import Finding, finding
 from flake8_xdist_safety.config import Config
 from flake8_xdist_safety.analysis.mock_creations import PATCHERS
 from flake8_xdist_safety.analysis.model import FileModel, Site
 
 _STOPALL = "unittest.mock.patch.stopall"
+_STARTS = indexed_calls("start")
+_PATCHERS = indexed_calls("patch", "object", "dict", "multiple")
+_STOPS = indexed_calls("stop", "stopall")
 
 
 def receiver_key(node: ast.expr) -> Optional[str]:
@@ -39,10 +43,10 @@ def _same_scope(a: Site, b: Site, key: str) -> bool:
 
 def check_patchers(model: FileModel, config: Config) -> Iterator[Finding]:
     """MXS004."""
-    starts = model.calls.get("start")
+    starts = model.calls_named(*_STARTS)
     if not starts:
         return
-    patcher_calls = {id(s.node): s for s in model.calls_named("patch", "object", "dict", "multiple")
+    patcher_calls = {id(s.node): s for s in model.calls_named(*_PATCHERS)
                      if _is_patcher_call(s)}
     assigned: Dict[str, List[Tuple[Site, Site]]] = {}  # key -> [(assignment site, patcher call)]
     for site, key in model.call_assignments:
@@ -50,7 +54,7 @@ def check_patchers(model: FileModel, config: Config) -> Iterator[Finding]:
         if call is not None:
             assigned.setdefault(key, []).append((site, call))
     stops: Dict[Optional[str], List[Site]] = {}
-    for site in model.calls_named("stop", "stopall"):
+    for site in model.calls_named(*_STOPS):
         func = site.node.func  # type: ignore[attr-defined]
         if site.name == _STOPALL:
             stops.setdefault(None, []).append(site)

@@ -5,7 +5,11 @@ from typing import Iterator, Set
 from flake8_xdist_safety.findings import Finding, finding
 from flake8_xdist_safety.config import Config
 from flake8_xdist_safety.analysis.mock_creations import mock_creations
+from flake8_xdist_safety.analysis.vocabulary import indexed_calls
 from flake8_xdist_safety.analysis.model import IN_FN_DECORATOR, IN_LAMBDA, MODULE_TIME, FileModel
+
+
+_STARTS = indexed_calls("start")
 
 
 def check_module_mocks(model: FileModel, config: Config) -> Iterator[Finding]:
@@ -31,7 +35,7 @@ def _patchers_started_at_import(model: FileModel) -> Set[int]:
     """Patcher calls stored in a module-level name that the module body itself starts."""
     started = {
         start.node.func.value.id  # type: ignore[attr-defined]
-        for start in model.calls.get("start", ())
+        for start in model.calls_named(*_STARTS)
         if start.flags & MODULE_TIME and start.cls is None
         and isinstance(start.node.func, ast.Attribute)  # type: ignore[attr-defined]
         and isinstance(start.node.func.value, ast.Name)  # type: ignore[attr-defined]

@@ -5,6 +5,7 @@ from typing import Callable, Dict, Iterator, Optional
 from flake8_xdist_safety.findings import Finding, finding
 from flake8_xdist_safety.config import Config
 from flake8_xdist_safety.analysis.model import FileModel, Site
+from flake8_xdist_safety.analysis.vocabulary import call_argument, indexed_calls
 
 _TMP_PREFIXES = ("/tmp/", "/var/tmp/")
 _WRITE_MODE_CHARS = set("wax+")
@@ -15,19 +16,11 @@ _WRITE_MODE_CHARS = set("wax+")
 # it: a non-zero integer literal, or a name bound to one (``PORT = 8000``).
 
 def _keyword(call: ast.Call, name: str) -> Optional[ast.expr]:
-    for kw in call.keywords:
-        if kw.arg == name:
-            return kw.value
-    return None
+    return call_argument(call, None, name)
 
 
 def _arg(call: ast.Call, position: int, name: str) -> Optional[ast.expr]:
-    value = _keyword(call, name)
-    if value is not None:
-        return value
-    if len(call.args) > position and not any(isinstance(a, ast.Starred) for a in call.args[:position + 1]):
-        return call.args[position]
-    return None
+    return call_argument(call, position, name)
 
 
 def _address_port(node: Optional[ast.expr]) -> Optional[ast.expr]:
@@ -158,10 +151,12 @@ def _path_receiver(model: FileModel, site: Site, receiver: ast.expr) -> Optional
     return None
 
 
-_PORT_NAMES = ("bind", "start_server", "create_server", "run", "Config", "TCPSite", "run_app",
-               "HTTPServer", "ThreadingHTTPServer") + _SOCKETSERVERS
-_PATH_NAMES = ("open", "write_text", "write_bytes", "mkdir", "touch", "makedirs", "copy", "copy2",
-               "copyfile", "copytree", "move", "connect", "FileHandler")
+_PORT_NAMES = indexed_calls(
+    "bind", "start_server", "create_server", "run", "Config", "TCPSite", "run_app",
+    "HTTPServer", "ThreadingHTTPServer", *_SOCKETSERVERS)
+_PATH_NAMES = indexed_calls(
+    "open", "write_text", "write_bytes", "mkdir", "touch", "makedirs", "copy", "copy2",
+    "copyfile", "copytree", "move", "connect", "FileHandler")
 
 
 def check_shared_resources(model: FileModel, config: Config) -> Iterator[Finding]:

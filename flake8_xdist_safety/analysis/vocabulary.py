@@ -1,0 +1,85 @@
+"""The names the analysis and the rules speak in, each defined once.
+
+The builder files a call only when its last name is *indexed*: every module that reads
+calls declares the names it reads with :func:`indexed_calls` when it is imported, and
+``FileModel.calls_named`` refuses a name nobody declared, so a rule cannot silently ask
+for calls the builder never kept.
+"""
+import ast
+from typing import Dict, FrozenSet, NamedTuple, Optional, Sequence, Set, Tuple
+
+MOCK_MODULE = "unittest.mock"
+
+
+class MockClass(NamedTuple):
+    creates_by_default: bool  # counts as a mock creation without mxs-mock-factories
+    takes_spec: bool  # MXS010 asks it for spec=/spec_set=/wraps=
+
+
+#: unittest.mock's classes, by name: the one table every rule reads.
+MOCK_CLASSES: Dict[str, MockClass] = {
+    "MagicMock": MockClass(True, True),
+    "AsyncMock": MockClass(True, True),
+    "NonCallableMagicMock": MockClass(True, True),
+    "Mock": MockClass(False, True),
+    "NonCallableMock": MockClass(False, True),
+}
+#: Other unittest.mock callables the rules read: factories and the patch family.
+MOCK_CALLABLES = ("create_autospec", "patch")
+#: Names a star-import of unittest.mock binds that the rules care about.
+MOCK_STAR_NAMES = (*MOCK_CLASSES, *MOCK_CALLABLES, "DEFAULT")
+
+#: Per-test teardown hooks pytest or unittest call after each test of a class.
+PER_TEST_TEARDOWNS = ("teardown_method", "tearDown", "asyncTearDown")
+#: Hooks unittest calls, on TestCase subclasses only.
+UNITTEST_TEARDOWNS = frozenset({"tearDown", "asyncTearDown", "tearDownClass"})
+#: Every class-level hook that runs after tests (a context manager class undoes in
+#: ``__exit__`` what ``__enter__`` did).
+CLASS_TEARDOWN_HOOKS = frozenset(
+    {*PER_TEST_TEARDOWNS, "teardown_class", "tearDownClass", "__exit__", "__aexit__"})
+MODULE_TEARDOWN_HOOKS = frozenset({"teardown_function", "teardown_module", "tearDownModule"})
+#: Per-test setup hooks: a cleanup they register runs after every test of the class.
+PER_TEST_SETUPS = ("setUp", "asyncSetUp", "setup_method")
+#: Calls that register a cleanup to run later.
+CLEANUP_REGISTRARS = frozenset({
+    "addCleanup", "addAsyncCleanup", "addClassCleanup", "addModuleCleanup",
+    "addfinalizer", "callback", "push_async_callback",
+    "enter_context", "enterContext", "enter_async_context", "enterAsyncContext",
+})
+MOCKER_FIXTURES = frozenset(
+    {"mocker", "class_mocker", "module_mocker", "package_mocker", "session_mocker"})
+
+_INDEXED: Set[str] = set()
+
+
+def indexed_calls(*names: str) -> Tuple[str, ...]:
+    """Declare the last names of calls a module reads; returns them for its own use."""
+    _INDEXED.update(names)
+    return names
+
+
+def indexed_call_names() -> FrozenSet[str]:
+    return frozenset(_INDEXED)
+
+
+def is_indexed(name: str) -> bool:
+    return name in _INDEXED
+
+
+def argument(args: Sequence[ast.expr], keywords: Sequence[ast.keyword],
+             position: Optional[int], keyword: Optional[str]) -> Optional[ast.expr]:
+    """The argument passed as *keyword*, or else at *position* — unless a ``*args``
+    stands at or before it (then its position cannot be told)."""
+    if keyword is not None:
+        for kw in keywords:
+            if kw.arg == keyword:
+                return kw.value
+    if position is None or len(args) <= position:
+        return None
+    if any(isinstance(a, ast.Starred) for a in args[:position + 1]):
+        return None
+    return args[position]
+
+
+def call_argument(call: ast.Call, position: Optional[int], keyword: Optional[str]) -> Optional[ast.expr]:
+    return argument(call.args, call.keywords, position, keyword)
