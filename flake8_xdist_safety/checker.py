@@ -8,7 +8,7 @@ from flake8_xdist_safety import __version__
 from flake8_xdist_safety.codes import DEFAULT_OFF, PUBLIC_CODES
 from flake8_xdist_safety.config import Config, OptionError, config_from_options, register_options
 from flake8_xdist_safety.findings import format_message
-from flake8_xdist_safety.analysis.model import build_model
+from flake8_xdist_safety.analysis.builder import build_model
 from flake8_xdist_safety.rules import RULES, RULES_BY_CODE
 
 _CODE_OF_RULE = {rule: code for code, rule in RULES_BY_CODE.items()}

@@ -16,7 +16,7 @@ import pytest
 from flake8_xdist_safety.fixer.cli import main
 from flake8_xdist_safety.config import make_config
 from flake8_xdist_safety.fixer.rewrites import fix_source, findings
-from flake8_xdist_safety.analysis.model import build_model
+from flake8_xdist_safety.analysis.builder import build_model
 
 GOLDEN = Path(__file__).parent / "fix_golden"
 NAMES = sorted(p.name[:-len(".before.txt")] for p in GOLDEN.glob("*.before.txt"))

@@ -13,7 +13,7 @@ from typing import Dict, FrozenSet, List, NamedTuple, Tuple
 from flake8_xdist_safety.config import Config
 from flake8_xdist_safety.analysis.environ_changes import restores_environ
 from flake8_xdist_safety.analysis.fixtures import PER_TEST_SCOPES, autouse_per_test, collects_garbage
-from flake8_xdist_safety.analysis.model import build_model
+from flake8_xdist_safety.analysis.builder import build_model
 from flake8_xdist_safety.analysis.override_changes import clears_overrides
 
 ROOT_MARKERS = ("pyproject.toml", "setup.cfg", "tox.ini", "pytest.ini", ".git")

@@ -1,11 +1,11 @@
-"""Which local names mean which imported objects: the file's import-alias table."""
+"""What an import statement binds: local names and the canonical dotted names they mean."""
 import ast
-from typing import Dict, Optional
+from typing import Dict, List, Optional, Tuple, Union
 
-from flake8_xdist_safety.analysis.vocabulary import MOCK_STAR_NAMES
+from flake8_xdist_safety.analysis.vocabulary import MOCK_MODULE, MOCK_STAR_NAMES
 
 #: The ``mock`` backport on PyPI mirrors ``unittest.mock``; treat both as one.
-_MODULE_SYNONYMS = {"mock": "unittest.mock"}
+_MODULE_SYNONYMS = {"mock": MOCK_MODULE}
 
 
 def canonical(dotted: str) -> str:
@@ -17,74 +17,54 @@ def canonical(dotted: str) -> str:
     return synonym + "." + rest if rest else synonym
 
 
-class ImportTable:
-    """Maps local names bound by imports to canonical dotted names.
+def import_bindings(node: Union[ast.Import, ast.ImportFrom],
+                    package: Optional[str]) -> List[Tuple[str, str]]:
+    """(local name, canonical dotted target) for each name the statement binds.
 
-    Imports are recorded in source order while the file model is built, so a name
-    resolves to what it was bound to by the imports seen so far (good enough for
-    test modules, where imports come first; function-local imports are honoured
-    from their line on).
+    ``import a.b`` binds ``a``; a star-import of unittest.mock binds the names the rules
+    read; other star-imports bind nothing we can name.
     """
+    out: List[Tuple[str, str]] = []
+    if isinstance(node, ast.Import):
+        for alias in node.names:
+            if alias.asname:
+                out.append((alias.asname, canonical(alias.name)))
+            else:
+                top = alias.name.split(".", 1)[0]
+                out.append((top, canonical(top)))
+        return out
+    module = absolute_module(node.module or "", node.level or 0, package)
+    for alias in node.names:
+        if alias.name == "*":
+            if module == MOCK_MODULE:
+                out.extend((name, module + "." + name) for name in MOCK_STAR_NAMES)
+            continue
+        prefix = module + "." if module and not module.endswith(".") else module
+        out.append((alias.asname or alias.name, prefix + alias.name))
+    return out
 
-    __slots__ = ("aliases", "star_modules", "package")
 
-    def __init__(self, package: Optional[str] = None) -> None:
-        self.aliases: Dict[str, str] = {}
-        self.star_modules: list = []
-        #: dotted package of the file (from its path), for relative imports; None if unknown
-        self.package = package
+def absolute_module(module: str, level: int, package: Optional[str]) -> str:
+    """``from .helpers import x`` in package ``tests`` -> ``tests.helpers``; unresolvable
+    relative imports keep their dots (they then match no configured name)."""
+    if not level:
+        return canonical(module)
+    if package is None:
+        return "." * level + module
+    parts = package.split(".") if package else []
+    if level - 1 > len(parts):
+        return "." * level + module
+    parts = parts[:len(parts) - (level - 1)]
+    if module:
+        parts.append(module)
+    return ".".join(parts)
 
-    def add(self, node: ast.stmt) -> None:
-        if isinstance(node, ast.Import):
-            for alias in node.names:
-                if alias.asname:
-                    self.aliases[alias.asname] = canonical(alias.name)
-                else:
-                    top = alias.name.split(".", 1)[0]
-                    self.aliases[top] = canonical(top)
-        elif isinstance(node, ast.ImportFrom):
-            module = self._absolute(node.module or "", node.level or 0)
-            for alias in node.names:
-                if alias.name == "*":
-                    self.star_modules.append(module)
-                    if module == "unittest.mock":
-                        for name in MOCK_STAR_NAMES:
-                            self.aliases[name] = module + "." + name
-                    continue
-                prefix = module + "." if module and not module.endswith(".") else module
-                self.aliases[alias.asname or alias.name] = prefix + alias.name
 
-    def _absolute(self, module: str, level: int) -> str:
-        """``from .helpers import x`` in tests/test_a.py -> ``tests.helpers``."""
-        if not level:
-            return canonical(module)
-        if self.package is None:
-            return "." * level + module
-        parts = self.package.split(".") if self.package else []
-        if level - 1 > len(parts):
-            return "." * level + module
-        parts = parts[:len(parts) - (level - 1)]
-        if module:
-            parts.append(module)
-        return ".".join(parts)
-
-    def is_imported(self, name: str) -> bool:
-        return name in self.aliases
-
-    def resolve(self, node: ast.expr) -> Optional[str]:
-        """Dotted name of a Name/Attribute chain, its root resolved through imports.
-
-        A root that no import bound stays as spelled (a local, a parameter, a builtin).
-        Anything else (calls, subscripts) gives None.
-        """
-        parts = []
-        while isinstance(node, ast.Attribute):
-            parts.append(node.attr)
-            node = node.value
-        if not isinstance(node, ast.Name):
-            return None
-        root = self.aliases.get(node.id, node.id)
-        if not parts:
-            return root
-        parts.reverse()
-        return root + "." + ".".join(parts)
+def module_level_imports(tree: ast.Module, package: Optional[str] = None) -> Dict[str, str]:
+    """local name -> canonical target for the imports of the module body (first binding)."""
+    found: Dict[str, str] = {}
+    for node in tree.body:
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            for local, target in import_bindings(node, package):
+                found.setdefault(local, target)
+    return found

@@ -50,7 +50,7 @@ def _creation(model: FileModel, site: Site, custom: frozenset) -> Optional[Creat
         return Creation(site, _display(name), False)
     if name in (PATCH, PATCH_OBJECT) and _patch_creates(site.node, _NEW_POSITION[name]):
         return Creation(site, _display(name), True)
-    if name == PATCH_MULTIPLE and _multiple_creates(model, site.node):
+    if name == PATCH_MULTIPLE and _multiple_creates(site, site.node):
         return Creation(site, _display(name), True)
     return None
 
@@ -69,10 +69,10 @@ def _patch_creates(call: ast.Call, new_position: int) -> bool:
     return "new" not in keywords and len(call.args) <= new_position
 
 
-def _multiple_creates(model: FileModel, call: ast.Call) -> bool:
+def _multiple_creates(site: Site, call: ast.Call) -> bool:
     """patch.multiple creates mocks only for the attributes given ``DEFAULT``."""
     for kw in call.keywords:
-        name = model.imports.resolve(kw.value) if kw.arg else None
+        name = site.scope.resolve(kw.value) if kw.arg else None
         if name is not None and (name == _MOCK + "DEFAULT" or name.endswith(".DEFAULT")):
             return True
     return False

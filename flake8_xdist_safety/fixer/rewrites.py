@@ -15,10 +15,11 @@ from flake8_xdist_safety.config import Config
 from flake8_xdist_safety.analysis.marks import (
     Mark, class_marks, closest, function_marks, mark_argument, parse_marks,
 )
-from flake8_xdist_safety.analysis.model import ClassInfo, FileModel, FunctionInfo, build_model
+from flake8_xdist_safety.analysis.builder import build_model
+from flake8_xdist_safety.analysis.model import ClassInfo, FileModel, FunctionInfo
 from flake8_xdist_safety.rules import RULES_BY_CODE
 from flake8_xdist_safety.analysis.environ_changes import EnvChange, env_changes
-from flake8_xdist_safety.analysis.imports import ImportTable
+from flake8_xdist_safety.analysis.imports import import_bindings
 from flake8_xdist_safety.rules.gc_teardown import existing_teardown
 
 FIXABLE = ("MXS001", "MXS002", "MXS003")
@@ -134,9 +135,7 @@ def _top_imports(tree: ast.Module) -> Dict[str, Tuple[str, ast.stmt]]:
     found: Dict[str, Tuple[str, ast.stmt]] = {}
     for node in tree.body:
         if isinstance(node, (ast.Import, ast.ImportFrom)):
-            table = ImportTable()
-            table.add(node)
-            for local, target in table.aliases.items():
+            for local, target in import_bindings(node, None):
                 if target in _IMPORTED_NAMES:
                     found.setdefault(target, (local, node))
     return found

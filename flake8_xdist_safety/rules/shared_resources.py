@@ -68,7 +68,7 @@ def _port_argument(site: Site) -> Optional[ast.expr]:
 def _fixed_port(model: FileModel, site: Site) -> Optional[int]:
     node = _port_argument(site)
     if isinstance(node, ast.Name):
-        value = model.constant(site.fn, node.id)
+        value = site.scope.constant(node.id)
     elif isinstance(node, ast.Constant):
         value = node.value
     else:
@@ -90,10 +90,10 @@ def _tmp_literal(model: FileModel, site: Site, node: Optional[ast.expr]) -> Opti
                 return "/".join([value.rstrip("/")] + joined[::-1]) if joined else value
             return None
         if isinstance(node, ast.Name):
-            value = model.constant(site.fn, node.id)
+            value = site.scope.constant(node.id)
             node = ast.Constant(value) if isinstance(value, str) else None
             continue
-        if isinstance(node, ast.Call) and _is_path_class(model, node.func) and node.args:
+        if isinstance(node, ast.Call) and _is_path_class(site, node.func) and node.args:
             node = node.args[0]
             continue
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
@@ -106,8 +106,8 @@ def _tmp_literal(model: FileModel, site: Site, node: Optional[ast.expr]) -> Opti
     return None
 
 
-def _is_path_class(model: FileModel, func: ast.expr) -> bool:
-    name = model.imports.resolve(func)
+def _is_path_class(site: Site, func: ast.expr) -> bool:
+    name = site.scope.resolve(func)
     return name in ("pathlib.Path", "pathlib.PosixPath", "pathlib.PurePath", "pathlib.PurePosixPath")
 
 
@@ -146,7 +146,7 @@ def _path_receiver(model: FileModel, site: Site, receiver: ast.expr) -> Optional
     node = receiver
     while isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
         node = node.left
-    if isinstance(node, ast.Call) and _is_path_class(model, node.func):
+    if isinstance(node, ast.Call) and _is_path_class(site, node.func):
         return _tmp_literal(model, site, receiver)
     return None
 

@@ -1,0 +1,567 @@
+"""The one pass over a module's AST that fills the file model.
+
+Statements are walked recursively (their nesting is bounded by Python's own indentation
+limit) and expressions iteratively (they can nest thousands deep), keeping a small
+context: the enclosing function and class, the test that owns what is created, the scope
+names resolve in, whether we are in a ``finally:`` block, after a ``yield``, inside a
+cleanup registration, or inside ``with`` blocks that undo environment or
+dependency-override changes. Function bodies are read after the module body, as Python
+runs them: later, with every module-level binding in place.
+"""
+import ast
+from typing import Dict, FrozenSet, List, NamedTuple, Optional, Set, Tuple, Union
+
+from flake8_xdist_safety.analysis.model import (
+    AFTER_YIELD, CLEANUP, ENVIRON, FINALLY, FIXTURE_DECORATORS, HARMLESS_BASES, IN_FN_DECORATOR,
+    IN_LAMBDA, MODULE_TIME, TESTCASE_BASES, XDIST_WORKER_VAR, ClassInfo, FileModel, FunctionInfo, Owner,
+    Site, WithFrame,
+)
+from flake8_xdist_safety.analysis.project import package_of
+from flake8_xdist_safety.analysis.scopes import Scope
+from flake8_xdist_safety.analysis.vocabulary import (
+    CLASS_TEARDOWN_HOOKS, CLEANUP_REGISTRARS, MOCKER_FIXTURES, MODULE_TEARDOWN_HOOKS, PER_TEST_TEARDOWNS,
+    indexed_call_names, indexed_calls,
+)
+from flake8_xdist_safety.config import Config
+
+# The builder itself reads these: patcher starts, gc, patch.dict under pytest-mock,
+# teardowns that hand on to the base's, and cleanup registrations.
+indexed_calls("start", "collect", "dict", *PER_TEST_TEARDOWNS, *CLEANUP_REGISTRARS)
+
+
+def build_model(tree: ast.AST, filename: str, config: Config) -> FileModel:
+    model = FileModel(filename, config, package_of(filename))
+    builder = _Builder(model)
+    if isinstance(tree, ast.Module):
+        builder.stmts(tree.body)
+        builder.deferred_bodies()
+    return model
+
+
+class _Deferred(NamedTuple):
+    """What a function body is read with once the module body is done."""
+
+    info: FunctionInfo
+    cls: Optional[ClassInfo]
+    owner: Optional[Owner]
+    mockers: FrozenSet[str]
+    class_scopes: List[Dict[str, ClassInfo]]
+    scope: Scope
+
+
+# -- the builder ---------------------------------------------------------------------------
+
+_SKIP_FIELDS = frozenset({"ctx", "op", "type_comment", "kind", "conversion", "level"})
+_CHILD_FIELDS: Dict[type, Tuple[str, ...]] = {}
+#: Node kinds never worth descending into (match patterns exist from Python 3.10 on).
+_LEAF_BASES = tuple(
+    getattr(ast, name) for name in ("expr_context", "operator", "pattern") if hasattr(ast, name)
+)
+
+
+def _child_fields(cls: type) -> Tuple[str, ...]:
+    fields = _CHILD_FIELDS.get(cls)
+    if fields is None:
+        if cls is ast.Constant or issubclass(cls, _LEAF_BASES):
+            fields = ()
+        else:
+            fields = tuple(
+                f for f in cls._fields
+                if f not in _SKIP_FIELDS and f not in ("id", "attr", "arg", "name", "names",
+                                                       "module", "asname", "is_async")
+            )
+        _CHILD_FIELDS[cls] = fields
+    return fields
+
+
+class _Builder:
+    def __init__(self, model: FileModel) -> None:
+        self.model = model
+        self.config = model.config
+        self.scope: Scope = model.imports
+        self.deferred: List[_Deferred] = []
+        #: last names wanted by some rule, and local names imported as one of them
+        self.wanted = indexed_call_names() | model.factory_names
+        self.call_names = set(self.wanted)
+        self.fn: Optional[FunctionInfo] = None
+        self.cls: Optional[ClassInfo] = None
+        self.owner: Optional[Owner] = None
+        self.in_finally = False
+        self.withs: Tuple[WithFrame, ...] = ()
+        self.mockers: FrozenSet[str] = frozenset()  # pytest-mock fixture params in scope
+        #: classes defined in each enclosing scope (module first), for same-file bases
+        self.class_scopes: List[Dict[str, ClassInfo]] = [model.module_classes]
+        self.started: Set[int] = set()
+        self.entered: Set[int] = set()
+        self.mentions_xdist = False
+        self.stmt: ast.stmt = ast.Pass(lineno=1, col_offset=0)
+
+    def resolve(self, node: ast.expr) -> Optional[str]:
+        return self.scope.resolve(node)
+
+    def site(self, node: ast.AST, name: Optional[str], flags: int) -> Site:
+        """A Site in the current context (flags completed from it)."""
+        fn = self.fn
+        if self.in_finally:
+            flags |= FINALLY
+        if fn is not None:
+            # Only pytest guarantees the code after a yield runs; a plain
+            # @contextmanager skips it when the with-body raises.
+            if fn.has_yield and fn.is_fixture:
+                flags |= AFTER_YIELD
+        elif not flags & IN_LAMBDA:
+            flags |= MODULE_TIME
+        return Site(node, name, self.stmt, fn, self.cls, self.owner, flags, self.withs, self.scope)
+
+    def deferred_bodies(self) -> None:
+        """Read function bodies (and the bodies of functions nested in them) in order."""
+        i = 0
+        while i < len(self.deferred):
+            job = self.deferred[i]
+            i += 1
+            self.fn, self.cls, self.owner, self.mockers = job.info, job.cls, job.owner, job.mockers
+            self.class_scopes, self.scope = job.class_scopes, job.scope
+            self.in_finally, self.withs = False, ()
+            self.stmts(job.info.node.body)
+
+    # -- statements ------------------------------------------------------------------------
+    def stmts(self, body: List[ast.stmt]) -> None:
+        for node in body:
+            self.stmt = node
+            handler = self._handlers.get(type(node))
+            if handler is not None:
+                handler(self, node)
+            else:
+                self.generic(node, 0)
+
+    def generic(self, node: ast.AST, flags: int) -> None:
+        for field in _child_fields(type(node)):
+            value = getattr(node, field, None)
+            if value is None:
+                continue
+            if isinstance(value, list):
+                if value and isinstance(value[0], ast.stmt):
+                    self.stmts(value)
+                else:
+                    for item in value:
+                        if isinstance(item, ast.expr):
+                            self.expr(item, flags)
+                        elif isinstance(item, ast.AST):
+                            self.generic(item, flags)
+            elif isinstance(value, ast.expr):
+                self.expr(value, flags)
+            elif isinstance(value, ast.AST):
+                self.generic(value, flags)
+
+    def import_(self, node: Union[ast.Import, ast.ImportFrom]) -> None:
+        scope = self.scope
+        # ``from unittest.mock import MagicMock as MM``: calls of MM are interesting too.
+        for local in scope.bind_import(node):
+            target = scope.bindings[local]
+            if target is not None and target.rsplit(".", 1)[-1] in self.wanted:
+                self.call_names.add(local)
+
+    def classdef(self, node: ast.ClassDef) -> None:
+        model = self.model
+        outer_cls, outer_fn = self.cls, self.fn
+        info = ClassInfo(node, outer_cls if outer_fn is None else None, outer_fn)
+        self._classify_bases(info)
+        in_test_scope = outer_fn is None and (outer_cls is None or outer_cls.is_test)
+        info.is_test = in_test_scope and (
+            info.is_testcase or self.config.is_test_class_name(node.name)
+        )
+        for deco in node.decorator_list:
+            if isinstance(deco, ast.Call) and self._is_patch_dict(deco, ENVIRON):
+                info.env_undo_tests = True
+        model.classes.append(info)
+        if outer_cls is not None and outer_fn is None:
+            outer_cls.nested.append(info)
+        outer_owner = self.owner
+        owner = info if info.is_test else outer_owner
+        # Decorators belong to the class (and to its owner, for MXS001).
+        self.owner = owner
+        for deco in node.decorator_list:
+            self.expr(deco, 0)
+        self.owner = outer_owner
+        for base in node.bases:
+            self.expr(base, 0)
+        for kw in node.keywords:
+            self.expr(kw.value, 0)
+        self.class_scopes[-1][node.name] = info
+        self.scope.bind_local(node.name)
+        outer_scope = self.scope
+        self.cls, self.owner, self.scope = info, owner, Scope("class", outer_scope)
+        self.class_scopes.append({})
+        self.stmts(node.body)
+        self.class_scopes.pop()
+        self.cls, self.owner, self.scope = outer_cls, outer_owner, outer_scope
+
+    def _classify_bases(self, info: ClassInfo) -> None:
+        for base in info.node.bases:
+            if isinstance(base, ast.Subscript):  # Generic[T]
+                base = base.value
+            same_file = self._same_file_class(base)
+            if same_file is not None:
+                info.base_classes.append(same_file)
+                info.is_testcase = info.is_testcase or same_file.is_testcase
+                continue
+            name = self.resolve(base)
+            if name in TESTCASE_BASES:
+                info.is_testcase = True
+            if name not in HARMLESS_BASES:
+                info.unseen_base = True
+
+    def _same_file_class(self, base: ast.expr) -> Optional[ClassInfo]:
+        """The ClassInfo a base names: ``Base`` or ``Outer.Inner`` defined in this file."""
+        path = []
+        while isinstance(base, ast.Attribute):
+            path.append(base.attr)
+            base = base.value
+        if not isinstance(base, ast.Name) or self.scope.is_imported(base.id):
+            return None
+        found = None
+        for scope in reversed(self.class_scopes):
+            if base.id in scope:
+                found = scope[base.id]
+                break
+        for attr in reversed(path):
+            if found is None:
+                return None
+            found = next((c for c in found.nested if c.name == attr), None)
+        return found
+
+    def funcdef(self, node: Union[ast.FunctionDef, ast.AsyncFunctionDef]) -> None:
+        model = self.model
+        outer_fn, cls = self.fn, self.cls
+        direct_cls = cls if outer_fn is None else None
+        info = FunctionInfo(node, outer_fn, direct_cls)
+        name = node.name
+        if info.module_level:
+            info.is_test = name.startswith("test")
+            if name in MODULE_TEARDOWN_HOOKS:
+                info.hook = name
+            model.module_functions[name] = info
+        elif direct_cls is not None:
+            direct_cls.methods[name] = info
+            info.is_test_method = direct_cls.is_test and name.startswith("test")
+            if name in CLASS_TEARDOWN_HOOKS:
+                info.hook = name
+            if direct_cls.env_undo_tests and name.startswith("test"):
+                info.env_undo = True
+        self._classify_decorators(info)
+        model.functions.append(info)
+
+        outer_owner = self.owner
+        owner = info if info.is_test and outer_owner is None else outer_owner
+        # Decorators and defaults are evaluated where the def stands, on behalf of the test.
+        self.owner = owner
+        for deco in node.decorator_list:
+            self.expr(deco, IN_FN_DECORATOR)
+        args = node.args
+        for default in (*args.defaults, *args.kw_defaults):
+            if default is not None:
+                self.expr(default, 0)
+        self.owner = outer_owner
+        self.scope.bind_local(name)
+        body_scope = Scope("function", self.scope)
+        for param in (*args.posonlyargs, *args.args, args.vararg, *args.kwonlyargs, args.kwarg):
+            if param is not None:
+                body_scope.bind_local(param.arg)
+        self.deferred.append(_Deferred(info, cls, owner, self.mockers | (info.params & MOCKER_FIXTURES),
+                                       self.class_scopes + [{}], body_scope))
+
+    def _classify_decorators(self, info: FunctionInfo) -> None:
+        for deco in info.node.decorator_list:
+            call = deco if isinstance(deco, ast.Call) else None
+            name = self.resolve(call.func if call is not None else deco)
+            if name in FIXTURE_DECORATORS:
+                info.is_fixture = True
+                info.fixture_scope = "function"
+                for kw in call.keywords if call is not None else ():
+                    if kw.arg == "scope":
+                        value = kw.value
+                        is_str = isinstance(value, ast.Constant) and isinstance(value.value, str)
+                        info.fixture_scope = value.value if is_str else None  # type: ignore
+                    elif kw.arg == "autouse":
+                        info.autouse = isinstance(kw.value, ast.Constant) and kw.value.value is True
+            elif call is not None and self._is_patch_dict(call, ENVIRON):
+                info.env_undo = True
+            elif call is not None and self._is_patch_dict(call, "dependency_overrides"):
+                info.ovr_undo = True
+
+    def _is_patch_dict(self, call: ast.Call, target: str) -> bool:
+        """``patch.dict(os.environ)`` (or ``"os.environ"``), or ``patch.dict(x.dependency_overrides)``."""
+        if not (isinstance(call.func, ast.Attribute) and call.func.attr == "dict"):
+            return False
+        name = self._callee(call.func)[0]
+        if name != "unittest.mock.patch.dict":
+            return False
+        first = call.args[0] if call.args else next(
+            (kw.value for kw in call.keywords if kw.arg == "in_dict"), None)
+        if first is None:
+            return False
+        if target == ENVIRON:
+            if isinstance(first, ast.Constant):
+                return first.value == ENVIRON
+            return self.resolve(first) == ENVIRON
+        return isinstance(first, ast.Attribute) and first.attr == "dependency_overrides"
+
+    def _callee(self, func: ast.expr) -> Tuple[Optional[str], bool]:
+        """Resolved name of a callee; pytest-mock fixtures map onto ``unittest.mock``."""
+        name = self.resolve(func)
+        if name is None:
+            return None, False
+        root, _, rest = name.partition(".")
+        if root in self.mockers and not self.scope.is_imported(root):
+            return ("unittest.mock." + rest if rest else "unittest.mock"), True
+        return name, False
+
+    def assign(self, node: Union[ast.Assign, ast.AnnAssign]) -> None:
+        value = node.value
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        self.mentions_xdist = False
+        if value is not None:
+            self.expr(value, 0)
+        for target in targets:
+            self._store_target(target, "set")
+        if value is None:
+            return
+        model = self.model
+        for target in targets:
+            if isinstance(target, ast.Name):
+                name = target.id
+                if self.fn is None and self.cls is None:
+                    model.module_values[name] = value
+                    if self.mentions_xdist:
+                        model.xdist_names.add(name)
+                    if name == "pytestmark":
+                        model.module_pytestmark = [value]
+                elif self.fn is None and self.cls is not None and name == "pytestmark":
+                    self.cls.pytestmark = [value]  # a rebinding replaces, as at module level
+                self.scope.bind_local(name, value)  # remembers a str/int literal
+                if isinstance(value, ast.Call):
+                    if self.fn is not None:
+                        self.fn.call_assigned.add(name)
+                    model.call_assignments.append((self.site(value, None, 0), name))
+                    if self.fn is None and self.cls is not None:  # reached as self.name too
+                        model.call_assignments.append((self.site(value, None, 0), "self." + name))
+            elif isinstance(target, (ast.Tuple, ast.List)) and isinstance(value, ast.Call):
+                # ``app, dep = make_app()``: every name is created by the call
+                if self.fn is not None:
+                    self.fn.call_assigned.update(
+                        e.id for e in target.elts if isinstance(e, ast.Name))
+            elif isinstance(target, ast.Attribute) and isinstance(value, ast.Call) \
+                    and isinstance(target.value, ast.Name) and target.value.id in ("self", "cls"):
+                model.call_assignments.append((self.site(value, None, 0), "self." + target.attr))
+
+    def augassign(self, node: ast.AugAssign) -> None:
+        self.expr(node.value, 0)
+        target = node.target
+        if isinstance(target, ast.Name) and target.id == "pytestmark" and self.fn is None:
+            if self.cls is None:
+                self.model.module_pytestmark.append(node.value)
+            else:
+                self.cls.pytestmark.append(node.value)
+        self._store_target(target, "aug")
+
+    def delete(self, node: ast.Delete) -> None:
+        for target in node.targets:
+            self._store_target(target, "del")
+
+    def _store_target(self, target: ast.expr, kind: str) -> None:
+        if isinstance(target, ast.Subscript):
+            self.expr(target.slice, 0)
+            container = target.value
+            if isinstance(container, ast.Attribute) and container.attr == "dependency_overrides" \
+                    or self.resolve(container) == ENVIRON:
+                self.model.subscript_stores.append(
+                    (self.site(target, self.resolve(container), 0), target, kind))
+            self.expr(container, 0)
+        elif isinstance(target, (ast.Attribute, ast.Name)):
+            if isinstance(target, ast.Attribute):
+                self.expr(target.value, 0)
+                if target.attr == "dependency_overrides":
+                    self.model.attr_stores.append((self.site(target, "dependency_overrides", 0), kind))
+                    return
+            # Rebinding a bare name (``environ = {}``) changes no process state; ``|=`` does.
+            if (isinstance(target, ast.Attribute) or kind == "aug") \
+                    and self.resolve(target) == ENVIRON:
+                self.model.attr_stores.append((self.site(target, ENVIRON, 0), kind))
+            elif isinstance(target, ast.Name) and kind == "set":
+                self.scope.bind_local(target.id)
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            for element in target.elts:
+                self._store_target(element, kind)
+        elif isinstance(target, ast.Starred):
+            self._store_target(target.value, kind)
+        else:
+            self.expr(target, 0)
+
+    def with_(self, node: Union[ast.With, ast.AsyncWith]) -> None:
+        frames = []
+        for item in node.items:
+            expr = item.context_expr
+            if isinstance(expr, ast.Call):
+                self.entered.add(id(expr))
+                frames.append(self._with_frame(expr))
+            self.expr(expr, 0)
+            if item.optional_vars is not None:
+                self._store_target(item.optional_vars, "set")
+        saved = self.withs
+        if frames:
+            self.withs = saved + tuple(frames)
+        self.stmts(node.body)
+        self.withs = saved
+
+    def _with_frame(self, call: ast.Call) -> WithFrame:
+        environ = self._is_patch_dict(call, ENVIRON)
+        overrides = self._is_patch_dict(call, "dependency_overrides")
+        strings = set()
+        for arg in (*call.args, *(kw.value for kw in call.keywords)):
+            if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                strings.add(arg.value)
+            elif self.resolve(arg) == ENVIRON:
+                environ = True
+        return WithFrame(environ, overrides, frozenset(strings))
+
+    def try_(self, node: ast.Try) -> None:
+        self.stmts(node.body)
+        for handler in node.handlers:
+            if handler.type is not None:
+                self.expr(handler.type, 0)
+            self.stmts(handler.body)
+        self.stmts(node.orelse)
+        saved = self.in_finally
+        self.in_finally = True
+        self.stmts(node.finalbody)
+        self.in_finally = saved
+
+    def expr_stmt(self, node: ast.Expr) -> None:
+        self.expr(node.value, 0)
+
+    # -- expressions (iterative: they can nest deeper than the recursion limit) -------------
+    def expr(self, root: ast.expr, flags: int) -> None:
+        stack = [(root, flags)]
+        pop, push = stack.pop, stack.append
+        call_names = self.call_names
+        while stack:
+            node, flags = pop()
+            cls = type(node)
+            if cls is ast.Call:
+                func = node.func  # type: ignore[attr-defined]
+                cls_of_func = type(func)
+                if cls_of_func is ast.Attribute:
+                    last = func.attr
+                elif cls_of_func is ast.Name:
+                    last = func.id
+                else:
+                    last = None
+                arg_flags = flags
+                fn = self.fn
+                if fn is not None and not flags & IN_LAMBDA:
+                    if last is not None and cls_of_func is ast.Name:
+                        fn.helper_calls.add(last)
+                    elif cls_of_func is ast.Attribute and type(func.value) is ast.Name \
+                            and func.value.id == "self":  # type: ignore[attr-defined]
+                        fn.helper_calls.add("self." + last)  # type: ignore[operator]
+                if last in call_names:
+                    self._record_call(node, last, flags)  # type: ignore[arg-type]
+                    if last in CLEANUP_REGISTRARS:
+                        arg_flags |= CLEANUP
+                push((func, flags))
+                for arg in node.args:  # type: ignore[attr-defined]
+                    push((arg, arg_flags))
+                for kw in node.keywords:  # type: ignore[attr-defined]
+                    push((kw.value, arg_flags))
+            elif cls is ast.Name or cls is ast.Constant:
+                if cls is ast.Constant and type(node.value) is str \
+                        and XDIST_WORKER_VAR in node.value:  # type: ignore[attr-defined]
+                    self.mentions_xdist = True
+            elif cls is ast.Lambda:
+                args = node.args  # type: ignore[attr-defined]
+                for default in (*args.defaults, *args.kw_defaults):
+                    if default is not None:
+                        push((default, flags))
+                push((node.body, flags | IN_LAMBDA))  # type: ignore[attr-defined]
+            elif cls is ast.Yield or cls is ast.YieldFrom:
+                if self.fn is not None and not flags & IN_LAMBDA:
+                    self.fn.has_yield = True
+                    if any(frame.environ for frame in self.withs):
+                        self.fn.env_guarded_yield = True
+                if node.value is not None:  # type: ignore[attr-defined]
+                    push((node.value, flags))  # type: ignore[attr-defined]
+            else:
+                for field in _child_fields(cls):
+                    value = getattr(node, field, None)
+                    if value is None:
+                        continue
+                    if type(value) is list:
+                        for item in value:
+                            if item is not None and not isinstance(item, (str, int)):
+                                push((item, flags))
+                    elif isinstance(value, ast.AST):
+                        push((value, flags))
+
+    def _record_call(self, node: ast.Call, last: str, flags: int) -> None:
+        model = self.model
+        name, via_mocker = self._callee(node.func)
+        if name is not None and isinstance(node.func, ast.Name):
+            last = name.rsplit(".", 1)[-1]  # file an aliased import under its real name
+        site = self.site(node, name, flags)
+        site.via_mocker = via_mocker
+        key = id(node)
+        if key in self.started:
+            site.started = True
+        if key in self.entered:
+            site.entered = True
+        if last == "start" and isinstance(node.func, ast.Attribute) \
+                and isinstance(node.func.value, ast.Call):
+            self.started.add(id(node.func.value))
+        elif last in CLEANUP_REGISTRARS:
+            self._record_cleanup_refs(node, flags)
+            if last.startswith("enter") and node.args and isinstance(node.args[0], ast.Call):
+                self.entered.add(id(node.args[0]))
+        elif last == "collect" and name == "gc.collect" and self.fn is not None:
+            self.fn.calls_gc = True
+        elif last in PER_TEST_TEARDOWNS and self.fn is not None and isinstance(node.func, ast.Attribute):
+            receiver = node.func.value  # super().teardown_method() or Base.teardown_method(self)
+            if isinstance(receiver, ast.Call) and isinstance(receiver.func, ast.Name) \
+                    and receiver.func.id == "super" or isinstance(receiver, ast.Name) \
+                    and receiver.id not in ("self", "cls"):
+                self.fn.super_calls.add(last)
+        elif last == "dict" and via_mocker and self.fn is not None:
+            if self._is_patch_dict(node, ENVIRON):
+                self.fn.env_undo = True
+            elif self._is_patch_dict(node, "dependency_overrides"):
+                self.fn.ovr_undo = True
+        model.calls.setdefault(last, []).append(site)
+
+    def _record_cleanup_refs(self, node: ast.Call, flags: int) -> None:
+        for arg in node.args:
+            if self.fn is not None:
+                if isinstance(arg, ast.Name):
+                    self.fn.finalizer_names.add(arg.id)
+                elif isinstance(arg, ast.Attribute) and isinstance(arg.value, ast.Name) \
+                        and arg.value.id in ("self", "cls"):
+                    self.fn.finalizer_names.add(arg.attr)  # self._restore
+            if isinstance(arg, (ast.Attribute, ast.Name)):
+                site = self.site(arg, self._callee(arg)[0], flags | CLEANUP)
+                self.model.cleanup_refs.append(site)
+
+    _handlers = {
+        ast.Import: import_,
+        ast.ImportFrom: import_,
+        ast.ClassDef: classdef,
+        ast.FunctionDef: funcdef,
+        ast.AsyncFunctionDef: funcdef,
+        ast.Assign: assign,
+        ast.AnnAssign: assign,
+        ast.AugAssign: augassign,
+        ast.Delete: delete,
+        ast.With: with_,
+        ast.AsyncWith: with_,
+        ast.Try: try_,
+        ast.Expr: expr_stmt,
+    }
+    if hasattr(ast, "TryStar"):  # Python 3.11+
+        _handlers[ast.TryStar] = try_  # type: ignore[attr-defined]

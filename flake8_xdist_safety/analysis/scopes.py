@@ -1,0 +1,89 @@
+"""Which name means what where: a small scope-aware binding table, as Python resolves names.
+
+Scopes are module, class and function. A function's body sees its own bindings, those of
+the functions it is nested in and the module's, but never a class body's; the builder
+reads function bodies after the module body (as they run: later), so a module-level
+import or constant written below a function is seen inside it. Bindings are imports
+(their canonical dotted target), literal constants (``PORT = 8080``) and everything else
+that binds a name locally (assignments, parameters, defs), which hides outer bindings.
+"""
+import ast
+from typing import Dict, List, Optional, Union
+
+from flake8_xdist_safety.analysis.imports import import_bindings
+
+Constant = Union[str, int]
+
+
+class Scope:
+    __slots__ = ("kind", "parent", "bindings", "constants", "package")
+
+    def __init__(self, kind: str, parent: Optional["Scope"], package: Optional[str] = None) -> None:
+        self.kind = kind  # "module", "class" or "function"
+        self.parent = parent
+        #: name -> the canonical dotted name it was imported as, or None: bound here otherwise
+        self.bindings: Dict[str, Optional[str]] = {}
+        self.constants: Dict[str, Constant] = {}
+        #: dotted package of the file, for relative imports (None: cannot be told)
+        self.package = package if parent is None else parent.package
+
+    # -- binding ------------------------------------------------------------------------
+    def bind_import(self, node: Union[ast.Import, ast.ImportFrom]) -> List[str]:
+        """Bind the names an import statement binds; returns the local names."""
+        pairs = import_bindings(node, self.package)
+        for local, target in pairs:
+            self.bindings[local] = target
+            self.constants.pop(local, None)
+        return [local for local, _ in pairs]
+
+    def bind_local(self, name: str, value: Optional[ast.expr] = None) -> None:
+        """A non-import binding; a str or int literal value is remembered as a constant."""
+        self.bindings[name] = None
+        if isinstance(value, ast.Constant) and type(value.value) in (str, int):
+            self.constants[name] = value.value
+        else:
+            self.constants.pop(name, None)
+
+    # -- lookup -------------------------------------------------------------------------
+    def _binding_scope(self, name: str) -> Optional["Scope"]:
+        scope: Optional[Scope] = self
+        first = True
+        while scope is not None:
+            if (first or scope.kind != "class") and name in scope.bindings:
+                return scope
+            first = False
+            scope = scope.parent
+        return None
+
+    def target(self, name: str) -> Optional[str]:
+        """The dotted name *name* was imported as, or None (not an import here)."""
+        scope = self._binding_scope(name)
+        return scope.bindings[name] if scope is not None else None
+
+    def is_imported(self, name: str) -> bool:
+        return self.target(name) is not None
+
+    def is_bound(self, name: str) -> bool:
+        return self._binding_scope(name) is not None
+
+    def constant(self, name: str) -> Optional[Constant]:
+        scope = self._binding_scope(name)
+        return scope.constants.get(name) if scope is not None else None
+
+    def resolve(self, node: ast.expr) -> Optional[str]:
+        """Dotted name of a Name/Attribute chain with its root resolved through imports.
+
+        A root no import bound stays as spelled (a local, a parameter, a builtin);
+        anything else (calls, subscripts) gives None.
+        """
+        parts = []
+        while isinstance(node, ast.Attribute):
+            parts.append(node.attr)
+            node = node.value
+        if not isinstance(node, ast.Name):
+            return None
+        root = self.target(node.id) or node.id
+        if not parts:
+            return root
+        parts.reverse()
+        return root + "." + ".".join(parts)
