@@ -9,6 +9,7 @@ from flake8_xdist_safety.codes import DEFAULT_OFF, PUBLIC_CODES
 from flake8_xdist_safety.config import Config, OptionError, config_from_options, register_options
 from flake8_xdist_safety.findings import format_message
 from flake8_xdist_safety.analysis.builder import build_model
+from flake8_xdist_safety.analysis.project import file_config
 from flake8_xdist_safety.rules import RULES, RULES_BY_CODE
 
 _CODE_OF_RULE = {rule: code for code, rule in RULES_BY_CODE.items()}
@@ -40,7 +41,7 @@ class XdistSafetyChecker:
         cls.config = config._replace(enabled_codes=_selected_codes(options))
 
     def run(self) -> Iterator[Tuple[int, int, str, Type["XdistSafetyChecker"]]]:
-        config = self.config
+        config = file_config(self.config, self.filename)
         if not config.is_test_file(self.filename):
             return
         try:

@@ -9,6 +9,7 @@ from flake8_xdist_safety.analysis.imports import canonical
 
 DEFAULT_TEST_FILES = ("test_*.py", "*_test.py", "conftest.py")
 DEFAULT_TEST_CLASSES = ("Test*",)
+DEFAULT_TEST_FUNCTIONS = ("test*",)
 DEFAULT_BROAD_SCOPES = ("module", "package", "session")
 DEFAULT_PERFORMANCE_MARKERS = ("performance",)
 PYTEST_SCOPES = ("function", "class", "module", "package", "session")
@@ -31,47 +32,75 @@ class Config(NamedTuple):
     performance_markers: FrozenSet[str] = frozenset(DEFAULT_PERFORMANCE_MARKERS)
     #: codes flake8 can report in this run (None: all); rules for the others are skipped
     enabled_codes: Optional[FrozenSet[str]] = None
+    #: which of the above were set by the user; the others may come from pytest's config
+    explicit: FrozenSet[str] = frozenset()
+    test_functions: Tuple[str, ...] = DEFAULT_TEST_FUNCTIONS
+    #: fixtures pytest's ``usefixtures`` ini option applies to every test
+    usefixtures: FrozenSet[str] = frozenset()
+    #: ``--dist loadgroup`` in the project: True, False or None (unknown)
+    loadgroup: Optional[bool] = None
+    #: the project root (pytest's rootdir, else a root marker's directory), if any
+    project_root: Optional[str] = None
+    #: test_files globs follow pytest's python_files matching (a "/" glob matches the tail)
+    pytest_file_globs: bool = False
 
     def is_test_file(self, filename: str) -> bool:
-        path = normalise_path(filename)
-        base = path.rsplit("/", 1)[-1]
+        """As flake8 matches per-file-ignores: a glob matches the base name or the absolute
+        path (globs with a "/" were made absolute relative to their config file or cwd)."""
+        path = os.path.abspath(filename)
+        base = os.path.basename(path)
+        if base == "conftest.py" and self.pytest_file_globs:
+            return True  # pytest always loads conftest.py, whatever python_files says
         for glob in self.test_files:
-            subject = path if "/" in glob else base
-            if fnmatch.fnmatchcase(subject, glob):
+            if fnmatch.fnmatch(base, glob):
                 return True
+            if "/" in glob or os.sep in glob:
+                if self.pytest_file_globs and not os.path.isabs(glob):
+                    glob = "*/" + glob
+                if fnmatch.fnmatch(path, glob):
+                    return True
         return False
 
     def is_test_class_name(self, name: str) -> bool:
         return any(fnmatch.fnmatchcase(name, glob) for glob in self.test_classes)
 
+    def is_test_function_name(self, name: str) -> bool:
+        return any(fnmatch.fnmatchcase(name, glob) for glob in self.test_functions)
 
-def normalise_path(filename: str) -> str:
-    """The path as flake8 was given it, with ``./``, ``..`` and backslashes folded."""
-    path = os.path.normpath(filename).replace("\\", "/")
-    return path[2:] if path.startswith("./") else path
+
+def prefix_or_glob(value: str) -> str:
+    """pytest's python_classes/python_functions are prefixes unless they hold glob
+    characters: ``Test`` means ``Test*``."""
+    return value if any(c in value for c in "*?[") else value + "*"
 
 
 # -- flake8 option wiring ---------------------------------------------------------------
 
 def register_options(option_manager) -> None:  # type: ignore[no-untyped-def]
-    def add(name: str, default: Sequence[str], help_text: str) -> None:
+    def add(name: str, default: Sequence[str], help_text: str, paths: bool = False) -> None:
+        # No default value: an unset option must be told from one set to its default,
+        # since the unset ones may come from the project's pytest configuration.
         option_manager.add_option(
             name,
-            default=",".join(default),
+            default=None,
             parse_from_config=True,
             comma_separated_list=True,
+            normalize_paths=paths,
             help=f"{help_text} (Default: {','.join(default) or 'none'})",
         )
 
     add(
         "--mxs-test-files",
         DEFAULT_TEST_FILES,
-        "Globs of files MXS checks; a glob without '/' matches the base name. Replaces the default.",
+        "Globs of files MXS checks, matched like per-file-ignores: a glob without '/' matches the "
+        "base name. Default: pytest's python_files (and conftest.py), else the default here.",
+        paths=True,
     )
     add(
         "--mxs-test-classes",
         DEFAULT_TEST_CLASSES,
-        "Globs of test class names (unittest.TestCase subclasses always count). Replaces the default.",
+        "Globs of test class names (unittest.TestCase subclasses always count). "
+        "Default: pytest's python_classes, else the default here.",
     )
     add(
         "--mxs-mock-factories",
@@ -99,15 +128,18 @@ def register_options(option_manager) -> None:  # type: ignore[no-untyped-def]
 def config_from_options(options) -> Config:  # type: ignore[no-untyped-def]
     """Build and validate the Config from flake8's parsed options (a pure function)."""
 
+    explicit = set()
+
     def values(attr: str, default: Sequence[str]) -> Tuple[str, ...]:
         raw = getattr(options, attr, None)
         if raw is None:
             return tuple(default)
+        explicit.add(attr[4:])
         if isinstance(raw, str):  # not parsed as a list (e.g. a hand-made namespace)
             raw = raw.split(",")
         return tuple(v.strip() for v in raw)
 
-    return make_config(
+    config = make_config(
         test_files=values("mxs_test_files", DEFAULT_TEST_FILES),
         test_classes=values("mxs_test_classes", DEFAULT_TEST_CLASSES),
         mock_factories=values("mxs_mock_factories", ()),
@@ -115,6 +147,7 @@ def config_from_options(options) -> Config:  # type: ignore[no-untyped-def]
         broad_scopes=values("mxs_broad_scopes", DEFAULT_BROAD_SCOPES),
         performance_markers=values("mxs_performance_markers", DEFAULT_PERFORMANCE_MARKERS),
     )
+    return config._replace(explicit=frozenset(explicit))
 
 
 def make_config(
@@ -150,8 +183,9 @@ def _globs(option: str, values: Iterable[str]) -> Tuple[str, ...]:
         value = value.strip()
         if not value:
             raise OptionError(f"{option}: empty glob in the list")
-        value = value.replace("\\", "/")
-        out.append(value[2:] if value.startswith("./") else value)  # paths are normalised too
+        if "/" in value and not os.path.isabs(value):
+            value = os.path.abspath(value)  # as flake8 normalises a path option given here
+        out.append(value)
     return tuple(out)
 
 

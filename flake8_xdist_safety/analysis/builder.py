@@ -237,16 +237,16 @@ class _Builder:
         info = FunctionInfo(node, outer_fn, direct_cls)
         name = node.name
         if info.module_level:
-            info.is_test = name.startswith("test")
+            info.is_test = self.config.is_test_function_name(name)
             if name in MODULE_TEARDOWN_HOOKS:
                 info.hook = name
             model.module_functions[name] = info
         elif direct_cls is not None:
             direct_cls.methods[name] = info
-            info.is_test_method = direct_cls.is_test and name.startswith("test")
+            info.is_test_method = direct_cls.is_test and self.config.is_test_function_name(name)
             if name in CLASS_TEARDOWN_HOOKS:
                 info.hook = name
-            if direct_cls.env_undo_tests and name.startswith("test"):
+            if direct_cls.env_undo_tests and info.is_test_method:
                 info.env_undo = True
         self._classify_decorators(info)
         model.functions.append(info)

@@ -1,27 +1,32 @@
 """The conftest.py files pytest would load for a test file, summarised once per process.
 
 pytest runs the autouse fixtures of every conftest.py from the test file's directory up
-to the project root. We walk upward and stop after the first directory that holds a
-project-root marker (never above the filesystem root); a sibling's conftest never counts.
+to its rootdir and loads none above it. We walk upward to the project root (the pytest
+configuration's directory, else the first directory holding a root marker); a sibling's
+conftest never counts. The directories are cached, the files are looked for each time
+and summaries are keyed by mtime and size, so a conftest that appears, changes or
+disappears is noticed.
 """
 import ast
 import io
 import os
 import tokenize
-from typing import Dict, FrozenSet, List, NamedTuple, Tuple
+from typing import Dict, FrozenSet, List, NamedTuple, Optional, Tuple
 
 from flake8_xdist_safety.config import Config
 from flake8_xdist_safety.analysis.environ_changes import restores_environ
 from flake8_xdist_safety.analysis.fixtures import PER_TEST_SCOPES, autouse_per_test, collects_garbage
 from flake8_xdist_safety.analysis.builder import build_model
 from flake8_xdist_safety.analysis.override_changes import clears_overrides
+from flake8_xdist_safety.analysis.project import project_root
 
-ROOT_MARKERS = ("pyproject.toml", "setup.cfg", "tox.ini", "pytest.ini", ".git")
 
 
 class ConftestSummary(NamedTuple):
     #: an autouse fixture of function scope calls gc.collect()
     gc_autouse: bool
+    #: per-test fixtures that call gc.collect() (they count where a test uses them)
+    gc_collectors: FrozenSet[str]
     #: names of the module-level autouse fixtures
     autouse_names: FrozenSet[str]
     #: per-test fixtures that put os.environ back after the test, and whether one is autouse
@@ -34,30 +39,30 @@ class ConftestSummary(NamedTuple):
 
 # Per-process caches: small summaries only (flake8 -j workers each keep their own).
 _CHAINS: Dict[str, Tuple[str, ...]] = {}
-_SUMMARIES: Dict[str, Tuple[Tuple[int, int], ConftestSummary]] = {}
+_SUMMARIES: Dict[str, Tuple[Tuple[int, int], Optional[ConftestSummary]]] = {}
 
 
 def conftest_paths(directory: str) -> Tuple[str, ...]:
     """conftest.py files from *directory* up to the project root, nearest first."""
     directory = os.path.abspath(directory)
-    cached = _CHAINS.get(directory)
-    if cached is not None:
-        return cached
-    paths = []
+    chain = _CHAINS.get(directory)
+    if chain is None:
+        chain = _directories(directory)
+        _CHAINS[directory] = chain
+    candidates = (os.path.join(d, "conftest.py") for d in chain)
+    return tuple(path for path in candidates if os.path.isfile(path))
+
+
+def _directories(directory: str) -> Tuple[str, ...]:
+    root = project_root(os.path.join(directory, "conftest.py"))
+    out = []
     current = directory
     while True:
-        candidate = os.path.join(current, "conftest.py")
-        if os.path.isfile(candidate):
-            paths.append(candidate)
-        if any(os.path.exists(os.path.join(current, m)) for m in ROOT_MARKERS):
-            break
+        out.append(current)
         parent = os.path.dirname(current)
-        if parent == current:
-            break
+        if current == root or parent == current:
+            return tuple(out)
         current = parent
-    result = tuple(paths)
-    _CHAINS[directory] = result
-    return result
 
 
 def summaries_for(filename: str, config: Config) -> List[ConftestSummary]:
@@ -72,35 +77,44 @@ def summaries_for(filename: str, config: Config) -> List[ConftestSummary]:
     return out
 
 
-def _summary(path: str, config: Config):  # type: ignore[no-untyped-def]
+def _summary(path: str, config: Config) -> Optional[ConftestSummary]:
     try:
         stat = os.stat(path)
-        stamp = (stat.st_mtime_ns, stat.st_size)
-        cached = _SUMMARIES.get(path)
-        if cached is not None and cached[0] == stamp:
-            return cached[1]
-        with open(path, "rb") as f:
-            data = f.read()
-        # Decode as Python would (coding cookie, else UTF-8): a file Python cannot
-        # import is a conftest pytest cannot load, so its fixtures do not count.
-        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-        tree = ast.parse(data.decode(encoding), filename=path)
-    except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
-        return None  # unreadable or broken: pytest would fail on it; we just skip it
+    except OSError:
+        return None
+    stamp = (stat.st_mtime_ns, stat.st_size)
+    cached = _SUMMARIES.get(path)
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    try:
+        summary: Optional[ConftestSummary] = _summarise(path, config)
+    except Exception:
+        # Unreadable, broken, or too deep to analyse: pytest would fail on it or we cannot
+        # tell; either way it is skipped, never reported against the files below it.
+        summary = None
+    _SUMMARIES[path] = (stamp, summary)
+    return summary
 
+
+def _summarise(path: str, config: Config) -> ConftestSummary:
+    with open(path, "rb") as f:
+        data = f.read()
+    # Decode as Python would (coding cookie, else UTF-8): a file Python cannot
+    # import is a conftest pytest cannot load, so its fixtures do not count.
+    encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    tree = ast.parse(data.decode(encoding), filename=path)
     model = build_model(tree, path, config)
     fixtures = [fn for fn in model.module_functions.values() if fn.is_fixture]
     autouse = [fn for fn in fixtures if fn.autouse]
     per_test = [fn for fn in fixtures if fn.fixture_scope in PER_TEST_SCOPES]
     environ = [fn for fn in per_test if restores_environ(model, fn)]
     overrides = [fn for fn in per_test if clears_overrides(model, fn)]
-    summary = ConftestSummary(
+    return ConftestSummary(
         gc_autouse=any(collects_garbage(model, fn) for fn in autouse_per_test(autouse)),
+        gc_collectors=frozenset(fn.name for fn in per_test if collects_garbage(model, fn)),
         autouse_names=frozenset(fn.name for fn in autouse),
         environ_restorers=frozenset(fn.name for fn in environ),
         environ_autouse=any(fn.autouse for fn in environ),
         override_cleaners=frozenset(fn.name for fn in overrides),
         overrides_autouse=any(fn.autouse for fn in overrides),
     )
-    _SUMMARIES[path] = (stamp, summary)
-    return summary

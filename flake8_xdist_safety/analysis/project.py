@@ -13,6 +13,8 @@ import shlex
 import sys
 from typing import Dict, List, NamedTuple, Optional, Tuple
 
+from flake8_xdist_safety.config import Config, prefix_or_glob
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on the 3.9/3.10 CI leg
@@ -190,3 +192,33 @@ def _commands_use_loadgroup(root: str) -> bool:
             if _LOADGROUP.search(text):
                 return True
     return False
+
+
+_FILE_CONFIGS: Dict[Tuple[int, Optional[str], Optional[str]], Tuple[Config, Config]] = {}
+
+
+def file_config(config: Config, filename: str) -> Config:
+    """*config* completed for one file from its project's pytest configuration: the
+    options the user did not set explicitly take pytest's python_files, python_classes
+    and python_functions; usefixtures, ``--dist loadgroup`` and the root come along."""
+    pytest = pytest_config_for(filename)
+    root = project_root(filename)
+    key = (id(config), pytest.path, root)
+    cached = _FILE_CONFIGS.get(key)
+    if cached is not None and cached[0] is config:
+        return cached[1]
+    changes: Dict[str, object] = {
+        "usefixtures": frozenset(pytest.usefixtures),
+        "loadgroup": pytest.loadgroup,
+        "project_root": root,
+    }
+    if pytest.python_files and "test_files" not in config.explicit:
+        changes["test_files"] = pytest.python_files
+        changes["pytest_file_globs"] = True
+    if pytest.python_classes and "test_classes" not in config.explicit:
+        changes["test_classes"] = tuple(prefix_or_glob(v) for v in pytest.python_classes)
+    if pytest.python_functions:
+        changes["test_functions"] = tuple(prefix_or_glob(v) for v in pytest.python_functions)
+    result = config._replace(**changes)
+    _FILE_CONFIGS[key] = (config, result)
+    return result
