@@ -336,10 +336,8 @@ class _Builder:
                         model.xdist_names.add(name)
                     if name == "pytestmark":
                         model.module_pytestmark = [value]
-                        model.mark_statements[id(value)] = node
                 elif self.fn is None and self.cls is not None and name == "pytestmark":
                     self.cls.pytestmark = [value]  # a rebinding replaces, as at module level
-                    model.mark_statements[id(value)] = node
                 self.scope.bind_local(name, value)  # remembers a str/int literal
                 if isinstance(value, ast.Call):
                     if self.fn is not None:
@@ -364,7 +362,6 @@ class _Builder:
                 self.model.module_pytestmark.append(node.value)
             else:
                 self.cls.pytestmark.append(node.value)
-            self.model.mark_statements[id(node.value)] = node
         self._store_target(target, "aug")
 
     def delete(self, node: ast.Delete) -> None:

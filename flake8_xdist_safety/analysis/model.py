@@ -203,8 +203,6 @@ class FileModel:
         self.module_classes: Dict[str, ClassInfo] = {}
         self.module_functions: Dict[str, FunctionInfo] = {}
         self.module_pytestmark: List[ast.expr] = []
-        #: id of a pytestmark value -> the statement that binds it (where marks are reported)
-        self.mark_statements: Dict[int, ast.stmt] = {}
         #: module-level ``NAME = value`` (last binding wins)
         self.module_values: Dict[str, ast.expr] = {}
         #: module-level names whose value mentions PYTEST_XDIST_WORKER
