@@ -1,4 +1,21 @@
-"""flake8-xdist-safety: flake8 checks for test code that breaks or bloats pytest-xdist runs."""
+"""flake8-xdist-safety: flake8 checks for test code that breaks or bloats pytest-xdist runs.
+
+Layers, from the bottom; a module may import only from its own layer or below:
+
+1. Vocabulary and values: ``codes`` (the one code table), ``findings`` (the Finding value
+   and the one message formatter), ``config`` (options and the typed Config),
+   ``analysis.vocabulary`` (names the code speaks in), ``analysis.imports``.
+2. Facts about a file, ``analysis/``: ``model`` owns the model's data, ``builder`` fills it
+   in one pass, ``scopes`` resolves names, and one module per family of facts (marks, mock
+   creations, environment and override changes, restores, fixtures, the conftest chain,
+   the project's pytest configuration).
+3. Decisions, ``rules/``: one module per rule or tight family; where MXSnnn is decided is
+   listed in ``rules/__init__``.
+4. Edges: ``checker`` (the flake8 adapter) and ``fixer/`` (``flake8-xdist-safety fix``).
+
+``runtime/`` (the opt-in pytest plugin) stands apart: it imports nothing of layers 2–4.
+tests/analysis/test_layers.py enforces this.
+"""
 try:
     from importlib.metadata import PackageNotFoundError, version
 except ImportError:  # pragma: no cover - Python < 3.8 is not supported
