@@ -1,11 +1,58 @@
-"""pytest hooks of the runtime checks: options only, unless ``--xdist-safety`` is given."""
+"""Entry point of the runtime checks (``pytest11`` entry point ``xdist_safety``).
+
+Installed with the package, so it is loaded by every pytest run in the environment. It must
+cost nothing unless asked for: this module defines only ``pytest_addoption`` and
+``pytest_configure``, and the hooks that do the work (in ``session.py``, imported only then)
+are registered as a separate plugin object when ``--xdist-safety`` or the ini value
+``xdist_safety = true`` turns them on. ``-p no:xdist_safety`` keeps even this module out.
+"""
 from typing import Any
+
+from flake8_xdist_safety.runtime.settings import DEFAULT_SESSION_GROWTH, DEFAULT_TEST_GROWTH
+
+#: Name of the working plugin object in pytest's plugin manager.
+CHECKS_PLUGIN_NAME = "xdist_safety_checks"
 
 
 def pytest_addoption(parser: Any) -> None:
-    group = parser.getgroup("xdist-safety")
+    group = parser.getgroup("xdist-safety", "flake8-xdist-safety runtime checks")
     group.addoption("--xdist-safety", action="store_true", default=False,
                     help="report tests that leak environment variables, patchers, "
                          "dependency overrides or memory (flake8-xdist-safety)")
+    group.addoption("--xdist-safety-strict", action="store_true", default=False,
+                    help="make a test that leaks an environment variable, patcher or dependency "
+                         "override error at teardown")
+    group.addoption("--xdist-safety-json", metavar="PATH", default=None,
+                    help="also write the findings as JSON to PATH")
+    group.addoption("--xdist-safety-mocks", action="store_true", default=False,
+                    help="count unittest.mock objects still alive after each test "
+                         "(a gc.collect() and a heap walk per test: slow)")
+    group.addoption("--xdist-safety-test-growth", metavar="WARN[,FAIL]", default=None,
+                    help="RSS growth per test in MB that warns [and errors the test]; 'off' for "
+                         "none (default: ini xdist_safety_test_growth, else {})".format(
+                             DEFAULT_TEST_GROWTH))
+    group.addoption("--xdist-safety-session-growth", metavar="WARN[,FAIL]", default=None,
+                    help="RSS growth of a worker over the session in MB that warns [and fails "
+                         "the run] (default: ini xdist_safety_session_growth, else {})".format(
+                             DEFAULT_SESSION_GROWTH))
     parser.addini("xdist_safety", type="bool", default=False,
                   help="enable the flake8-xdist-safety runtime checks")
+    parser.addini("xdist_safety_test_growth", default=DEFAULT_TEST_GROWTH,
+                  help="per-test RSS growth WARN[,FAIL] in MB for the xdist-safety checks")
+    parser.addini("xdist_safety_session_growth", default=DEFAULT_SESSION_GROWTH,
+                  help="per-worker session RSS growth WARN[,FAIL] in MB for the xdist-safety checks")
+
+
+def pytest_configure(config: Any) -> None:
+    if not (config.getoption("xdist_safety") or config.getini("xdist_safety")):
+        return
+    import pytest
+
+    from flake8_xdist_safety.runtime.session import RuntimeChecks
+    from flake8_xdist_safety.runtime.settings import ThresholdError, read_settings
+
+    try:
+        settings = read_settings(config)
+    except ThresholdError as error:
+        raise pytest.UsageError(str(error)) from None
+    config.pluginmanager.register(RuntimeChecks(config, settings), CHECKS_PLUGIN_NAME)

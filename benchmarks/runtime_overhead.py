@@ -1,0 +1,184 @@
+"""What the runtime plugin (``pytest --xdist-safety``) costs a test run.
+
+Generates a suite of small tests in a temporary directory and runs pytest on it in three
+arms, interleaved round by round so that drift in the machine's load hits all of them alike:
+
+- ``without``: ``-p no:xdist_safety``, as if the package were not installed;
+- ``inert``: installed, not enabled (the default for everyone who installs the linter);
+- ``active``: ``--xdist-safety``.
+
+Reports the median wall and CPU time (user + system of the pytest process) of each arm, the
+overhead against ``without`` in percent and in microseconds per test. CPU time is the
+headline: on a shared machine another job's load shows in wall time, not in our CPU time.
+
+    python benchmarks/runtime_overhead.py [--files 30] [--tests-per-file 100] [--rounds 7]
+                                          [--active-args=--xdist-safety-mocks] [-- PYTEST_ARGS]
+
+With ``--hook-time`` it also runs the active arm once more with the checks' own hooks timed
+from inside (``time.perf_counter`` around each call): the plugin's cost without the noise of
+a shared machine, less pluggy's dispatch and the fixture-setup wrapper's generator.
+
+Not a timed test: run it by hand and put the figures in benchmarks/README.md.
+"""
+import argparse
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Dict, List, Tuple
+
+TEST_FILE = '''\
+import os
+
+import pytest
+
+
+@pytest.fixture
+def number():
+    return 2
+
+
+class TestArithmetic:
+{methods}
+
+{functions}
+'''
+
+
+def write_suite(root: Path, files: int, tests_per_file: int) -> int:
+    """A realistic mix of tiny tests: plain functions, methods, a fixture, a monkeypatch."""
+    for index in range(files):
+        methods = "\n".join(
+            "    def test_method_{0}(self, number):\n        assert number * {0} == {0} * 2\n".format(n)
+            for n in range(tests_per_file // 2))
+        functions = "\n".join(
+            ("def test_env_{0}(monkeypatch):\n    monkeypatch.setenv('BENCH_{0}', '1')\n"
+             "    assert os.environ['BENCH_{0}'] == '1'\n" if n % 10 == 0 else
+             "def test_function_{0}():\n    assert sum(range({0})) >= 0\n").format(n)
+            for n in range(tests_per_file - tests_per_file // 2))
+        (root / "test_bench_{:03d}.py".format(index)).write_text(
+            TEST_FILE.format(methods=methods, functions=functions))
+    return files * tests_per_file
+
+
+def run_pytest(root: Path, args: List[str], env: Dict[str, str]) -> Tuple[float, float]:
+    """(wall seconds, CPU seconds of the child) of one quiet pytest run; the run must pass."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *args, "."],
+                          cwd=str(root), env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode != 0:
+        sys.exit("pytest {} failed:\n{}".format(" ".join(args), done.stdout.decode()[-3000:]))
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu
+
+
+# Run in a child: wraps the checks' plain hooks with timers, then runs pytest in-process.
+HOOK_TIMER = """
+import functools, sys, time
+import pytest
+from flake8_xdist_safety.runtime import session
+spent = [0.0]
+def timed(method):
+    @functools.wraps(method)
+    def wrapper(*args, **kwargs):
+        start = time.perf_counter()
+        try:
+            return method(*args, **kwargs)
+        finally:
+            spent[0] += time.perf_counter() - start
+    return wrapper
+for name in ("pytest_runtest_setup", "pytest_runtest_teardown", "pytest_runtest_logfinish",
+             "pytest_fixture_post_finalizer", "pytest_collection_finish", "pytest_sessionfinish"):
+    setattr(session.RuntimeChecks, name, timed(getattr(session.RuntimeChecks, name)))
+start = time.process_time()
+code = pytest.main(sys.argv[1:])
+print(spent[0], time.process_time() - start, int(code))
+"""
+
+
+def hook_time(root: Path, args: List[str], env: Dict[str, str]) -> Tuple[float, float]:
+    """(seconds inside the checks' hooks, CPU seconds of the whole in-process run)."""
+    done = subprocess.run([sys.executable, "-c", HOOK_TIMER, "-q", "-p", "no:cacheprovider", *args, "."],
+                          cwd=str(root), env=env, stdout=subprocess.PIPE, check=True)
+    spent, total, code = done.stdout.decode().split()[-3:]
+    if code != "0":
+        sys.exit("the timed run failed")
+    return float(spent), float(total)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--files", type=int, default=30)
+    parser.add_argument("--tests-per-file", type=int, default=100)
+    parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--active-args", default="",
+                        help="extra options of the active arm, e.g. --xdist-safety-mocks")
+    parser.add_argument("--keep-hypothesis", action="store_true",
+                        help="leave hypothesis's pytest plugin on (it imports hypothesis at the end "
+                             "of every run, a fixed cost that only dilutes the percentages)")
+    parser.add_argument("--hook-time", action="store_true",
+                        help="also time the checks' hooks from inside (median of 5 runs)")
+    parser.add_argument("pytest_args", nargs="*", help="passed to every arm, e.g. -- -n 2")
+    options = parser.parse_args()
+
+    common = list(options.pytest_args)
+    if not options.keep_hypothesis:
+        common += ["-p", "no:hypothesispytest"]
+    arms = {
+        "without": ["-p", "no:xdist_safety"] + common,
+        "inert": common,
+        "active": ["--xdist-safety"] + options.active_args.split() + common,
+    }
+    env = dict(os.environ)
+    # Let Python and pytest cache bytecode of the generated suite: the steady state of a
+    # developer's machine. (Some environments set this to keep source trees clean.)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    root = Path(tempfile.mkdtemp(prefix="xdist-safety-bench-"))
+    try:
+        count = write_suite(root, options.files, options.tests_per_file)
+        for args in arms.values():  # warm-up: bytecode caches, page cache
+            run_pytest(root, args, env)
+        walls: Dict[str, List[float]] = {name: [] for name in arms}
+        cpus: Dict[str, List[float]] = {name: [] for name in arms}
+        for round_number in range(options.rounds):
+            # Rotate the order each round so no arm always runs first.
+            names = list(arms)[round_number % 3:] + list(arms)[:round_number % 3]
+            for name in names:
+                wall, cpu = run_pytest(root, arms[name], env)
+                walls[name].append(wall)
+                cpus[name].append(cpu)
+        timed = [hook_time(root, arms["active"], env) for _ in range(5)] if options.hook_time else []
+    finally:
+        shutil.rmtree(str(root), ignore_errors=True)
+
+    print("{} tests ({} files), {} rounds, Python {}, pytest args: {}".format(
+        count, options.files, options.rounds, sys.version.split()[0], " ".join(common) or "-"))
+    base_wall = statistics.median(walls["without"])
+    base_cpu = statistics.median(cpus["without"])
+    print("| arm | wall median (s) | CPU median (s) | CPU overhead | per test (CPU) | wall overhead |")
+    print("|---|---|---|---|---|---|")
+    for name in arms:
+        wall = statistics.median(walls[name])
+        cpu = statistics.median(cpus[name])
+        print("| {} | {:.3f} (min {:.3f}, max {:.3f}) | {:.3f} (min {:.3f}, max {:.3f}) | {:+.1f} % | "
+              "{:+.0f} µs | {:+.1f} % |".format(
+                  name, wall, min(walls[name]), max(walls[name]), cpu, min(cpus[name]),
+                  max(cpus[name]), 100 * (cpu - base_cpu) / base_cpu,
+                  1e6 * (cpu - base_cpu) / count, 100 * (wall - base_wall) / base_wall))
+    if timed:
+        spent = statistics.median(pair[0] for pair in timed)
+        total = statistics.median(pair[1] for pair in timed)
+        print("inside the checks' hooks: {:.3f} s of {:.3f} s CPU in-process = {:.1f} %, {:.0f} µs "
+              "per test (median of 5 runs)".format(spent, total, 100 * spent / total, 1e6 * spent / count))
+
+
+if __name__ == "__main__":
+    main()
