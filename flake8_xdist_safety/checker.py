@@ -1,6 +1,6 @@
 """The flake8 entry point: wires options, builds the file model, runs the rules."""
 import ast
-from typing import ClassVar, FrozenSet, Iterator, Optional, Tuple, Type
+from typing import Any, ClassVar, FrozenSet, Iterator, Tuple, Type
 
 from flake8.exceptions import PluginExecutionFailed
 
@@ -38,7 +38,7 @@ class XdistSafetyChecker:
         except OptionError as exc:
             # One line, no traceback: flake8 stops with exit status 1.
             raise SystemExit(f"flake8-xdist-safety: {exc}") from None
-        cls.config = config._replace(enabled_codes=_selected_codes(options))
+        cls.config = config._replace(enabled_codes=enabled_codes(options))
 
     def run(self) -> Iterator[Tuple[int, int, str, Type["XdistSafetyChecker"]]]:
         config = file_config(self.config, self.filename)
@@ -65,14 +65,19 @@ class XdistSafetyChecker:
             raise PluginExecutionFailed(self.filename, self.name, failure) from failure
 
 
-def _selected_codes(options) -> Optional[FrozenSet[str]]:  # type: ignore[no-untyped-def]
-    """The codes flake8's select/ignore settings let through (per-file-ignores and noqa can
-    only drop more). flake8 runs every plugin whatever --select says, so a rule whose code
-    is ignored everywhere (MXS010 by default) is skipped rather than computed and dropped."""
+def enabled_codes(options: Any) -> FrozenSet[str]:
+    """The codes this run may report: those flake8's select/ignore let through (per-file-
+    ignores and noqa can only drop more), minus the off-by-default ones the user's
+    ``select``/``extend-select`` do not name by code or prefix. flake8 alone is not enough:
+    a plain ``ignore = E501`` replaces its default-ignore list, which would switch them on.
+    A pure function of the options, so ``-j`` workers and stdin runs decide alike."""
+    named = [*(getattr(options, "select", None) or ()), *(getattr(options, "extend_select", None) or ())]
+    chosen = {code for code in DEFAULT_OFF if any(code.startswith(p.strip()) for p in named if p.strip())}
+    allowed = [c for c in PUBLIC_CODES if c not in DEFAULT_OFF or c in chosen]
     try:
         from flake8.style_guide import Decision, DecisionEngine
 
         engine = DecisionEngine(options)
-        return frozenset(c for c in PUBLIC_CODES if engine.decision_for(c) is Decision.Selected)
-    except Exception:  # another flake8 internals version: run every rule
-        return None
+        return frozenset(c for c in allowed if engine.decision_for(c) is Decision.Selected)
+    except Exception:  # another flake8 internals version: select/ignore as flake8 decides
+        return frozenset(allowed)

@@ -18,20 +18,20 @@ CODES: Dict[str, Code] = {
     "MXS001": Code(
         "{kind} {name} creates mocks but no xdist_group marker applies; "
         'add @pytest.mark.xdist_group(name="{group}")',
+        default_on=False,
         options=("mxs-test-classes", "mxs-mock-factories"),
     ),
-    "MXS001-unnamed": Code(
-        "{kind} {name} has an xdist_group marker without a group name; "
-        'name it, e.g. @pytest.mark.xdist_group(name="{group}")'
-    ),
+
     "MXS002": Code(
         "test class {name} creates mocks but has no per-test gc.collect() teardown; "
         "add a teardown_method that calls gc.collect()",
+        default_on=False,
         options=("mxs-gc-fixtures", "mxs-mock-factories"),
     ),
     "MXS002-teardown": Code(
         "test class {name} creates mocks but its {method} never calls gc.collect(); "
-        "call gc.collect() there"
+        "call gc.collect() there",
+        default_on=False,
     ),
     "MXS003": Code(
         "{target} is changed without a guaranteed restore; "
@@ -73,11 +73,24 @@ CODES: Dict[str, Code] = {
         "pass spec=, spec_set= or wraps=",
         default_on=False,
     ),
+    "MXS011": Code(
+        "xdist_group mark in a conftest.py pytestmark is never applied by pytest; "
+        "mark the test modules or classes instead"
+    ),
+    "MXS011-unnamed": Code(
+        "xdist_group mark without a name puts its tests in the one 'default' group the whole "
+        'suite shares; name it, e.g. xdist_group(name="{group}")'
+    ),
+    "MXS011-no-loadgroup": Code(
+        "xdist_group marks in this file do nothing: the project's pytest configuration never "
+        "runs with --dist loadgroup; add it to addopts or remove the marks"
+    ),
 }
 
 #: The public codes (message variants share their code's prefix).
 PUBLIC_CODES = sorted({key.split("-")[0] for key in CODES})
-DEFAULT_OFF = sorted(key for key, code in CODES.items() if not code.default_on)
+#: Off by default: reported only when select or extend-select names them (by code or prefix).
+DEFAULT_OFF = sorted(key for key, code in CODES.items() if not code.default_on and "-" not in key)
 
 
 DEFAULT_ON = sorted(c for c in PUBLIC_CODES if CODES[c].default_on)

@@ -9,7 +9,7 @@ dependency-override changes. Function bodies are read after the module body, as 
 runs them: later, with every module-level binding in place.
 """
 import ast
-from typing import Dict, FrozenSet, List, NamedTuple, Optional, Set, Tuple, Union
+from typing import Any, Callable, Dict, FrozenSet, List, NamedTuple, Optional, Set, Tuple, Union
 
 from flake8_xdist_safety.analysis.model import (
     AFTER_YIELD, ENVIRON, FINALLY, FIXTURE_DECORATORS, HARMLESS_BASES, IN_FN_DECORATOR,
@@ -24,7 +24,6 @@ from flake8_xdist_safety.analysis.vocabulary import (
     indexed_call_names, indexed_calls,
 )
 from flake8_xdist_safety.config import Config
-
 # The builder itself reads these: patcher starts, gc, patch.dict under pytest-mock,
 # teardowns that hand on to the base's, and cleanup registrations.
 indexed_calls("start", "collect", "dict", *PER_TEST_TEARDOWNS, *CLEANUP_REGISTRARS)
@@ -287,8 +286,10 @@ class _Builder(ExpressionWalker):
                         model.xdist_names.add(name)
                     if name == "pytestmark":
                         model.module_pytestmark = [value]
+                        model.mark_statements[id(value)] = node
                 elif self.fn is None and self.cls is not None and name == "pytestmark":
                     self.cls.pytestmark = [value]  # a rebinding replaces, as at module level
+                    model.mark_statements[id(value)] = node
                 self.scope.bind_local(name, value)  # remembers a str/int literal
                 if isinstance(value, ast.Call):
                     if self.fn is not None:
@@ -313,6 +314,7 @@ class _Builder(ExpressionWalker):
                 self.model.module_pytestmark.append(node.value)
             else:
                 self.cls.pytestmark.append(node.value)
+            self.model.mark_statements[id(node.value)] = node
         self._store_target(target, "aug")
 
     def delete(self, node: ast.Delete) -> None:
@@ -379,7 +381,7 @@ class _Builder(ExpressionWalker):
     def expr_stmt(self, node: ast.Expr) -> None:
         self.expr(node.value, 0)
 
-    _handlers = {
+    _handlers: Dict[type, Callable[["_Builder", Any], None]] = {
         ast.Import: import_,
         ast.ImportFrom: import_,
         ast.ClassDef: classdef,
@@ -395,4 +397,4 @@ class _Builder(ExpressionWalker):
         ast.Expr: expr_stmt,
     }
     if hasattr(ast, "TryStar"):  # Python 3.11+
-        _handlers[ast.TryStar] = try_  # type: ignore[attr-defined]
+        _handlers[getattr(ast, "TryStar")] = try_

@@ -21,7 +21,6 @@ from flake8_xdist_safety.analysis.override_changes import clears_overrides
 from flake8_xdist_safety.analysis.project import project_root
 
 
-
 class ConftestSummary(NamedTuple):
     #: an autouse fixture of function scope calls gc.collect()
     gc_autouse: bool

@@ -3,7 +3,7 @@ recursion limit. It files the calls some module declared it reads (by their real
 name), marks cleanup registrations and yields, and notes mentions of PYTEST_XDIST_WORKER.
 """
 import ast
-from typing import Dict, FrozenSet, Optional, Set, Tuple
+from typing import Dict, FrozenSet, List, Optional, Set, Tuple
 
 from flake8_xdist_safety.analysis.model import (
     CLEANUP, ENVIRON, IN_LAMBDA, XDIST_WORKER_VAR, FileModel, FunctionInfo, Site, WithFrame,
@@ -26,13 +26,12 @@ def child_fields(cls: type) -> Tuple[str, ...]:
             fields = ()
         else:
             fields = tuple(
-                f for f in cls._fields
+                f for f in getattr(cls, "_fields", ())
                 if f not in _SKIP_FIELDS and f not in ("id", "attr", "arg", "name", "names",
                                                        "module", "asname", "is_async")
             )
         _CHILD_FIELDS[cls] = fields
     return fields
-
 
 
 class ExpressionWalker:
@@ -94,7 +93,7 @@ class ExpressionWalker:
 
     # -- expressions (iterative: they can nest deeper than the recursion limit) -------------
     def expr(self, root: ast.expr, flags: int) -> None:
-        stack = [(root, flags)]
+        stack: List[Tuple[ast.AST, int]] = [(root, flags)]
         pop, push = stack.pop, stack.append
         call_names = self.call_names
         while stack:
@@ -115,8 +114,8 @@ class ExpressionWalker:
                     if last is not None and cls_of_func is ast.Name:
                         fn.helper_calls.add(last)
                     elif cls_of_func is ast.Attribute and type(func.value) is ast.Name \
-                            and func.value.id == "self":  # type: ignore[attr-defined]
-                        fn.helper_calls.add("self." + last)  # type: ignore[operator]
+                            and func.value.id == "self":
+                        fn.helper_calls.add("self." + func.attr)
                 if last in call_names:
                     self._record_call(node, last, flags)  # type: ignore[arg-type]
                     if last in CLEANUP_REGISTRARS:
@@ -126,10 +125,16 @@ class ExpressionWalker:
                     push((arg, arg_flags))
                 for kw in node.keywords:  # type: ignore[attr-defined]
                     push((kw.value, arg_flags))
-            elif cls is ast.Name or cls is ast.Constant:
-                if cls is ast.Constant and type(node.value) is str \
-                        and XDIST_WORKER_VAR in node.value:  # type: ignore[attr-defined]
+            elif cls is ast.Name:
+                if self.fn is not None:
+                    self.fn.names_read.add(node.id)  # type: ignore[attr-defined]
+            elif cls is ast.Constant:
+                if type(node.value) is str and XDIST_WORKER_VAR in node.value:  # type: ignore[attr-defined]
                     self.mentions_xdist = True
+            elif cls is ast.Attribute and type(node.value) is ast.Name:  # type: ignore[attr-defined]
+                if self.fn is not None:  # ``self.client``, ``TestApi.client``
+                    self.fn.names_read.add(node.value.id + "." + node.attr)  # type: ignore[attr-defined]
+                    self.fn.names_read.add(node.value.id)  # type: ignore[attr-defined]
             elif cls is ast.Lambda:
                 args = node.args  # type: ignore[attr-defined]
                 for default in (*args.defaults, *args.kw_defaults):
@@ -200,4 +205,3 @@ class ExpressionWalker:
             if isinstance(arg, (ast.Attribute, ast.Name)):
                 site = self.site(arg, self._callee(arg)[0], flags | CLEANUP)
                 self.model.cleanup_refs.append(site)
-

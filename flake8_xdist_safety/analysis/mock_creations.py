@@ -1,6 +1,6 @@
 """Which recorded calls create mocks (the issue's "mock creation" definition)."""
 import ast
-from typing import List, NamedTuple, Optional
+from typing import FrozenSet, List, NamedTuple, Optional
 
 from flake8_xdist_safety.analysis.model import FileModel, Site
 from flake8_xdist_safety.analysis.vocabulary import MOCK_CLASSES, MOCK_MODULE, indexed_calls
@@ -42,15 +42,16 @@ def mock_creations(model: FileModel) -> List[Creation]:
     return out
 
 
-def _creation(model: FileModel, site: Site, custom: frozenset) -> Optional[Creation]:
+def _creation(model: FileModel, site: Site, custom: FrozenSet[str]) -> Optional[Creation]:
     name = site.name
-    if name is None:
+    call = site.node
+    if name is None or not isinstance(call, ast.Call):
         return None
     if name in DEFAULT_FACTORIES or name in custom:
         return Creation(site, _display(name), False)
-    if name in (PATCH, PATCH_OBJECT) and _patch_creates(site.node, _NEW_POSITION[name]):
+    if name in (PATCH, PATCH_OBJECT) and _patch_creates(call, _NEW_POSITION[name]):
         return Creation(site, _display(name), True)
-    if name == PATCH_MULTIPLE and _multiple_creates(site, site.node):
+    if name == PATCH_MULTIPLE and _multiple_creates(site, call):
         return Creation(site, _display(name), True)
     return None
 

@@ -4,7 +4,7 @@ The builder (builder.py) fills it in one pass; it holds raw facts only, rules de
 Calls are indexed by their last name (``patch(...).start()`` is filed under ``start``).
 """
 import ast
-from typing import Dict, FrozenSet, List, Optional, Set, Tuple, Union
+from typing import Any, Dict, FrozenSet, List, Optional, Set, Tuple, Union
 
 from flake8_xdist_safety.analysis.scopes import Scope
 from flake8_xdist_safety.analysis.vocabulary import UNITTEST_TEARDOWNS, is_indexed
@@ -32,7 +32,6 @@ HARMLESS_BASES = frozenset(
 FIXTURE_DECORATORS = frozenset({"pytest.fixture", "pytest_asyncio.fixture"})
 ENVIRON = "os.environ"
 XDIST_WORKER_VAR = "PYTEST_XDIST_WORKER"
-
 
 
 class ClassInfo:
@@ -94,7 +93,7 @@ class FunctionInfo:
         "node", "name", "parent", "cls", "is_test", "is_test_method", "is_fixture",
         "fixture_scope", "autouse", "params", "calls_gc", "has_yield", "env_undo", "ovr_undo",
         "finalizer_names", "call_assigned", "hook", "module_level", "env_guarded_yield",
-        "super_calls", "helper_calls",
+        "super_calls", "helper_calls", "names_read",
     )
 
     def __init__(self, node: Union[ast.FunctionDef, ast.AsyncFunctionDef],
@@ -124,6 +123,8 @@ class FunctionInfo:
         self.super_calls: Set[str] = set()  # hooks it hands on: super().teardown_method()
         #: helpers it calls by name: ``self._cleanup()`` -> "self._cleanup", ``reset()`` -> "reset"
         self.helper_calls: Set[str] = set()
+        #: names and ``name.attr`` pairs its body reads (``CLIENT``, ``self.client``)
+        self.names_read: Set[str] = set()
 
     def chain(self) -> List["FunctionInfo"]:
         """This function and the functions it is nested in, innermost first."""
@@ -169,11 +170,11 @@ class Site:
 
     @property
     def line(self) -> int:
-        return self.node.lineno  # type: ignore[attr-defined]
+        return int(getattr(self.node, "lineno", 1))
 
     @property
     def col(self) -> int:
-        return self.node.col_offset  # type: ignore[attr-defined]
+        return int(getattr(self.node, "col_offset", 0))
 
 
 class WithFrame:
@@ -203,6 +204,8 @@ class FileModel:
         self.module_classes: Dict[str, ClassInfo] = {}
         self.module_functions: Dict[str, FunctionInfo] = {}
         self.module_pytestmark: List[ast.expr] = []
+        #: id of a pytestmark value -> the statement that binds it (where marks are reported)
+        self.mark_statements: Dict[int, ast.stmt] = {}
         #: module-level ``NAME = value`` (last binding wins)
         self.module_values: Dict[str, ast.expr] = {}
         #: module-level names whose value mentions PYTEST_XDIST_WORKER
@@ -217,7 +220,7 @@ class FileModel:
         self.attr_stores: List[Tuple[Site, str]] = []
         #: ``name = <call>`` / ``self.name = <call>``: (site of the value, key)
         self.call_assignments: List[Tuple[Site, str]] = []
-        self._creations: Optional[list] = None
+        self._creations: Optional[List[Any]] = None  # mock_creations' cache
 
     def calls_named(self, *names: str) -> List[Site]:
         """Recorded calls with these last names; each must be declared with indexed_calls."""

@@ -207,18 +207,13 @@ def file_config(config: Config, filename: str) -> Config:
     cached = _FILE_CONFIGS.get(key)
     if cached is not None and cached[0] is config:
         return cached[1]
-    changes: Dict[str, object] = {
-        "usefixtures": frozenset(pytest.usefixtures),
-        "loadgroup": pytest.loadgroup,
-        "project_root": root,
-    }
+    result = config._replace(usefixtures=frozenset(pytest.usefixtures), loadgroup=pytest.loadgroup,
+                             project_root=root)
     if pytest.python_files and "test_files" not in config.explicit:
-        changes["test_files"] = pytest.python_files
-        changes["pytest_file_globs"] = True
+        result = result._replace(test_files=pytest.python_files, pytest_file_globs=True)
     if pytest.python_classes and "test_classes" not in config.explicit:
-        changes["test_classes"] = tuple(prefix_or_glob(v) for v in pytest.python_classes)
+        result = result._replace(test_classes=tuple(prefix_or_glob(v) for v in pytest.python_classes))
     if pytest.python_functions:
-        changes["test_functions"] = tuple(prefix_or_glob(v) for v in pytest.python_functions)
-    result = config._replace(**changes)
+        result = result._replace(test_functions=tuple(prefix_or_glob(v) for v in pytest.python_functions))
     _FILE_CONFIGS[key] = (config, result)
     return result

@@ -24,7 +24,7 @@ def class_of(site: Site) -> Optional[ClassInfo]:
 
 
 def _chain(fn: Optional[FunctionInfo]) -> List[Optional[FunctionInfo]]:
-    return fn.chain() if fn is not None else [None]
+    return list(fn.chain()) if fn is not None else [None]
 
 
 class Cleanup:

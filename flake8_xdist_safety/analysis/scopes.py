@@ -25,7 +25,7 @@ class Scope:
         self.bindings: Dict[str, Optional[str]] = {}
         self.constants: Dict[str, Constant] = {}
         #: dotted package of the file, for relative imports (None: cannot be told)
-        self.package = package if parent is None else parent.package
+        self.package: Optional[str] = package if parent is None else parent.package
 
     # -- binding ------------------------------------------------------------------------
     def bind_import(self, node: Union[ast.Import, ast.ImportFrom]) -> List[str]:
@@ -39,8 +39,9 @@ class Scope:
     def bind_local(self, name: str, value: Optional[ast.expr] = None) -> None:
         """A non-import binding; a str or int literal value is remembered as a constant."""
         self.bindings[name] = None
-        if isinstance(value, ast.Constant) and type(value.value) in (str, int):
-            self.constants[name] = value.value
+        literal = value.value if isinstance(value, ast.Constant) else None
+        if type(literal) is str or type(literal) is int:
+            self.constants[name] = literal
         else:
             self.constants.pop(name, None)
 

@@ -25,6 +25,7 @@ class FixturesThatUndo:
         self.autouse_of = autouse_of
         self._undoes: Dict[int, bool] = {}
         self._conftest: Optional[List[ConftestSummary]] = None
+        self._visible: Dict[int, List[FunctionInfo]] = {}
 
     def _fixture_undoes(self, fn: FunctionInfo) -> bool:
         if id(fn) not in self._undoes:
@@ -40,10 +41,15 @@ class FixturesThatUndo:
     def covers(self, site: Site) -> bool:
         if site.fn is None:
             return False  # import time: before any fixture runs
-        top = site.fn.outermost()
+        return self.covers_function(site.fn.outermost())
+
+    def covers_function(self, top: FunctionInfo) -> bool:
+        """Does a per-test fixture around *top* (a test or a fixture) undo the change?"""
         if top.is_fixture and top.fixture_scope not in PER_TEST_SCOPES:
             return False  # set up before the per-test fixtures, torn down after them
-        visible = visible_fixtures(self.model, top.cls)
+        visible = self._visible.get(id(top.cls))
+        if visible is None:  # once per class: a file may have thousands of changes
+            visible = self._visible[id(top.cls)] = visible_fixtures(self.model, top.cls)
         if any(fn.autouse and self._fixture_undoes(fn) for fn in visible):
             return True
         if any(self.autouse_of(summary) for summary in self._summaries()):
@@ -54,6 +60,7 @@ class FixturesThatUndo:
         requested = set(top.params)
         if top.is_test or top.is_test_method:
             requested |= usefixtures_names(function_marks(self.model, top))
+            requested |= self.config.usefixtures  # pytest's usefixtures ini: every test
         unresolved: Set[str] = set()
         seen: Set[str] = set()
         while requested:
@@ -61,11 +68,11 @@ class FixturesThatUndo:
             if name in seen:
                 continue
             seen.add(name)
-            fn = by_name.get(name)
-            if fn is None:
+            fixture = by_name.get(name)
+            if fixture is None:
                 unresolved.add(name)
-            elif self._fixture_undoes(fn):
+            elif self._fixture_undoes(fixture):
                 return True
             else:
-                requested |= fn.params  # the fixtures it depends on run around the test too
+                requested |= fixture.params  # the fixtures it depends on run around the test too
         return any(unresolved & self.names_of(summary) for summary in self._summaries())

@@ -1,173 +1,99 @@
-"""The ``flake8-xdist-safety`` console script: ``flake8-xdist-safety fix [--diff|--check] PATH...``.
+"""The ``flake8-xdist-safety`` console script: ``flake8-xdist-safety fix [OPTIONS] [FLAKE8 OPTIONS] PATH...``.
 
-Exit status: 0 nothing to do or everything fixed; 1 changes pending (``--check``/``--diff``),
-something left unfixed, or a file that could not be read or parsed; 2 usage error.
+Every argument the fixer does not define itself is flake8's: options, config files and files come from
+flake8 exactly as ``flake8`` resolves them for the same arguments (see flake8_run).
+
+Exit status: 0 nothing (left) to do; 1 changes pending (``--check``/``--diff``), a finding flake8 reports is
+left unfixed, or a file could not be read, parsed or written; 2 usage or configuration error.
 """
 import argparse
-import configparser
 import difflib
-import fnmatch
 import os
 import re
 import sys
-from typing import Dict, Iterator, List, Optional, Sequence, TextIO
+from typing import Dict, List, NamedTuple, Optional, Sequence, TextIO, Tuple
+
+from flake8.defaults import VALID_CODE_PREFIX
+from flake8.exceptions import ExecutionError
 
 from flake8_xdist_safety import __version__
-from flake8_xdist_safety.config import Config, OptionError, make_config
-from flake8_xdist_safety.fixer.rewrites import fix_source
+from flake8_xdist_safety.config import Config
+from flake8_xdist_safety.fixer.add_noqa import add_noqa
+from flake8_xdist_safety.fixer.edits import Text
+from flake8_xdist_safety.codes import PUBLIC_CODES
+from flake8_xdist_safety.fixer.flake8_run import FileVerdict, Flake8Run, PluginMissing, selected_codes
+from flake8_xdist_safety.fixer.planner import Note
+from flake8_xdist_safety.fixer.rewrites import FIXABLE, FixResult, fix_text
+from flake8_xdist_safety.fixer.safe_write import FileError, encode_like, read_source, replace_atomically
 
-#: flake8's default ``exclude`` (flake8.defaults.EXCLUDE), for walking directories.
-DEFAULT_EXCLUDE = (".svn", "CVS", ".bzr", ".hg", ".git", "__pycache__", ".tox", ".nox",
-                   ".eggs", "*.egg")
-_OPTIONS = ("mxs-test-files", "mxs-test-classes", "mxs-mock-factories", "mxs-gc-fixtures",
-            "mxs-broad-scopes", "mxs-performance-markers")
-_LIST = re.compile(r"[,\s]")  # flake8's comma-separated-list splitter
-
-
-# -- the [flake8] settings, found and read as flake8 finds and reads them ------------------------
-
-def find_config_file(path: str) -> Optional[str]:
-    """The first of setup.cfg, tox.ini, .flake8 with a [flake8] section, from ``path`` upward
-    (stopping at the home directory), as flake8 looks for it."""
-    home = os.path.realpath(os.path.expanduser("~"))
-    path = os.path.realpath(path)
-    while True:
-        for candidate in ("setup.cfg", "tox.ini", ".flake8"):
-            parser = configparser.RawConfigParser()
-            try:
-                parser.read(os.path.join(path, candidate), encoding="UTF-8")
-            except (UnicodeDecodeError, configparser.Error):
-                continue  # flake8 ignores an unparseable candidate too
-            if "flake8" in parser or "flake8:local-plugins" in parser:
-                return os.path.join(path, candidate)
-        parent = os.path.dirname(path)
-        if parent == path or parent == home:
-            return None
-        path = parent
+_LIST = re.compile(r"[,\s]+")
+_ADD_NOQA_ALL = "--add-noqa-for-all"
 
 
-def read_settings(path: Optional[str]) -> Dict[str, List[str]]:
-    """``[flake8]`` list settings by dashed name (``mxs_test_files`` is read too)."""
-    if path is None:
-        return {}
-    parser = configparser.RawConfigParser()
-    parser.read(path, encoding="UTF-8")
-    if "flake8" not in parser:
-        return {}
-    out = {}
-    for key, value in parser["flake8"].items():
-        name = key.replace("_", "-")
-        if name in _OPTIONS or name in ("exclude", "extend-exclude"):
-            out[name] = [v for v in _LIST.split(value) if v]
-    return out
+class Narrowing(NamedTuple):
+    """``fix --select/--ignore``: which of the findings flake8 reports the fixer acts on. They never widen
+    what flake8 reports; the most specific prefix wins, an ignore on a tie."""
+
+    select: Tuple[str, ...]
+    ignore: Tuple[str, ...]
+
+    def acts(self, code: str) -> bool:
+        def longest(prefixes: Tuple[str, ...]) -> int:
+            return max((len(p) for p in prefixes if code.startswith(p)), default=-1)
+        selected = longest(self.select) if self.select else 0
+        return selected >= 0 and selected > longest(self.ignore)
 
 
-def load_config(settings: Dict[str, List[str]]) -> Config:
-    given = {name.replace("-", "_")[4:]: values for name, values in settings.items()
-             if name in _OPTIONS}
-    return make_config(**given)
+class UsageError(Exception):
+    """A bad argument or configuration: one line, exit status 2."""
 
 
-# -- files --------------------------------------------------------------------------------------
-
-def _excluded(path: str, patterns: Sequence[str]) -> bool:
-    base = os.path.basename(path)
-    return any(fnmatch.fnmatch(base, p) or fnmatch.fnmatch(os.path.abspath(path), p)
-               for p in patterns)
+class Tally:
+    def __init__(self) -> None:
+        self.noqa: Dict[str, int] = {}
+        self.noqa_files = 0
 
 
-def iter_files(paths: Sequence[str], config: Config, exclude: Sequence[str],
-               err: TextIO) -> Iterator[str]:
-    """Files named on the command line, and test files under named directories."""
-    for path in paths:
-        if os.path.isdir(path):
-            for root, dirs, files in os.walk(path):
-                dirs[:] = sorted(d for d in dirs if not _excluded(os.path.join(root, d), exclude))
-                for name in sorted(files):
-                    full = os.path.join(root, name)
-                    if name.endswith(".py") and config.is_test_file(full) \
-                            and not _excluded(full, exclude):
-                        yield full
-        elif os.path.exists(path):
-            yield path
-        else:
-            print(f"{path}: error: no such file or directory", file=err)
-            yield ""  # counted as a failure by the caller
-
-
-# -- the fix subcommand -------------------------------------------------------------------------
-
-def fix_file(path: str, config: Config, args: argparse.Namespace,
-             out: TextIO, err: TextIO) -> int:
-    """Fix one file; return 0 (nothing pending), 1 (pending, unfixed or bad input)."""
-    try:
-        with open(path, "rb") as handle:
-            raw = handle.read()
-        source = raw.decode("utf-8")
-    except OSError as exc:
-        print(f"{path}: error: cannot read: {exc.strerror or exc}", file=err)
-        return 1
-    except UnicodeDecodeError as exc:
-        print(f"{path}: error: not UTF-8 (byte {exc.start}); left untouched", file=err)
-        return 1
-    if not config.is_test_file(path):
-        return 0
-    try:
-        result = fix_source(source, path, config, args.group)
-    except (SyntaxError, ValueError) as exc:  # ValueError: null bytes in the source
-        where = f", line {exc.lineno}" if isinstance(exc, SyntaxError) and exc.lineno else ""
-        message = exc.msg if isinstance(exc, SyntaxError) else str(exc)
-        print(f"{path}: error: syntax error{where}: {message}; left untouched", file=err)
-        return 1
-    status = 0
-    if result.error is not None:
-        print(f"{path}: error: not fixed, left untouched: {result.error}", file=err)
-        status = 1
-    for note in result.not_fixed:
-        print(f"{path}:{note.line}:{note.col + 1}: {note.code} {note.text}", file=err)
-        status = 1
-    if not result.changed:
-        return status
-    if args.diff:
-        diff = difflib.unified_diff(
-            source.splitlines(keepends=True), result.source.splitlines(keepends=True),
-            fromfile=path, tofile=path)
-        for line in diff:
-            if not line.endswith(("\n", "\r")):
-                line += "\n\\ No newline at end of file\n"
-            out.write(line)
-        return 1
-    verb = "would fix" if args.check else "fixed"
-    for note in result.changes:
-        print(f"{path}:{note.line}:{note.col + 1}: {note.code} {verb}: {note.text}", file=out)
-    if args.check:
-        return 1
-    with open(path, "wb") as handle:
-        handle.write(result.source.encode("utf-8"))
-    return status
+def _codes(option: str, value: Optional[str]) -> Tuple[str, ...]:
+    if value is None:
+        return ()
+    codes = tuple(code for code in _LIST.split(value.strip()) if code)
+    for code in codes:
+        if not VALID_CODE_PREFIX.match(code):
+            raise UsageError(f"{option}: {code!r} is not a code or code prefix such as MXS002")
+    return codes
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="flake8-xdist-safety",
-        description="Tools for the flake8-xdist-safety plugin.")
+    parser = argparse.ArgumentParser(prog="flake8-xdist-safety", allow_abbrev=False,
+                                     description="Tools for the flake8-xdist-safety plugin.")
     parser.add_argument("--version", action="version", version=__version__)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.required = True
     fix = commands.add_parser(
-        "fix", help="rewrite mechanical MXS001/MXS002/MXS003 violations in place",
-        description="Rewrite MXS001 (xdist_group marker), MXS002 (gc.collect() teardown) and "
-                    "simple MXS003 (os.environ -> monkeypatch) violations in place. Reads the "
-                    "mxs-* settings from the [flake8] section of setup.cfg, tox.ini or .flake8.")
-    fix.add_argument("paths", nargs="+", metavar="PATH",
-                     help="files, or directories to walk for test files (mxs-test-files globs)")
+        "fix", allow_abbrev=False, help="rewrite what flake8 reports for MXS001/MXS002/MXS003 in place",
+        usage="flake8-xdist-safety fix [--diff | --check] [--add-noqa[=all]] [--select CODES] "
+              "[--ignore CODES] [--group NAME] [flake8 options] PATH...",
+        description="Fix the MXS001 (xdist_group mark), MXS002 (gc.collect() teardown) and MXS003 "
+                    "(os.environ change) findings flake8 reports for the same arguments. Every other "
+                    "argument is flake8's: --config, --append-config, --isolated, --exclude, "
+                    "--extend-exclude, --filename, --per-file-ignores, --extend-select, --extend-ignore, "
+                    "--disable-noqa, the --mxs-* options; config files are found as flake8 finds them.")
     mode = fix.add_mutually_exclusive_group()
     mode.add_argument("--diff", action="store_true",
                       help="print a unified diff, write nothing; exit 1 if anything would change")
-    mode.add_argument("--check", action="store_true",
-                      help="write nothing; exit 1 if anything would change")
+    mode.add_argument("--check", action="store_true", help="write nothing; exit 1 if anything would change")
+    fix.add_argument("--add-noqa", action="store_const", const="unfixed",
+                     help="append '# noqa: CODE' for every reported finding left unfixed "
+                          "(--add-noqa=all: for every reported finding, fixing nothing)")
+    # "--add-noqa=all" (an optional value would swallow the PATH after a bare --add-noqa)
+    fix.add_argument(_ADD_NOQA_ALL, action="store_const", const="all", dest="add_noqa",
+                     help=argparse.SUPPRESS)
+    fix.add_argument("--select", metavar="CODES",
+                     help="act only on these codes (prefixes) among those flake8 reports")
+    fix.add_argument("--ignore", metavar="CODES", help="do not act on these codes (prefixes)")
     fix.add_argument("--group", metavar="NAME",
-                     help="xdist_group name to use for every file (default: the file's stem)")
+                     help="xdist_group name for every new mark (default: one name per test module)")
     return parser
 
 
@@ -175,18 +101,180 @@ def main(argv: Optional[Sequence[str]] = None, out: Optional[TextIO] = None,
          err: Optional[TextIO] = None) -> int:
     out = out or sys.stdout
     err = err or sys.stderr
-    args = _parser().parse_args(argv)  # usage errors exit 2
-    if args.group is not None and not args.group.strip():
-        print("flake8-xdist-safety: error: --group needs a non-empty name", file=err)
-        return 2
     try:
-        settings = read_settings(find_config_file("."))
-        config = load_config(settings)
-    except (OptionError, configparser.Error, UnicodeDecodeError) as exc:
-        print(f"flake8-xdist-safety: error: {str(exc).splitlines()[0]}", file=err)
+        return _main(list(sys.argv[1:] if argv is None else argv), out, err)
+    except BrokenPipeError:
+        # `fix --diff | head -1`: the reader has gone; say nothing more and make sure the interpreter's
+        # own flush at exit does not fail again on the closed pipe.
+        if out is sys.stdout:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        return 1
+    except KeyboardInterrupt:
+        print("flake8-xdist-safety: interrupted", file=err)
+        return 130
+
+
+def _main(argv: List[str], out: TextIO, err: TextIO) -> int:
+    argv = [_ADD_NOQA_ALL if arg == "--add-noqa=all" else "--add-noqa" if arg == "--add-noqa=unfixed" else arg
+            for arg in argv]
+    args, flake8_argv = _parser().parse_known_args(argv)  # usage errors exit 2
+    try:
+        narrowing = Narrowing(_codes("--select", args.select), _codes("--ignore", args.ignore))
+        if args.group is not None and not args.group.strip():
+            raise UsageError("--group needs a non-empty name")
+        run = _flake8(flake8_argv)
+    except UsageError as exc:
+        print(f"flake8-xdist-safety: error: {exc}", file=err)
         return 2
-    exclude = settings.get("exclude", list(DEFAULT_EXCLUDE)) + settings.get("extend-exclude", [])
     status = 0
-    for path in iter_files(args.paths, config, exclude, err):
-        status |= fix_file(path, config, args, out, err) if path else 1
+    tally = Tally()
+    if not any(narrowing.acts(code) for code in selected_codes(run.options, PUBLIC_CODES)):
+        # flake8 can report none of the codes acted on, in any file: nothing to read
+        for path in run.paths:
+            if not os.path.lexists(path):
+                print(f"{path}: error: no such file or directory", file=err)
+                status = 1
+        return status
+    for filename in run.filenames():
+        status |= _fix_file(filename, run, narrowing, args, out, err, tally)
+    if args.add_noqa and tally.noqa:
+        verb = "would be added" if args.check or args.diff else "added"
+        counts = ", ".join(f"{code} {count}" for code, count in sorted(tally.noqa.items()))
+        total = sum(tally.noqa.values())
+        print(f"# noqa {verb} for {total} finding(s) in {tally.noqa_files} file(s): {counts}", file=out)
     return status
+
+
+def _flake8(argv: List[str]) -> Flake8Run:
+    try:
+        run = Flake8Run(argv)
+    except SystemExit as exc:  # flake8's argparse (it has printed the message), or the plugin's options
+        if isinstance(exc.code, str):
+            raise UsageError(" ".join(exc.code.split())) from None
+        raise
+    except (ExecutionError, PluginMissing, OSError, ValueError) as exc:
+        raise UsageError(_one_line(exc)) from None
+    if not run.paths:
+        raise UsageError("fix needs at least one PATH")
+    if "-" in run.paths:
+        raise UsageError("standard input cannot be fixed in place; name the files")
+    return run
+
+
+def _fix_file(filename: str, run: Flake8Run, narrowing: Narrowing, args: argparse.Namespace,
+              out: TextIO, err: TextIO, tally: Tally) -> int:
+    """Fix one file; 0 if nothing is left for flake8 to report among the codes acted on, else 1."""
+    if not os.path.lexists(filename):
+        print(f"{filename}: error: no such file or directory", file=err)
+        return 1
+    try:
+        config = run.config_for(filename)
+    except Exception as exc:  # a pytest configuration the analysis cannot read
+        print(f"{filename}: error: cannot read its project's configuration: {_one_line(exc)}; skipped",
+              file=err)
+        return 1
+    if not config.is_test_file(filename):
+        return 0  # the checker skips it too: flake8 reports nothing here for the fixer
+    try:
+        source = read_source(filename)
+        first = _check(run, filename, source.text)
+    except FileError as exc:
+        print(f"{filename}: error: {exc}", file=err)
+        return 1
+    if first.unparsable is not None:
+        print(f"{filename}: error: cannot parse it ({first.unparsable}); left untouched", file=err)
+        return 1
+    if not _narrowed(first, narrowing).violations:
+        return 0
+    try:
+        result, noqa = _plan(filename, run, narrowing, args, source.text, first, config)
+    except FileError as exc:
+        print(f"{filename}: error: {exc}", file=err)
+        return 1
+    status = 1 if result.not_fixed or result.error else 0
+    if result.error is not None:
+        print(f"{filename}: error: not fixed, left untouched: {result.error}", file=err)
+    if result.text != source.text:
+        try:
+            data = encode_like(source, result.text)
+            if args.diff:
+                _print_diff(filename, source.text, result.text, out)
+            elif args.check:
+                _print_notes(filename, result.changes, "would fix", out)
+            else:
+                replace_atomically(source, data)
+                _print_notes(filename, result.changes, "fixed", out)
+        except FileError as exc:
+            print(f"{filename}: error: {exc}", file=err)
+            return 1
+        if args.diff or args.check:
+            status = 1
+        if noqa:
+            tally.noqa_files += 1
+            for code, count in noqa.items():
+                tally.noqa[code] = tally.noqa.get(code, 0) + count
+    for note in result.not_fixed:
+        print(f"{filename}:{note.line}:{note.col + 1}: {note.code} {note.text}", file=err)
+    return status
+
+
+def _check(run: Flake8Run, filename: str, text: str) -> FileVerdict:
+    """flake8's verdict on ``text``; FileError when the plugin or Python cannot analyse it (the message
+    is one line)."""
+    try:
+        return run.check(filename, text)
+    except RecursionError:
+        raise FileError("nested too deeply to analyse; left untouched") from None
+    except MemoryError:
+        raise FileError("too large to analyse; left untouched") from None
+    except Exception as exc:  # the plugin failed on it (flake8 would stop with this too)
+        raise FileError(f"cannot be analysed: {_one_line(exc)}; left untouched") from None
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split()) or type(exc).__name__
+
+
+def _narrowed(verdict: FileVerdict, narrowing: Narrowing) -> FileVerdict:
+    return verdict._replace(violations=[v for v in verdict.violations if narrowing.acts(v.code)])
+
+
+def _plan(filename: str, run: Flake8Run, narrowing: Narrowing, args: argparse.Namespace, text: str,
+          first: FileVerdict, config: Config) -> Tuple[FixResult, Dict[str, int]]:
+    def check(candidate: str) -> FileVerdict:
+        return _check(run, filename, candidate)
+
+    acted = _narrowed(first, narrowing).violations
+    codes = sorted({v.code for v in acted if v.code in FIXABLE})
+    if args.add_noqa == "all" or not codes:
+        result = FixResult(text, [], [])
+    else:
+        try:
+            result = fix_text(text, filename, config, check, first, codes, args.group)
+        except (RecursionError, MemoryError, ValueError, SyntaxError) as exc:
+            raise FileError(f"cannot be fixed ({type(exc).__name__}); left untouched") from None
+    fixed_codes = set(codes) if result.error is None and args.add_noqa != "all" else set()
+    unfixable = [Note(v.line_number, v.column_number - 1, v.code,
+                      f"not fixed: the fixer does not rewrite {v.code}; see docs/rules/{v.code}.md")
+                 for v in acted if v.code not in fixed_codes and v.code not in FIXABLE]
+    if not args.add_noqa:
+        return result._replace(not_fixed=sorted(result.not_fixed + unfixable)), {}
+    left = _narrowed(check(result.text), narrowing) if result.text != text else _narrowed(first, narrowing)
+    noqa = add_noqa(result.text, left.violations, lambda candidate: _narrowed(check(candidate), narrowing))
+    # What could not be fixed is suppressed instead: no longer "not fixed", nor an error.
+    return result._replace(text=noqa.text, not_fixed=noqa.failed, error=None), noqa.added
+
+
+def _print_notes(filename: str, notes: List[Note], verb: str, out: TextIO) -> None:
+    for note in notes:
+        print(f"{filename}:{note.line}:{note.col + 1}: {note.code} {verb}: {note.text}", file=out)
+
+
+def _print_diff(filename: str, before: str, after: str, out: TextIO) -> None:
+    # Split where Python splits lines (str.splitlines would also split at form feeds and the like).
+    diff = difflib.unified_diff(Text(before).lines, Text(after).lines, fromfile=filename, tofile=filename)
+    for line in diff:
+        if not line.endswith(("\n", "\r")):
+            line += "\n\\ No newline at end of file\n"
+        out.write(line)

@@ -3,10 +3,11 @@
 Where is MXSnnn decided? MXS001: xdist_group.py; MXS002: gc_teardown.py; MXS003:
 environ_restore.py; MXS004: patcher_stop.py; MXS005/MXS006: shared_mocks.py; MXS007:
 dependency_overrides.py; MXS008: shared_resources.py; MXS009: performance_tests.py;
-MXS010: mock_spec.py.
+MXS010: mock_spec.py; MXS011: group_effect.py.
 """
 from flake8_xdist_safety.rules.environ_restore import check_environ
 from flake8_xdist_safety.rules.gc_teardown import check_gc_teardown
+from flake8_xdist_safety.rules.group_effect import check_group_effect
 from flake8_xdist_safety.rules.xdist_group import check_xdist_group
 from flake8_xdist_safety.rules.dependency_overrides import check_overrides
 from flake8_xdist_safety.rules.patcher_stop import check_patchers
@@ -27,5 +28,6 @@ RULES_BY_CODE = {
     "MXS008": check_shared_resources,
     "MXS009": check_performance,
     "MXS010": check_spec,
+    "MXS011": check_group_effect,
 }
 RULES = tuple(RULES_BY_CODE.values())

@@ -62,9 +62,12 @@ def _collects_per_test(model: FileModel, cls: ClassInfo, config: Config) -> bool
         return True
     if any(collects_garbage(model, fn) for fn in autouse_per_test(fixtures)):
         return True
-    if gc_names and usefixtures_names(class_marks(model, cls)) & gc_names:
+    every_test = config.usefixtures  # pytest's usefixtures ini option: applied to every test
+    if (usefixtures_names(class_marks(model, cls)) | every_test) & gc_names:
+        return True
+    if any(fn.name in every_test and collects_garbage(model, fn) for fn in fixtures):
         return True
     for summary in summaries_for(model.filename, config):
-        if summary.gc_autouse or summary.autouse_names & gc_names:
+        if summary.gc_autouse or summary.autouse_names & gc_names or every_test & summary.gc_collectors:
             return True
     return False

@@ -49,10 +49,10 @@ def check_patchers(model: FileModel, config: Config) -> Iterator[Finding]:
     patcher_calls = {id(s.node): s for s in model.calls_named(*_PATCHERS)
                      if _is_patcher_call(s)}
     assigned: Dict[str, List[Tuple[Site, Site]]] = {}  # key -> [(assignment site, patcher call)]
-    for site, key in model.call_assignments:
+    for site, stored_as in model.call_assignments:
         call = patcher_calls.get(id(site.node))
         if call is not None:
-            assigned.setdefault(key, []).append((site, call))
+            assigned.setdefault(stored_as, []).append((site, call))
     stops: Dict[Optional[str], List[Site]] = {}
     for site in model.calls_named(*_STOPS):
         func = site.node.func  # type: ignore[attr-defined]
@@ -73,7 +73,7 @@ def check_patchers(model: FileModel, config: Config) -> Iterator[Finding]:
         if not isinstance(func, ast.Attribute) or func.attr != "start":
             continue
         receiver = func.value
-        key = None
+        key: Optional[str] = None
         if isinstance(receiver, ast.Call):
             patcher = patcher_calls.get(id(receiver))
             if patcher is None:

@@ -1,6 +1,6 @@
 """MXS009: a performance test that runs inside xdist workers."""
 import ast
-from typing import Iterator, List
+from typing import FrozenSet, Iterator, List
 
 from flake8_xdist_safety.findings import Finding, finding
 from flake8_xdist_safety.config import Config
@@ -33,7 +33,7 @@ def _mentions_xdist(model: FileModel, node: ast.expr) -> bool:
     return False
 
 
-def _is_performance(marks: List[Mark], names: frozenset) -> bool:
+def _is_performance(marks: List[Mark], names: FrozenSet[str]) -> bool:
     return any(mark.name in names for mark in marks)
 
 

@@ -5,6 +5,7 @@ from typing import Iterator, Set
 from flake8_xdist_safety.findings import Finding, finding
 from flake8_xdist_safety.config import Config
 from flake8_xdist_safety.analysis.mock_creations import mock_creations
+from flake8_xdist_safety.analysis.mock_sharing import is_shared
 from flake8_xdist_safety.analysis.vocabulary import indexed_calls
 from flake8_xdist_safety.analysis.model import IN_FN_DECORATOR, IN_LAMBDA, MODULE_TIME, FileModel
 
@@ -23,6 +24,8 @@ def check_module_mocks(model: FileModel, config: Config) -> Iterator[Finding]:
         if creation.is_patch and not (site.started or site.entered) \
                 and id(site.node) not in started_at_import:
             continue
+        if not creation.is_patch and not is_shared(model, config, site):
+            continue  # one plain test sees it, or a per-test fixture resets it
         if site.cls is not None:
             kind = "test class" if site.cls.is_test else "class"
             where = f"as a class attribute of {kind} {site.cls.name}"

@@ -1,6 +1,6 @@
 """MXS008: a fixed port or a fixed /tmp path that parallel workers fight over."""
 import ast
-from typing import Callable, Dict, Iterator, Optional
+from typing import Callable, Dict, Iterator, List, Optional
 
 from flake8_xdist_safety.findings import Finding, finding
 from flake8_xdist_safety.config import Config
@@ -67,20 +67,21 @@ def _port_argument(site: Site) -> Optional[ast.expr]:
 
 def _fixed_port(model: FileModel, site: Site) -> Optional[int]:
     node = _port_argument(site)
+    value: object
     if isinstance(node, ast.Name):
         value = site.scope.constant(node.id)
     elif isinstance(node, ast.Constant):
         value = node.value
     else:
         return None
-    return value if type(value) is int and value > 0 else None  # type: ignore[return-value]
+    return value if isinstance(value, int) and type(value) is int and value > 0 else None
 
 
 # -- temp paths --------------------------------------------------------------------------
 
 def _tmp_literal(model: FileModel, site: Site, node: Optional[ast.expr]) -> Optional[str]:
     """A fixed path under /tmp or /var/tmp: a literal, a name bound to one, Path(literal)."""
-    joined: list = []  # Path("/tmp") / "name" is under /tmp; Path("/tmp") itself is not
+    joined: List[str] = []  # Path("/tmp") / "name" is under /tmp; Path("/tmp") itself is not
     for _ in range(6):  # follow a few Path(...) / name hops, no more
         if node is None:
             return None
@@ -90,8 +91,8 @@ def _tmp_literal(model: FileModel, site: Site, node: Optional[ast.expr]) -> Opti
                 return "/".join([value.rstrip("/")] + joined[::-1]) if joined else value
             return None
         if isinstance(node, ast.Name):
-            value = site.scope.constant(node.id)
-            node = ast.Constant(value) if isinstance(value, str) else None
+            bound = site.scope.constant(node.id)
+            node = ast.Constant(bound) if isinstance(bound, str) else None
             continue
         if isinstance(node, ast.Call) and _is_path_class(site, node.func) and node.args:
             node = node.args[0]

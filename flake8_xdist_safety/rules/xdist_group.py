@@ -1,14 +1,12 @@
-"""MXS001: a test that creates mocks runs in no named xdist_group."""
-import ast
+"""MXS001 (opt-in): a test that creates mocks runs in no xdist_group."""
 from typing import Dict, Iterator, List
 
-from flake8_xdist_safety.findings import Finding, finding
-from flake8_xdist_safety.config import Config
-from flake8_xdist_safety.analysis.marks import (
-    Mark, class_marks, closest, function_marks, mark_argument, opaque_pytestmark,
-)
+from flake8_xdist_safety.analysis.marks import opaque_pytestmark
 from flake8_xdist_safety.analysis.mock_creations import mock_creations
 from flake8_xdist_safety.analysis.model import ClassInfo, FileModel, Owner
+from flake8_xdist_safety.analysis.xdist_groups import applying_group_marks, suggested_group
+from flake8_xdist_safety.config import Config
+from flake8_xdist_safety.findings import Finding, finding
 
 
 def mock_owners(model: FileModel) -> List[Owner]:
@@ -22,31 +20,22 @@ def mock_owners(model: FileModel) -> List[Owner]:
 
 
 def check_xdist_group(model: FileModel, config: Config) -> Iterator[Finding]:
-    """MXS001."""
+    """MXS001: no xdist_group mark applies at all. A test with only unnamed marks is MXS011's
+    (one finding per mistake); where the project never runs ``--dist loadgroup`` a group
+    would do nothing, so nothing is suggested."""
+    if model.config.loadgroup is False:
+        return
+    group = None
     for owner in mock_owners(model):
         if isinstance(owner, ClassInfo):
             if owner.has_unseen_base():
                 continue
-            kind, marks = "test class", class_marks(model, owner)
+            kind = "test class"
         else:
-            kind, marks = "test function", function_marks(model, owner)
-        mark = closest(marks, "xdist_group")
-        if mark is not None and _has_group_name(mark):
+            kind = "test function"
+        if applying_group_marks(model, owner):
             continue
         if opaque_pytestmark(model, owner if isinstance(owner, ClassInfo) else None):
-            continue  # a pytestmark we cannot read may well carry the (named) group
-        key = "MXS001" if mark is None else "MXS001-unnamed"
-        yield finding(key, owner.node, owner, kind=kind, name=owner.name, group=model.stem)
-
-
-def _has_group_name(mark: Mark) -> bool:
-    if not mark.called:
-        return False
-    if any(kw.arg is None for kw in mark.keywords):
-        return True  # **kwargs: cannot tell
-    name = mark_argument(mark, 0, "name")
-    if name is None:
-        return any(isinstance(a, ast.Starred) for a in mark.args)
-    if isinstance(name, ast.Constant):
-        return isinstance(name.value, str) and name.value != ""
-    return True  # a variable or expression: assume it names a group
+            continue  # a pytestmark we cannot read may well carry the group
+        group = group or suggested_group(model)
+        yield finding("MXS001", owner.node, owner, kind=kind, name=owner.name, group=group)

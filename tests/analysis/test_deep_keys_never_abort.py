@@ -6,15 +6,18 @@ import ast
 import pytest
 
 from flake8_xdist_safety.checker import XdistSafetyChecker
+from flake8_xdist_safety.config import Config
 
 
 def mxs003(tmp_path, monkeypatch, source):
+    monkeypatch.setattr(XdistSafetyChecker, "config", Config())  # whatever other tests configured
     monkeypatch.chdir(tmp_path)
     (tmp_path / ".git").mkdir()
     (tmp_path / "test_example.py").write_text(source)
     found = XdistSafetyChecker(ast.parse(source), "test_example.py").run()
     return [f"{line}:{col + 1}: {text.split()[0]}" for line, col, text, _ in found
             if text.startswith("MXS003")]
+
 
 TERMS = " + ".join(f'"k{i}"' for i in range(400))
 

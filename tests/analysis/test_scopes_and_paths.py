@@ -1,8 +1,6 @@
 """Names resolve by scope, and the same file gives the same findings from anywhere."""
-import os
 import subprocess
 import sys
-import textwrap
 
 import pytest
 
@@ -58,7 +56,8 @@ def test_a_parameter_shadows_a_module_import(lint):
 # -- the same findings from any working directory and for any spelling of the path --------
 
 HELPERS = "from unittest.mock import MagicMock\n\ndef make_mock():\n    return MagicMock()\n"
-TEST = "from .helpers import make_mock\n\nCLIENT = make_mock()\n\n\ndef test_it():\n    assert CLIENT\n"
+TEST = ("from .helpers import make_mock\n\nCLIENT = make_mock()\n\n\ndef test_it():\n    assert CLIENT\n"
+        "\n\ndef test_too():\n    assert CLIENT\n")  # two tests share it
 ARGS = ["--isolated", "--select=MXS005", "--mxs-mock-factories=tests.helpers.make_mock",
         "--format=%(row)d:%(col)d: %(code)s"]
 

@@ -1,0 +1,1094 @@
+"""MXS002: a test class creates mocks but has no per-test gc.collect() teardown.
+
+Exact reports from the fast ``lint``; the messages through the real flake8.
+"""
+import textwrap
+
+import pytest
+
+from cases import at, code_only
+
+SELECT = "--select=MXS002"
+BOTH = "--select=MXS001,MXS002"
+
+HEAD = "import gc\nimport pytest\nfrom unittest.mock import MagicMock\n"
+
+
+def mocking_class(members: str, head: str = HEAD, header: str = "class TestThing:") -> str:
+    """``head``, two blank lines, the class (on line ``head lines + 3``), ``members``, a mock."""
+    members = textwrap.indent(textwrap.dedent(members).strip("\n"), "    ")
+    return (
+        head + "\n\n" + header + "\n" + members + "\n\n"
+        "    def test_it(self):\n        MagicMock()\n"
+    )
+
+
+AT_6 = ["test_example.py:6:1: MXS002"]
+
+
+def message_of(lines):
+    assert len(lines) == 1, lines
+    head, _, text = lines[0].partition(" MXS002 ")
+    assert text, lines
+    return head, text
+
+
+# -- positive cases and messages -----------------------------------------------------------
+
+def test_class_without_teardown(project):
+    project.write({"test_example.py": mocking_class("x = 1")})
+    head, text = message_of(project.flake8(SELECT))
+    assert head == "test_example.py:6:1:"
+    assert "TestThing" in text
+
+
+def test_teardown_method_that_never_calls_gc_collect(project):
+    members = """
+        def teardown_method(self):
+            self.client = None
+    """
+    project.write({"test_example.py": mocking_class(members)})
+    head, text = message_of(project.flake8(SELECT))
+    assert head == "test_example.py:6:1:"
+    assert "TestThing" in text
+    assert "teardown_method" in text
+    assert "never" in text
+
+
+def test_reported_at_class_keyword_not_decorator(lint):
+    source = """
+        import pytest
+        from unittest.mock import MagicMock
+
+
+        @pytest.mark.xdist_group(name="things")
+        class TestThing:
+            def test_it(self):
+                MagicMock()
+    """
+    assert lint(source, SELECT) == ["test_example.py:6:1: MXS002"]
+
+
+def test_class_without_mocks_is_not_reported(lint):
+    source = """
+        import os
+
+
+        class TestThing:
+            def test_it(self):
+                assert os.sep
+    """
+    assert lint(source, SELECT) == []
+
+
+def test_module_level_test_functions_are_not_subject(lint):
+    source = """
+        from unittest.mock import MagicMock, patch
+
+
+        def test_one():
+            MagicMock()
+
+
+        @patch("os.getcwd")
+        def test_two(getcwd):
+            assert getcwd
+    """
+    assert lint(source, SELECT) == []
+
+
+def test_module_level_test_function_with_a_mock_is_not_subject(lint):
+    src = """
+        from unittest.mock import MagicMock
+
+
+        def test_it():
+            MagicMock()
+    """
+    assert lint(src, SELECT) == []
+
+
+# -- teardown_method ----------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    "gc_import, call",
+    [
+        ("import gc", "gc.collect()"),
+        ("import gc as _gc", "_gc.collect()"),
+        ("from gc import collect", "collect()"),
+        ("from gc import collect as collect_garbage", "collect_garbage()"),
+        ("import gc", "gc.collect(2)"),
+    ],
+)
+def test_teardown_method_calling_gc_collect(lint, gc_import, call):
+    head = gc_import + "\nimport pytest\nfrom unittest.mock import MagicMock\n"
+    members = f"""
+        def teardown_method(self):
+            {call}
+    """
+    assert lint(mocking_class(members, head=head), SELECT) == []
+
+
+def test_teardown_method_calling_gc_collect_in_finally(lint):
+    members = """
+        def teardown_method(self, method):
+            try:
+                self.client = None
+            finally:
+                gc.collect()
+    """
+    assert lint(mocking_class(members), SELECT) == []
+
+
+@pytest.mark.parametrize(
+    "gc_import, call",
+    [
+        ("from helpers import collect", "collect()"),
+        ("import gc", "gc.disable()"),
+        ("import gc", "cleanup = gc.collect"),
+        ("import gc", "# gc.collect()\n            pass"),
+        ("import gc", '"""Calls gc.collect()."""'),
+    ],
+)
+def test_teardown_method_with_a_near_miss(lint, gc_import, call):
+    head = gc_import + "\nimport pytest\nfrom unittest.mock import MagicMock\n"
+    members = f"""
+        def teardown_method(self):
+            {call}
+    """
+    assert lint(mocking_class(members, head=head), SELECT) == AT_6
+
+
+@pytest.mark.parametrize(
+    "members",
+    [
+        pytest.param(
+            """
+            def setup_method(self):
+                gc.collect()
+            """,
+            id="setup_method",
+        ),
+        pytest.param(
+            """
+            @classmethod
+            def teardown_class(cls):
+                gc.collect()
+            """,
+            id="teardown_class",
+        ),
+        pytest.param(
+            """
+            def test_collect(self):
+                gc.collect()
+            """,
+            id="in-a-test",
+        ),
+        pytest.param(
+            """
+            def tearDown(self):
+                gc.collect()
+            """,
+            id="tearDown-outside-unittest",
+        ),
+        pytest.param(
+            """
+            def teardown_helper(self):
+                gc.collect()
+            """,
+            id="other-method",
+        ),
+    ],
+)
+def test_gc_collect_outside_a_per_test_teardown(lint, members):
+    assert lint(mocking_class(members), SELECT) == AT_6
+
+
+def test_teardown_method_in_a_same_file_base(lint):
+    source = """
+        import gc
+        from unittest.mock import MagicMock
+
+
+        class CollectingBase:
+            def teardown_method(self):
+                gc.collect()
+
+
+        class TestThing(CollectingBase):
+            def test_it(self):
+                MagicMock()
+    """
+    assert lint(source, SELECT) == []
+
+
+def test_teardown_method_in_a_same_file_base_without_gc_collect(lint):
+    source = """
+        from unittest.mock import MagicMock
+
+
+        class Base:
+            def teardown_method(self):
+                self.client = None
+
+
+        class TestThing(Base):
+            def test_it(self):
+                MagicMock()
+    """
+    assert lint(source, SELECT) == ["test_example.py:9:1: MXS002"]
+
+
+def test_teardown_method_in_base_without_gc_is_named(lint):
+    src = """
+        from unittest.mock import MagicMock
+
+
+        class Base:
+            def teardown_method(self):
+                pass
+
+
+        class TestA(Base):
+            def test_it(self):
+                MagicMock()
+    """
+    (line,) = lint.messages(src, SELECT)
+    assert code_only(line) == at(9, 1, "MXS002")
+    assert "teardown_method never calls gc.collect()" in line
+
+
+def test_teardown_override_without_gc_hides_base_teardown(lint):
+    src = """
+        import gc
+        from unittest.mock import MagicMock
+
+
+        class Base:
+            def teardown_method(self):
+                gc.collect()
+
+
+        class TestA(Base):
+            def teardown_method(self):
+                pass
+
+            def test_it(self):
+                MagicMock()
+    """
+    (line,) = lint.messages(src, SELECT)
+    assert code_only(line) == at(10, 1, "MXS002")
+    assert "teardown_method never calls gc.collect()" in line
+
+
+def test_teardown_in_base_with_gc_counts(lint):
+    src = """
+        import gc
+        from unittest.mock import MagicMock
+
+
+        class Base:
+            def teardown_method(self):
+                gc.collect()
+
+
+        class TestA(Base):
+            def test_it(self):
+                MagicMock()
+    """
+    assert lint(src, SELECT) == []
+
+
+def test_gc_collect_from_import_alias_in_teardown_method(lint):
+    src = """
+        from gc import collect as free
+        from unittest.mock import MagicMock
+
+
+        class TestA:
+            def teardown_method(self, method):
+                free()
+
+            def test_it(self):
+                MagicMock()
+    """
+    assert lint(src, SELECT) == []
+
+
+# -- unittest TestCases ---------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    "head, header, members, expected",
+    [
+        pytest.param(
+            "import gc\nimport unittest\nfrom unittest.mock import MagicMock\n",
+            "class ThingTests(unittest.TestCase):",
+            "def tearDown(self):\n    gc.collect()",
+            [],
+            id="tearDown",
+        ),
+        pytest.param(
+            "import gc\nfrom unittest import IsolatedAsyncioTestCase\n"
+            "from unittest.mock import MagicMock\n",
+            "class ThingTests(IsolatedAsyncioTestCase):",
+            "async def asyncTearDown(self):\n    gc.collect()",
+            [],
+            id="asyncTearDown",
+        ),
+        pytest.param(
+            "import gc\nimport unittest\nfrom unittest.mock import MagicMock\n",
+            "class ThingTests(unittest.TestCase):",
+            "def teardown_method(self, method):\n    gc.collect()",
+            [],
+            id="teardown_method",
+        ),
+        pytest.param(
+            "import gc\nimport unittest\nfrom unittest.mock import MagicMock\n",
+            "class ThingTests(unittest.TestCase):",
+            "def setUp(self):\n    gc.collect()",
+            AT_6,
+            id="setUp-only",
+        ),
+        pytest.param(
+            "import gc\nimport unittest\nfrom unittest.mock import MagicMock\n",
+            "class ThingTests(unittest.TestCase):",
+            "def tearDown(self):\n    self.client = None",
+            AT_6,
+            id="tearDown-without-gc",
+        ),
+        pytest.param(
+            "import gc\nfrom unittest import TestCase\nfrom unittest.mock import MagicMock\n",
+            "class ThingTests(TestCase):",
+            "x = 1",
+            AT_6,
+            id="no-teardown",
+        ),
+    ],
+)
+def test_unittest_teardown(lint, head, header, members, expected):
+    assert lint(mocking_class(members, head=head, header=header), SELECT) == expected
+
+
+def test_testcase_through_same_file_base_teardown_gc_alias(lint):
+    src = """
+        import unittest
+        from gc import collect as _collect
+        from unittest.mock import MagicMock
+
+
+        class Base(unittest.TestCase):
+            def tearDown(self):
+                _collect()
+
+
+        class Child(Base):
+            def test_it(self):
+                MagicMock()
+    """
+    assert lint(src, SELECT) == []
+
+
+def test_testcase_async_teardown(lint):
+    src = """
+        import gc as _gc
+        import unittest
+        from unittest.mock import AsyncMock
+
+
+        class Child(unittest.IsolatedAsyncioTestCase):
+            async def asyncTearDown(self):
+                _gc.collect()
+
+            async def test_it(self):
+                AsyncMock()
+    """
+    assert lint(src, SELECT) == []
+
+
+def test_teardown_on_non_testcase_does_not_count(lint):
+    src = """
+        import gc
+        from unittest.mock import MagicMock
+
+
+        class TestA:
+            def tearDown(self):
+                gc.collect()
+
+            def test_it(self):
+                MagicMock()
+    """
+    assert lint(src, SELECT) == [at(5, 1, "MXS002")]
+
+
+def test_testcase_teardown_without_gc_is_named(lint):
+    src = """
+        import unittest
+        from unittest.mock import MagicMock
+
+
+        class Case(unittest.TestCase):
+            def tearDown(self):
+                pass
+
+            def test_it(self):
+                MagicMock()
+    """
+    (line,) = lint.messages(src, SELECT)
+    assert code_only(line) == at(5, 1, "MXS002")
+    assert "tearDown never calls gc.collect()" in line
+
+
+# -- autouse fixtures ---------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    "members, expected",
+    [
+        pytest.param(
+            """
+            @pytest.fixture(autouse=True)
+            def _collect(self):
+                yield
+                gc.collect()
+            """,
+            [],
+            id="autouse",
+        ),
+        pytest.param(
+            """
+            @pytest.fixture(autouse=True, scope="function")
+            def _collect(self):
+                yield
+                gc.collect()
+            """,
+            [],
+            id="autouse-function-scope",
+        ),
+        pytest.param(
+            """
+            @pytest.fixture(autouse=True)
+            def _collect(self):
+                gc.collect()
+            """,
+            [],
+            id="autouse-before-the-test",
+        ),
+        pytest.param(
+            """
+            @pytest.fixture(autouse=True, scope="class")
+            def _collect(self):
+                yield
+                gc.collect()
+            """,
+            AT_6,
+            id="class-scope",
+        ),
+        pytest.param(
+            """
+            @pytest.fixture(scope="module", autouse=True)
+            def _collect(self):
+                yield
+                gc.collect()
+            """,
+            AT_6,
+            id="module-scope",
+        ),
+        pytest.param(
+            """
+            @pytest.fixture
+            def _collect(self):
+                yield
+                gc.collect()
+            """,
+            AT_6,
+            id="not-autouse",
+        ),
+        pytest.param(
+            """
+            @pytest.fixture(autouse=False)
+            def _collect(self):
+                yield
+                gc.collect()
+            """,
+            AT_6,
+            id="autouse-false",
+        ),
+        pytest.param(
+            """
+            @pytest.fixture(autouse=True)
+            def _reset(self):
+                yield
+                self.client = None
+            """,
+            AT_6,
+            id="autouse-without-gc",
+        ),
+    ],
+)
+def test_autouse_fixture_in_the_class(lint, members, expected):
+    assert lint(mocking_class(members), SELECT) == expected
+
+
+@pytest.mark.parametrize(
+    "head, decorator",
+    [
+        ("import gc\nfrom pytest import fixture\nfrom unittest.mock import MagicMock\n",
+         "@fixture(autouse=True)"),
+        ("import gc\nimport pytest as pt\nfrom unittest.mock import MagicMock\n",
+         "@pt.fixture(autouse=True)"),
+    ],
+)
+def test_autouse_fixture_through_aliased_imports(lint, head, decorator):
+    members = decorator + "\ndef _collect(self):\n    yield\n    gc.collect()"
+    assert lint(mocking_class(members, head=head), SELECT) == []
+
+
+def test_fixture_from_a_non_pytest_module_does_not_count(lint):
+    head = "import gc\nfrom fakes import fixture\nfrom unittest.mock import MagicMock\n"
+    members = "@fixture(autouse=True)\ndef _collect(self):\n    yield\n    gc.collect()"
+    assert lint(mocking_class(members, head=head), SELECT) == AT_6
+
+
+@pytest.mark.parametrize(
+    "scope, expected",
+    [("", []), (', scope="function"', []), (', scope="session"', ["test_example.py:12:1: MXS002"])],
+)
+def test_autouse_fixture_in_the_module(lint, scope, expected):
+    source = (
+        "import gc\n"
+        "import pytest\n"
+        "from unittest.mock import MagicMock\n"
+        "\n"
+        "\n"
+        f"@pytest.fixture(autouse=True{scope})\n"
+        "def _collect():\n"
+        "    yield\n"
+        "    gc.collect()\n"
+        "\n"
+        "\n"
+        "class TestThing:\n"
+        "    def test_it(self):\n"
+        "        MagicMock()\n"
+    )
+    assert lint(source, SELECT) == expected
+
+
+def test_autouse_gc_fixture_class_scope_does_not_count(lint):
+    src = """
+        import gc
+        import pytest
+        from unittest.mock import MagicMock
+
+
+        @pytest.fixture(autouse=True, scope="class")
+        def collect():
+            yield
+            gc.collect()
+
+
+        class TestA:
+            def test_it(self):
+                MagicMock()
+    """
+    assert lint(src, SELECT) == [at(12, 1, "MXS002")]
+
+
+def test_autouse_gc_fixture_function_scope_module(lint):
+    src = """
+        import gc
+        import pytest
+        from unittest.mock import MagicMock
+
+
+        class TestA:
+            def test_it(self):
+                MagicMock()
+
+
+        @pytest.fixture(autouse=True, scope="function")
+        def collect():
+            yield
+            gc.collect()
+    """
+    assert lint(src, SELECT) == []
+
+
+def test_non_autouse_gc_fixture_does_not_count(lint):
+    src = """
+        import gc
+        import pytest
+        from unittest.mock import MagicMock
+
+
+        @pytest.fixture
+        def collect():
+            yield
+            gc.collect()
+
+
+        @pytest.mark.usefixtures("collect")
+        class TestA:
+            def test_it(self):
+                MagicMock()
+    """
+    assert lint(src, SELECT) == [at(13, 1, "MXS002")]
+
+
+def test_autouse_fixture_in_a_same_file_base(lint):
+    source = """
+        import gc
+        import pytest
+        from unittest.mock import MagicMock
+
+
+        class CollectingBase:
+            @pytest.fixture(autouse=True)
+            def _collect(self):
+                yield
+                gc.collect()
+
+
+        class TestThing(CollectingBase):
+            def test_it(self):
+                MagicMock()
+    """
+    assert lint(source, SELECT) == []
+
+
+def test_autouse_fixture_in_same_file_base(lint):
+    src = """
+        import gc
+        from pytest import fixture
+        from unittest.mock import MagicMock
+
+
+        class Base:
+            @fixture(autouse=True)
+            def _collect(self):
+                yield
+                gc.collect()
+
+
+        class TestA(Base):
+            def test_it(self):
+                MagicMock()
+    """
+    assert lint(src, SELECT) == []
+
+
+def test_autouse_fixture_in_an_enclosing_test_class(lint):
+    source = """
+        import gc
+        import pytest
+        from unittest.mock import MagicMock
+
+
+        class TestOuter:
+            @pytest.fixture(autouse=True)
+            def _collect(self):
+                yield
+                gc.collect()
+
+            class TestInner:
+                def test_it(self):
+                    MagicMock()
+    """
+    assert lint(source, SELECT) == []
+
+
+def test_nested_class_with_its_own_teardown_and_mock_free_outer(lint):
+    source = """
+        import gc
+        from unittest.mock import MagicMock
+
+
+        class TestOuter:
+            def test_plain(self):
+                assert True
+
+            class TestInner:
+                def teardown_method(self):
+                    gc.collect()
+
+                def test_it(self):
+                    MagicMock()
+    """
+    assert lint(source, SELECT) == []
+
+
+def test_autouse_fixture_of_a_nested_class_does_not_cover_the_outer(lint):
+    source = """
+        import gc
+        import pytest
+        from unittest.mock import MagicMock
+
+
+        class TestOuter:
+            def test_it(self):
+                MagicMock()
+
+            class TestInner:
+                @pytest.fixture(autouse=True)
+                def _collect(self):
+                    yield
+                    gc.collect()
+    """
+    assert lint(source, SELECT) == ["test_example.py:6:1: MXS002"]
+
+
+def test_teardown_of_enclosing_class_does_not_cover_nested(lint):
+    src = """
+        import gc
+        from unittest.mock import MagicMock
+
+
+        class TestOuter:
+            def teardown_method(self):
+                gc.collect()
+
+            class TestInner:
+                def test_it(self):
+                    MagicMock()
+    """
+    assert lint(src, SELECT) == [at(9, 5, "MXS002")]
+
+
+def test_enclosing_teardown_method_does_not_cover_a_nested_class(lint):
+    source = """
+        import gc
+        import pytest
+        from unittest.mock import MagicMock
+
+
+        @pytest.mark.xdist_group(name="things")
+        class TestOuter:
+            def teardown_method(self):
+                gc.collect()
+
+            class TestInner:
+                def test_it(self):
+                    MagicMock()
+    """
+    assert lint(source, BOTH) == ["test_example.py:11:5: MXS002"]
+
+
+def test_nested_test_class_own_teardown(lint):
+    src = """
+        import gc
+        from unittest.mock import MagicMock
+
+
+        class TestOuter:
+            def test_it(self):
+                MagicMock()
+
+            class TestInner:
+                def teardown_method(self):
+                    gc.collect()
+
+                def test_it(self):
+                    MagicMock()
+    """
+    assert lint(src, BOTH) == [at(5, 1, "MXS001"), at(5, 1, "MXS002"), at(9, 5, "MXS001")]
+
+
+# -- conftest fixtures ----------------------------------------------------------------------
+
+GROUPED_CLASS = """
+    import pytest
+    from unittest.mock import MagicMock
+
+
+    @pytest.mark.xdist_group(name="things")
+    class TestThing:
+        def test_it(self):
+            MagicMock()
+"""
+
+
+@pytest.mark.parametrize(
+    "fixture_head, body, reported",
+    [
+        ("@pytest.fixture(autouse=True)", "yield\n    gc.collect()", False),
+        ('@pytest.fixture(autouse=True, scope="function")', "yield\n    gc.collect()", False),
+        ('@pytest.fixture(autouse=True, scope="class")', "yield\n    gc.collect()", True),
+        ("@pytest.fixture", "yield\n    gc.collect()", True),
+        ("@pytest.fixture(autouse=True)", "yield", True),
+    ],
+)
+def test_conftest_fixture(lint, fixture_head, body, reported):
+    conftest = (
+        "import gc\n\nimport pytest\n\n\n" + fixture_head + "\ndef _gc():\n    " + body + "\n"
+    )
+    files = {"tests/conftest.py": conftest, "tests/test_thing.py": GROUPED_CLASS}
+    assert lint(files, SELECT) == (["tests/test_thing.py:6:1: MXS002"] if reported else [])
+
+
+# -- --mxs-gc-fixtures ----------------------------------------------------------------------
+
+GC_FIXTURES = "--mxs-gc-fixtures=gc_collect"
+
+
+@pytest.mark.parametrize(
+    "source, option, expected",
+    [
+        pytest.param(
+            """
+            import pytest
+            from unittest.mock import MagicMock
+
+
+            @pytest.mark.usefixtures("gc_collect")
+            class TestThing:
+                def test_it(self):
+                    MagicMock()
+            """,
+            GC_FIXTURES,
+            [],
+            id="usefixtures-on-class",
+        ),
+        pytest.param(
+            """
+            import pytest
+            from unittest.mock import MagicMock
+
+
+            @pytest.mark.usefixtures("db", "gc_collect")
+            class TestThing:
+                def test_it(self):
+                    MagicMock()
+            """,
+            GC_FIXTURES,
+            [],
+            id="usefixtures-among-others",
+        ),
+        pytest.param(
+            """
+            from pytest import mark
+            from unittest.mock import MagicMock
+
+
+            @mark.usefixtures("gc_collect")
+            class TestThing:
+                def test_it(self):
+                    MagicMock()
+            """,
+            GC_FIXTURES,
+            [],
+            id="usefixtures-via-from-pytest-import-mark",
+        ),
+        pytest.param(
+            """
+            import pytest
+            from unittest.mock import MagicMock
+
+            pytestmark = pytest.mark.usefixtures("gc_collect")
+
+
+            class TestThing:
+                def test_it(self):
+                    MagicMock()
+            """,
+            GC_FIXTURES,
+            [],
+            id="usefixtures-in-module-pytestmark",
+        ),
+        pytest.param(
+            """
+            import pytest
+            from unittest.mock import MagicMock
+
+            pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("gc_collect")]
+
+
+            class TestThing:
+                def test_it(self):
+                    MagicMock()
+            """,
+            GC_FIXTURES,
+            [],
+            id="usefixtures-in-module-pytestmark-list",
+        ),
+        pytest.param(
+            """
+            import pytest
+            from helpers import collect_garbage
+            from unittest.mock import MagicMock
+
+
+            @pytest.fixture(autouse=True)
+            def gc_collect():
+                yield
+                collect_garbage()
+
+
+            class TestThing:
+                def test_it(self):
+                    MagicMock()
+            """,
+            GC_FIXTURES,
+            [],
+            id="autouse-where-defined",
+        ),
+        pytest.param(
+            """
+            import pytest
+            from unittest.mock import MagicMock
+
+
+            @pytest.mark.usefixtures("gc_collect")
+            class TestThing:
+                def test_it(self):
+                    MagicMock()
+            """,
+            "--mxs-gc-fixtures=other_fixture",
+            ["test_example.py:6:1: MXS002"],
+            id="usefixtures-of-a-fixture-not-named",
+        ),
+        pytest.param(
+            """
+            import pytest
+            from unittest.mock import MagicMock
+
+
+            @pytest.mark.usefixtures("gc_collect")
+            class TestThing:
+                def test_it(self):
+                    MagicMock()
+            """,
+            "--select=MXS002",
+            ["test_example.py:6:1: MXS002"],
+            id="without-the-option",
+        ),
+        pytest.param(
+            """
+            import pytest
+            from helpers import collect_garbage
+            from unittest.mock import MagicMock
+
+
+            @pytest.fixture
+            def gc_collect():
+                yield
+                collect_garbage()
+
+
+            class TestThing:
+                def test_it(self):
+                    MagicMock()
+            """,
+            GC_FIXTURES,
+            ["test_example.py:12:1: MXS002"],
+            id="defined-but-neither-autouse-nor-used",
+        ),
+    ],
+)
+def test_gc_fixtures_option(lint, source, option, expected):
+    assert lint(source, SELECT, option) == expected
+
+
+GC_FIXTURE_CONFTEST = {
+    "tests/conftest.py": """
+        import pytest
+        from helpers import collect_garbage
+
+
+        @pytest.fixture(autouse=True)
+        def gc_collect():
+            yield
+            collect_garbage()
+    """,
+    "tests/test_thing.py": GROUPED_CLASS,
+}
+
+
+def test_gc_fixture_autouse_in_a_conftest_needs_the_option(lint):
+    assert lint(GC_FIXTURE_CONFTEST, SELECT) == ["tests/test_thing.py:6:1: MXS002"]
+
+
+def test_gc_fixture_autouse_in_a_conftest(lint):
+    assert lint(GC_FIXTURE_CONFTEST, SELECT, GC_FIXTURES) == []
+
+
+def test_gc_fixture_autouse_where_defined(lint):
+    src = """
+        import pytest
+        from unittest.mock import MagicMock
+
+
+        @pytest.fixture(autouse=True)
+        def collect_garbage():
+            yield
+
+
+        class TestA:
+            def test_it(self):
+                MagicMock()
+    """
+    assert lint(src, SELECT, "--mxs-gc-fixtures=collect_garbage") == []
+    assert lint(src, SELECT) == [at(10, 1, "MXS002")]
+
+
+def test_gc_fixture_usefixtures_on_same_file_base(lint):
+    src = """
+        import pytest
+        from unittest.mock import MagicMock
+
+
+        @pytest.mark.usefixtures("collect_garbage")
+        class Base:
+            pass
+
+
+        class TestA(Base):
+            def test_it(self):
+                MagicMock()
+    """
+    assert lint(src, SELECT, "--mxs-gc-fixtures=collect_garbage") == []
+
+
+def test_gc_fixture_named_in_usefixtures_of_other_name(lint):
+    src = """
+        import pytest
+        from unittest.mock import MagicMock
+
+
+        @pytest.mark.usefixtures("something_else")
+        class TestA:
+            def test_it(self):
+                MagicMock()
+    """
+    assert lint(src, SELECT, "--mxs-gc-fixtures=collect_garbage") == [at(6, 1, "MXS002")]
+
+
+@pytest.mark.parametrize(
+    "teardown, expected",
+    [
+        ("    def teardown_method(self):\n        self._cleanup()\n\n"
+         "    def _cleanup(self):\n        gc.collect()", []),
+        ("    def teardown_method(self):\n        release_mocks()", []),
+        ("    def teardown_method(self):\n        self._cleanup()\n\n"
+         "    def _cleanup(self):\n        pass", ["test_example.py:11:1: MXS002"]),
+    ],
+    ids=["self-helper", "module-helper", "helper-without-gc"],
+)
+def test_teardown_collecting_through_a_helper(lint, teardown, expected):
+    source = "\n".join([
+        "import pytest",
+        "import gc",
+        "from unittest.mock import MagicMock",
+        "",
+        "",
+        "def release_mocks():",
+        "    gc.collect()",
+        "",
+        "",
+        "@pytest.mark.xdist_group(name='g')",
+        "class TestThing:",
+        teardown,
+        "",
+        "    def test_it(self):",
+        "        MagicMock()",
+        "",
+    ])
+    assert lint(source, "--select=MXS002") == expected
