@@ -8,6 +8,18 @@ from flake8_xdist_safety.analysis.vocabulary import MOCK_MODULE, MOCK_STAR_NAMES
 _MODULE_SYNONYMS = {"mock": MOCK_MODULE}
 
 
+def split_dotted(node: ast.expr) -> Optional[Tuple[str, List[str]]]:
+    """``a.b.c`` -> ``("a", ["b", "c"])``; None for anything but a Name/Attribute chain."""
+    parts: List[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    parts.reverse()
+    return node.id, parts
+
+
 def canonical(dotted: str) -> str:
     """Fold module synonyms: ``mock.MagicMock`` -> ``unittest.mock.MagicMock``."""
     head, _, rest = dotted.partition(".")

@@ -11,7 +11,7 @@ import os
 import re
 import shlex
 import sys
-from typing import Dict, List, NamedTuple, Optional, Tuple
+from typing import Dict, Iterator, List, NamedTuple, Optional, Tuple
 
 from flake8_xdist_safety.config import Config, prefix_or_glob
 
@@ -92,19 +92,22 @@ def package_of(filename: str) -> Optional[str]:
 
 
 def _marked_root(directory: str) -> Optional[str]:
-    current = directory
+    return next((d for d in _upward(directory)
+                 if any(os.path.exists(os.path.join(d, m)) for m in ROOT_MARKERS)), None)
+
+
+def _upward(directory: str) -> Iterator[str]:
+    """*directory* and each of its parents, up to the filesystem root."""
     while True:
-        if any(os.path.exists(os.path.join(current, m)) for m in ROOT_MARKERS):
-            return current
-        parent = os.path.dirname(current)
-        if parent == current:
-            return None
-        current = parent
+        yield directory
+        parent = os.path.dirname(directory)
+        if parent == directory:
+            return
+        directory = parent
 
 
 def _find(directory: str) -> PytestConfig:
-    current = directory
-    while True:
+    for current in _upward(directory):
         for name in CONFIG_FILES:
             path = os.path.join(current, name)
             if os.path.isfile(path):
@@ -114,10 +117,7 @@ def _find(directory: str) -> PytestConfig:
                     _BY_PATH[path] = config
                 if config is not NO_CONFIG:
                     return config
-        parent = os.path.dirname(current)
-        if parent == current:
-            return NO_CONFIG
-        current = parent
+    return NO_CONFIG
 
 
 def _read(path: str) -> PytestConfig:

@@ -10,7 +10,7 @@ that binds a name locally (assignments, parameters, defs), which hides outer bin
 import ast
 from typing import Dict, List, Optional, Union
 
-from flake8_xdist_safety.analysis.imports import import_bindings
+from flake8_xdist_safety.analysis.imports import import_bindings, split_dotted
 
 Constant = Union[str, int]
 
@@ -77,14 +77,8 @@ class Scope:
         A root no import bound stays as spelled (a local, a parameter, a builtin);
         anything else (calls, subscripts) gives None.
         """
-        parts = []
-        while isinstance(node, ast.Attribute):
-            parts.append(node.attr)
-            node = node.value
-        if not isinstance(node, ast.Name):
+        split = split_dotted(node)
+        if split is None:
             return None
-        root = self.target(node.id) or node.id
-        if not parts:
-            return root
-        parts.reverse()
-        return root + "." + ".".join(parts)
+        name, parts = split
+        return ".".join([self.target(name) or name, *parts])

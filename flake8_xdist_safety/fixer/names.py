@@ -11,6 +11,8 @@ not fix. ``from x import *`` is assumed not to rebind the names the fixer uses (
 import ast
 from typing import Dict, Iterable, List, NamedTuple, Optional, Set, Tuple, Union
 
+from flake8_xdist_safety.analysis.imports import split_dotted
+
 AnyFunction = Union[ast.FunctionDef, ast.AsyncFunctionDef]
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
@@ -53,17 +55,15 @@ class ScopeBindings:
     def resolve(self, node: ast.expr) -> Optional[str]:
         """The dotted name of ``a.b.c`` with ``a`` resolved through this scope's imports, if ``a`` is bound
         only by imports of one object; None for anything else."""
-        parts = []
-        while isinstance(node, ast.Attribute):
-            parts.append(node.attr)
-            node = node.value
-        if not isinstance(node, ast.Name):
+        split = split_dotted(node)
+        if split is None:
             return None
-        targets = {b.target for b in self.by_name.get(node.id, ())}
+        name, parts = split
+        targets = {b.target for b in self.by_name.get(name, ())}
         if len(targets) != 1 or None in targets:
             return None
         (target,) = targets
-        return ".".join([str(target), *reversed(parts)])
+        return ".".join([str(target), *parts])
 
 
 def module_bindings(tree: ast.Module) -> ScopeBindings:
