@@ -191,18 +191,18 @@ def test_setup_method_changes_are_not_fixed(proj):
 
 # -- cost -------------------------------------------------------------------------------------------------
 
-def test_line_map_is_exact_and_linear():
+def test_line_map_is_exact_over_many_edits():
+    # Its cost is measured by benchmarks/fix_speed.py, not here: a timed test only measures
+    # the machine it runs on.
     source = "".join(f"line {i}\n" for i in range(100_000))
     text = Text(source)
     edits = [text.before_line(i, ["new a", "new b"]) for i in range(1, 100_001, 2)]
-    started = time.perf_counter()
     line_map = LineMap(text, edits)
     new = Text(apply_edits(source, edits))
     for number in range(1, len(new.lines) + 1, 997):
         back = line_map.back(number)
         if not new.line(number).startswith("new"):
             assert new.line(number) == text.line(back)
-    assert time.perf_counter() - started < 2.0
 
 
 def test_line_map_across_replacements():
