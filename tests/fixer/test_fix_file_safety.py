@@ -5,6 +5,8 @@ write succeeded."""
 import os
 import stat
 
+import sys
+
 import pytest
 
 from fix_harness import OPT_IN, FixProject
@@ -84,7 +86,10 @@ def test_undecodable_test_file_is_reported_other_files_are_not_read(proj):
 
 
 @pytest.mark.parametrize("source, error", [
-    ("x = 1" + " + 1" * 100000 + "\n", "nested too deeply to analyse"),
+    pytest.param("x = 1" + " + 1" * 100000 + "\n", "nested too deeply to analyse",
+                 marks=pytest.mark.skipif(sys.version_info < (3, 10), reason=(
+                     "Python 3.9's parser builds this tree and the plugin analyses it: nothing to report")),
+                 id="nested-too-deeply"),
     ("x = " + "-" * 100000 + "1\n", "too large to analyse"),
     ("def test(:\n    pass\n", "cannot parse it (E999 SyntaxError"),
     # null bytes: a ValueError from older parsers, a SyntaxError (E999) from newer ones
