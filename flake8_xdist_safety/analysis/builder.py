@@ -40,7 +40,6 @@ def build_model(tree: ast.AST, filename: str, config: Config) -> FileModel:
 
 class _Deferred(NamedTuple):
     """What a function body is read with once the module body is done."""
-
     info: FunctionInfo
     cls: Optional[ClassInfo]
     owner: Optional[Owner]
@@ -71,6 +70,7 @@ class _Builder(ExpressionWalker):
         self.started: Set[int] = set()
         self.entered: Set[int] = set()
         self.mentions_xdist = False
+        self.unreachable = False
         self.stmt: ast.stmt = ast.Pass(lineno=1, col_offset=0)
 
     def resolve(self, node: ast.expr) -> Optional[str]:
@@ -98,18 +98,18 @@ class _Builder(ExpressionWalker):
             i += 1
             self.fn, self.cls, self.owner, self.mockers = job.info, job.cls, job.owner, job.mockers
             self.class_scopes, self.scope = job.class_scopes, job.scope
-            self.in_finally, self.withs = False, ()
+            self.in_finally, self.withs, self.unreachable = False, (), False
             self.stmts(job.info.node.body)
 
     # -- statements ------------------------------------------------------------------------
     def stmts(self, body: List[ast.stmt]) -> None:
+        saved = self.unreachable  # what follows a return or raise in the same body never runs
         for node in body:
             self.stmt = node
             handler = self._handlers.get(type(node))
-            if handler is not None:
-                handler(self, node)
-            else:
-                self.generic(node, 0)
+            handler(self, node) if handler is not None else self.generic(node, 0)
+            self.unreachable = self.unreachable or isinstance(node, (ast.Return, ast.Raise))
+        self.unreachable = saved
 
     def generic(self, node: ast.AST, flags: int) -> None:
         for field in child_fields(type(node)):

@@ -44,6 +44,7 @@ class ExpressionWalker:
     started: Set[int]
     entered: Set[int]
     mentions_xdist: bool
+    unreachable: bool
     mockers: FrozenSet[str]
     scope: Scope
 
@@ -179,7 +180,7 @@ class ExpressionWalker:
             self._record_cleanup_refs(node, flags)
             if last.startswith("enter") and node.args and isinstance(node.args[0], ast.Call):
                 self.entered.add(id(node.args[0]))
-        elif last == "collect" and name == "gc.collect" and self.fn is not None:
+        elif last == "collect" and name == "gc.collect" and self.fn is not None and not self.unreachable:
             self.fn.calls_gc = True
         elif last in PER_TEST_TEARDOWNS and self.fn is not None and isinstance(node.func, ast.Attribute):
             receiver = node.func.value  # super().teardown_method() or Base.teardown_method(self)

@@ -1,4 +1,5 @@
 """Which fixtures a test class (or a module-level test) can see in its own file."""
+import ast
 from typing import List, Optional
 
 from flake8_xdist_safety.analysis.model import ClassInfo, FileModel, FunctionInfo
@@ -16,6 +17,17 @@ def visible_fixtures(model: FileModel, cls: Optional[ClassInfo]) -> List[Functio
 
 def autouse_per_test(fixtures: List[FunctionInfo]) -> List[FunctionInfo]:
     return [fn for fn in fixtures if fn.autouse and fn.fixture_scope in PER_TEST_SCOPES]
+
+
+def runs_as_plain_teardown(fn: FunctionInfo, hook: str) -> bool:
+    """Is *fn* run to its end when pytest or unittest call it as *hook*? An ``async def``
+    teardown_method/tearDown (and a non-async asyncTearDown) is never awaited, a generator's
+    body never runs, and another decorator may not call it at all."""
+    node = fn.node
+    if isinstance(node, ast.AsyncFunctionDef) != (hook == "asyncTearDown") or fn.has_yield:
+        return False
+    return all(isinstance(d, ast.Name) and d.id in ("staticmethod", "classmethod")
+               for d in node.decorator_list)
 
 
 def collects_garbage(model: FileModel, fn: FunctionInfo, depth: int = 3) -> bool:

@@ -2,7 +2,9 @@
 from typing import Iterator, Optional, Tuple
 
 from flake8_xdist_safety.analysis.conftest_chain import summaries_for
-from flake8_xdist_safety.analysis.fixtures import autouse_per_test, collects_garbage, visible_fixtures
+from flake8_xdist_safety.analysis.fixtures import (
+    autouse_per_test, collects_garbage, runs_as_plain_teardown, visible_fixtures,
+)
 from flake8_xdist_safety.analysis.marks import class_marks, usefixtures_names
 from flake8_xdist_safety.analysis.model import ClassInfo, FileModel, FunctionInfo
 from flake8_xdist_safety.analysis.vocabulary import PER_TEST_TEARDOWNS
@@ -41,6 +43,8 @@ def _hook_collects(model: FileModel, cls: ClassInfo, hook: str) -> bool:
         method = klass.methods.get(hook)
         if method is None:
             continue
+        if not runs_as_plain_teardown(method, hook):
+            return False  # a gc.collect() there never runs (nor a super() call)
         if collects_garbage(model, method):
             return True
         if hook not in method.super_calls:

@@ -1,0 +1,51 @@
+"""MXS002: a gc.collect() that can never run does not count (the teardown is not run as a plain
+function, or the call stands after a return or raise)."""
+import pytest
+
+from cases import CASE, at, case
+
+SELECT = "--select=MXS002"
+HEAD = "import gc\nimport pytest\nimport unittest\nfrom unittest.mock import MagicMock\n\n\n"
+
+NEVER_RUNS = [
+    case(HEAD + "class TestA:\n    async def teardown_method(self):\n        gc.collect()\n\n"
+         "    def test_it(self):\n        MagicMock()\n",
+         at(7, 1, "MXS002"), id="async-teardown-method-is-never-awaited"),
+    case(HEAD + "class TestA:\n    def teardown_method(self):\n        yield\n        gc.collect()\n\n"
+         "    def test_it(self):\n        MagicMock()\n",
+         at(7, 1, "MXS002"), id="generator-teardown-body-never-runs"),
+    case(HEAD + "class TestA:\n    def teardown_method(self):\n        return\n        gc.collect()\n\n"
+         "    def test_it(self):\n        MagicMock()\n",
+         at(7, 1, "MXS002"), id="after-a-return"),
+    case(HEAD + "class TestA:\n    def teardown_method(self):\n        raise RuntimeError\n"
+         "        gc.collect()\n\n    def test_it(self):\n        MagicMock()\n",
+         at(7, 1, "MXS002"), id="after-a-raise"),
+    case(HEAD + "class TestA:\n    @pytest.fixture\n    def teardown_method(self):\n        gc.collect()\n\n"
+         "    def test_it(self):\n        MagicMock()\n",
+         at(7, 1, "MXS002"), id="decorated-teardown"),
+    case(HEAD + "class TestA(unittest.IsolatedAsyncioTestCase):\n    def asyncTearDown(self):\n"
+         "        gc.collect()\n\n    async def test_it(self):\n        MagicMock()\n",
+         at(7, 1, "MXS002"), id="async-teardown-hook-not-async"),
+]
+
+STILL_RUNS = [
+    case(HEAD + "class TestA:\n    def teardown_method(self):\n        if self:\n            return\n"
+         "        gc.collect()\n\n    def test_it(self):\n        MagicMock()\n",
+         id="after-a-return-in-an-if-it-can-run"),
+    case(HEAD + "class TestA:\n    @staticmethod\n    def teardown_method():\n        gc.collect()\n\n"
+         "    def test_it(self):\n        MagicMock()\n",
+         id="staticmethod-teardown"),
+    case(HEAD + "class TestA(unittest.IsolatedAsyncioTestCase):\n    async def asyncTearDown(self):\n"
+         "        gc.collect()\n\n    async def test_it(self):\n        MagicMock()\n",
+         id="async-teardown-hook-async"),
+]
+
+
+@pytest.mark.parametrize(CASE, NEVER_RUNS)
+def test_a_collect_that_never_runs_does_not_satisfy_mxs002(lint, src, args, expected):
+    assert lint(src, SELECT, *args) == expected
+
+
+@pytest.mark.parametrize(CASE, STILL_RUNS)
+def test_a_collect_that_can_run_is_not_reported(lint, src, args, expected):
+    assert lint(src, SELECT, *args) == expected
