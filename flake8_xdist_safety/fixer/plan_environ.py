@@ -19,7 +19,7 @@ pytest never passes fixtures to ``unittest.TestCase`` methods, so there the test
 before the method runs and restored when it returns or raises, and the statements stay exactly as written.
 """
 import ast
-from typing import Dict, Optional, Sequence, Tuple
+from typing import Dict, Optional, Sequence, Set, Tuple
 
 from flake8_xdist_safety.analysis.environ_changes import EnvChange, env_changes
 from flake8_xdist_safety.analysis.model import ClassInfo, FunctionInfo
@@ -36,14 +36,19 @@ _SHAPES = ("only os.environ[K] = V, del os.environ[K] and os.environ.pop(K[, def
 
 def plan_environ(plan: Plan, acted: Sequence[Finding]) -> None:
     per_statement: Dict[int, int] = {}
-    for each in env_changes(plan.model):
+    changes = env_changes(plan.model)
+    for each in changes:
         key = id(each.site.stmt)
         per_statement[key] = per_statement.get(key, 0) + 1
+    rewritten = {id(item.subject.site.stmt) for item in acted}
     for item in acted:
         change: EnvChange = item.subject
         fn = change.site.fn
         if per_statement.get(id(change.site.stmt), 0) > 1:
             why: Optional[str] = "the statement changes the environment more than once"
+        elif _restores_a_change_left_as_written(change, changes, rewritten):
+            # monkeypatch would put the earlier value back after the test: the opposite of this del
+            why = "it undoes an earlier change of the same variable that is not rewritten"
         elif fn is None or not (fn.is_test or fn.is_test_method) or fn.is_fixture or plan.model.is_conftest:
             why = "only changes made directly in a test function or method are rewritten"
         else:
@@ -54,6 +59,18 @@ def plan_environ(plan: Plan, acted: Sequence[Finding]) -> None:
                 why = _monkeypatch(plan, item, fn, change)
         if why is not None:
             plan.refuse(item, f"{change.target}: {why}")
+
+
+def _restores_a_change_left_as_written(change: EnvChange, changes: Sequence[EnvChange],
+                                       rewritten: Set[int]) -> bool:
+    """A ``del``/``pop`` of a key that an earlier statement of the same function set and that
+    is not rewritten this round."""
+    site = change.site
+    if not isinstance(site.stmt, (ast.Delete, ast.Expr)) or change.opaque:
+        return False
+    return any(other.site.fn is site.fn and other.site.line < site.line
+               and id(other.site.stmt) not in rewritten and set(other.keys) & set(change.keys)
+               for other in changes)
 
 
 # -- unittest.TestCase: restore around the test method ---------------------------------------------------

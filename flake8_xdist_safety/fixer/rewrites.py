@@ -117,9 +117,11 @@ def _attempt(text: str, filename: str, config: Config, check: Check, first: File
     current = apply_edits(text, plan.edits)
     follow_ups = [code for code in codes if code == "MXS003"]
     verdict = check(current)
-    for _ in range(_MAX_ROUNDS):
-        if not follow_ups or not any(v.code in follow_ups for v in verdict.violations):
-            break
+    rounds = 0
+    while follow_ups and any(v.code in follow_ups for v in verdict.violations):
+        if rounds == _MAX_ROUNDS:  # a round that settles is checked above: only then give up
+            raise FixError("the fixes did not settle after several rounds")
+        rounds += 1
         later, _ = _plan_round(current, filename, config, verdict, follow_ups, group)
         if not later.plan.edits:
             break
@@ -127,8 +129,6 @@ def _attempt(text: str, filename: str, config: Config, check: Check, first: File
         maps.append(LineMap(later.plan.text, later.plan.edits))
         current = apply_edits(current, later.plan.edits)
         verdict = check(current)
-    else:
-        raise FixError("the fixes did not settle after several rounds")
     if verdict.unparsable is not None:
         raise FixError(f"the fixed text does not parse ({verdict.unparsable})")
     try:  # the compiler's own checks (a misplaced return, nonlocal, ...) beyond what parsing proves
