@@ -19,14 +19,21 @@ def autouse_per_test(fixtures: List[FunctionInfo]) -> List[FunctionInfo]:
     return [fn for fn in fixtures if fn.autouse and fn.fixture_scope in PER_TEST_SCOPES]
 
 
-def runs_as_plain_teardown(fn: FunctionInfo, hook: str) -> bool:
+#: Decorators after which the hook is still a plain method call (builtins, resolved by name).
+_PLAIN_DECORATORS = frozenset(
+    {"staticmethod", "classmethod", "builtins.staticmethod", "builtins.classmethod"})
+
+
+def runs_as_plain_teardown(model: FileModel, fn: FunctionInfo, hook: str) -> bool:
     """Is *fn* run to its end when pytest or unittest call it as *hook*? An ``async def``
     teardown_method/tearDown (and a non-async asyncTearDown) is never awaited, a generator's
     body never runs, and another decorator may not call it at all."""
     node = fn.node
     if isinstance(node, ast.AsyncFunctionDef) != (hook == "asyncTearDown") or fn.has_yield:
         return False
-    return all(isinstance(d, ast.Name) and d.id in ("staticmethod", "classmethod")
+    # Resolved through the file's bindings: a module that rebinds ``staticmethod`` means another.
+    return all(model.imports.resolve(d) in _PLAIN_DECORATORS
+               and not (isinstance(d, ast.Name) and model.imports.is_bound(d.id))
                for d in node.decorator_list)
 
 

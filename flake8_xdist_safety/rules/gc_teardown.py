@@ -43,7 +43,7 @@ def _hook_collects(model: FileModel, cls: ClassInfo, hook: str) -> bool:
         method = klass.methods.get(hook)
         if method is None:
             continue
-        if not runs_as_plain_teardown(method, hook):
+        if not runs_as_plain_teardown(model, method, hook):
             return False  # a gc.collect() there never runs (nor a super() call)
         if collects_garbage(model, method):
             return True

@@ -26,6 +26,9 @@ NEVER_RUNS = [
     case(HEAD + "class TestA(unittest.IsolatedAsyncioTestCase):\n    def asyncTearDown(self):\n"
          "        gc.collect()\n\n    async def test_it(self):\n        MagicMock()\n",
          at(7, 1, "MXS002"), id="async-teardown-hook-not-async"),
+    case(HEAD + "staticmethod = pytest.fixture\n\n\nclass TestA:\n    @staticmethod\n"
+         "    def teardown_method():\n        gc.collect()\n\n    def test_it(self):\n        MagicMock()\n",
+         at(10, 1, "MXS002"), id="staticmethod-rebound-by-the-module-is-another-decorator"),
 ]
 
 STILL_RUNS = [
@@ -35,6 +38,9 @@ STILL_RUNS = [
     case(HEAD + "class TestA:\n    @staticmethod\n    def teardown_method():\n        gc.collect()\n\n"
          "    def test_it(self):\n        MagicMock()\n",
          id="staticmethod-teardown"),
+    case("import builtins\n" + HEAD + "class TestA:\n    @builtins.staticmethod\n    def teardown_method():\n"
+         "        gc.collect()\n\n    def test_it(self):\n        MagicMock()\n",
+         id="builtins-staticmethod-teardown"),
     case(HEAD + "class TestA(unittest.IsolatedAsyncioTestCase):\n    async def asyncTearDown(self):\n"
          "        gc.collect()\n\n    async def test_it(self):\n        MagicMock()\n",
          id="async-teardown-hook-async"),
