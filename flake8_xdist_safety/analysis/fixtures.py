@@ -24,17 +24,28 @@ _PLAIN_DECORATORS = frozenset(
     {"staticmethod", "classmethod", "builtins.staticmethod", "builtins.classmethod"})
 
 
-def runs_as_plain_teardown(model: FileModel, fn: FunctionInfo, hook: str) -> bool:
-    """Is *fn* run to its end when pytest or unittest call it as *hook*? An ``async def``
-    teardown_method/tearDown (and a non-async asyncTearDown) is never awaited, a generator's
-    body never runs, and another decorator may not call it at all."""
+def why_teardown_never_runs(model: FileModel, fn: FunctionInfo, hook: str) -> Optional[str]:
+    """Why *fn*'s body does not run when pytest or unittest call it as *hook*; None if it does.
+    An ``async def`` teardown_method/tearDown (and a non-async asyncTearDown) is never awaited,
+    a generator's body never runs, and another decorator may not call it at all."""
     node = fn.node
-    if isinstance(node, ast.AsyncFunctionDef) != (hook == "asyncTearDown") or fn.has_yield:
-        return False
+    is_async = isinstance(node, ast.AsyncFunctionDef)
+    if hook == "asyncTearDown" and not is_async:
+        return "asyncTearDown is not async def"
+    if hook != "asyncTearDown" and is_async:
+        return f"{hook} is async def, but it is called without being awaited, so its body never runs"
+    if fn.has_yield:
+        return f"{hook} is a generator: calling it does not run its body"
     # Resolved through the file's bindings: a module that rebinds ``staticmethod`` means another.
-    return all(model.imports.resolve(d) in _PLAIN_DECORATORS
+    if not all(model.imports.resolve(d) in _PLAIN_DECORATORS
                and not (isinstance(d, ast.Name) and model.imports.is_bound(d.id))
-               for d in node.decorator_list)
+               for d in node.decorator_list):
+        return f"{hook} is decorated; its decorators decide whether and how it runs"
+    return None
+
+
+def runs_as_plain_teardown(model: FileModel, fn: FunctionInfo, hook: str) -> bool:
+    return why_teardown_never_runs(model, fn, hook) is None
 
 
 def collects_garbage(model: FileModel, fn: FunctionInfo, depth: int = 3) -> bool:

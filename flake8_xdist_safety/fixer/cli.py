@@ -20,8 +20,8 @@ from flake8_xdist_safety import __version__
 from flake8_xdist_safety.config import Config
 from flake8_xdist_safety.fixer.add_noqa import add_noqa
 from flake8_xdist_safety.fixer.edits import Text
-from flake8_xdist_safety.codes import PUBLIC_CODES
-from flake8_xdist_safety.fixer.flake8_run import FileVerdict, Flake8Run, PluginMissing, selected_codes
+from flake8_xdist_safety.checker import enabled_codes
+from flake8_xdist_safety.fixer.flake8_run import FileVerdict, Flake8Run, PluginMissing
 from flake8_xdist_safety.fixer.planner import Note
 from flake8_xdist_safety.fixer.rewrites import FIXABLE, FixResult, fix_text
 from flake8_xdist_safety.fixer.safe_write import FileError, encode_like, read_source, replace_atomically
@@ -129,7 +129,7 @@ def _main(argv: List[str], out: TextIO, err: TextIO) -> int:
         return 2
     status = 0
     tally = Tally()
-    if not any(narrowing.acts(code) for code in selected_codes(run.options, PUBLIC_CODES)):
+    if not any(narrowing.acts(code) for code in enabled_codes(run.options)):
         # flake8 can report none of the codes acted on, in any file: nothing to read
         for path in run.paths:
             if not os.path.lexists(path):

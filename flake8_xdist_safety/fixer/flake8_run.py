@@ -14,7 +14,7 @@ import argparse
 import ast
 import io
 import operator
-from typing import Any, FrozenSet, Iterable, List, NamedTuple, Optional, Sequence
+from typing import Any, List, NamedTuple, Optional, Sequence
 
 from flake8.checker import FileChecker
 from flake8.discover_files import expand_paths
@@ -22,7 +22,7 @@ from flake8.formatting.base import BaseFormatter
 from flake8.options.parse_args import parse_args
 from flake8.plugins.finder import Checkers
 from flake8.processor import FileProcessor
-from flake8.style_guide import Decision, DecisionEngine, StyleGuideManager
+from flake8.style_guide import StyleGuideManager
 from flake8.violation import Violation
 
 from flake8_xdist_safety.analysis.project import file_config
@@ -35,13 +35,6 @@ _UNPARSABLE = ("E902", "E999")
 
 class PluginMissing(Exception):
     """flake8 did not load this plugin (not installed, or disabled)."""
-
-
-def selected_codes(options: argparse.Namespace, codes: Iterable[str]) -> FrozenSet[str]:
-    """The codes flake8's select/ignore settings let through for ``options`` (per-file-ignores and
-    ``# noqa`` can only drop more). Shared with the checker, which skips the rules of the others."""
-    engine = DecisionEngine(options)
-    return frozenset(code for code in codes if engine.decision_for(code) is Decision.Selected)
 
 
 class FileVerdict(NamedTuple):

@@ -22,6 +22,7 @@ the class, so nested test classes would be called with a hook they do not have.
 import ast
 from typing import List, Optional, Sequence, Set, Union
 
+from flake8_xdist_safety.analysis.fixtures import why_teardown_never_runs
 from flake8_xdist_safety.analysis.model import ClassInfo, FileModel, FunctionInfo
 from flake8_xdist_safety.findings import Finding
 from flake8_xdist_safety.fixer.names import Use, body_bindings, own_nodes
@@ -85,25 +86,18 @@ def _signature_fits(node: AnyFunction, given: int) -> bool:
 def _why_not_run(plan: Plan, cls: ClassInfo, method: FunctionInfo, hook: str) -> Optional[str]:
     """Why pytest/unittest would not run ``method`` as a plain function for ``cls``; None if it would."""
     node = method.node
-    is_async = isinstance(node, ast.AsyncFunctionDef)
-    if hook == "asyncTearDown":
-        if not _is_async_case(plan, cls):
-            return "asyncTearDown is only called on IsolatedAsyncioTestCase classes"
-        if not is_async:
-            return "asyncTearDown is not async def"
-    elif is_async:
-        return f"{hook} is async def, but it is called without being awaited, so its body never runs"
-    if any(isinstance(n, (ast.Yield, ast.YieldFrom)) for n in own_nodes(node.body)):
-        return f"{hook} is a generator: calling it does not run its body"
+    if hook == "asyncTearDown" and not _is_async_case(plan, cls):
+        return "asyncTearDown is only called on IsolatedAsyncioTestCase classes"
+    never = why_teardown_never_runs(plan.model, method, hook)  # the rule's own definition
+    if never is not None:
+        return never
     assigned = _assigned_in(cls.ancestors(), hook)
     if assigned is not None:
         return assigned
-    decorator = None
-    for deco in node.decorator_list:
-        name = deco.id if isinstance(deco, ast.Name) else None
-        if name not in ("staticmethod", "classmethod") or decorator is not None:
-            return f"{hook} is decorated; its decorators decide whether and how it runs"
-        decorator = name
+    if len(node.decorator_list) > 1:
+        return f"{hook} is decorated; its decorators decide whether and how it runs"
+    decorator = (plan.model.imports.resolve(node.decorator_list[0]) or "").rsplit(".", 1)[-1] \
+        if node.decorator_list else None
     given = _caller_arguments(hook, cls.is_testcase, decorator,
                               len(node.args.posonlyargs) + len(node.args.args))
     if not _signature_fits(node, given):
