@@ -93,8 +93,6 @@ PUBLIC_CODES = sorted({key.split("-")[0] for key in CODES})
 DEFAULT_OFF = sorted(key for key, code in CODES.items() if not code.default_on and "-" not in key)
 
 
-DEFAULT_ON = sorted(c for c in PUBLIC_CODES if CODES[c].default_on)
-
 _FIELDS: Dict[str, FrozenSet[str]] = {
     key: frozenset(
         field.split("!")[0].split(":")[0]
