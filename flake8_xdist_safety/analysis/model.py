@@ -219,7 +219,7 @@ class FileModel:
         #: last names of the configured mock factories: indexed for this run too
         self.factory_names = frozenset(n.rsplit(".", 1)[-1] for n in config.mock_factories)
         #: the last names of calls the builder files (what the caller's readers declared)
-        self.indexed = indexed | self.factory_names
+        self.indexed = indexed | self.factory_names | config.undo_pair_names()
         #: the module's bindings; ``imports.resolve`` reads names at module level
         self.imports = Scope("module", None, package)
         self.classes: List[ClassInfo] = []
