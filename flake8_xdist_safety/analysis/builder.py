@@ -1,7 +1,8 @@
 """The one pass over a module's AST that fills the file model.
 
 Statements are walked recursively (their nesting is bounded by Python's own indentation
-limit) and expressions iteratively (they can nest thousands deep), keeping a small
+limit; an ``elif`` chain, which nests without indenting, is walked as a loop) and expressions
+iteratively (they can nest thousands deep), keeping a small
 context: the enclosing function and class, the test that owns what is created, the scope
 names resolve in, whether we are in a ``finally:`` block, after a ``yield``, inside a
 cleanup registration, and the ``with`` contexts open around the code. Function bodies are
@@ -329,6 +330,19 @@ class _Builder(ExpressionWalker):
     def expr_stmt(self, node: ast.Expr) -> None:
         self.expr(node.value, 0)
 
+    def if_(self, node: ast.If) -> None:
+        # An elif chain nests one If in the orelse of the last: walk it as a loop, or a
+        # chain of a few hundred branches would exceed the recursion limit.
+        while True:
+            self.expr(node.test, 0)
+            self.stmts(node.body)
+            orelse = node.orelse
+            if len(orelse) != 1 or not isinstance(orelse[0], ast.If):
+                self.stmts(orelse)
+                return
+            node = orelse[0]
+            self.stmt = node
+
     _handlers: Dict[type, Callable[["_Builder", Any], None]] = {
         ast.Import: import_,
         ast.ImportFrom: import_,
@@ -343,6 +357,7 @@ class _Builder(ExpressionWalker):
         ast.AsyncWith: with_,
         ast.Try: try_,
         ast.Expr: expr_stmt,
+        ast.If: if_,
     }
     if hasattr(ast, "TryStar"):  # Python 3.11+
         _handlers[getattr(ast, "TryStar")] = try_

@@ -746,3 +746,27 @@ def test_long_module_name_chain_does_not_raise(checker_options):
     lines += [f"M{i} = M{i - 1}" for i in range(1, 1500)]
     lines += ["pytestmark = M1499", "", "", "def test_a():", "    MagicMock()"]
     assert _run_checker("\n".join(lines) + "\n") == [(1506, 0, "MXS001")]
+
+
+# -- statements that nest without indenting ---------------------------------------------------------
+
+def _elif_chain(branches: int, indent: str) -> str:
+    lines = [f"{indent}if x == 0:", f"{indent}    pass"]
+    for i in range(1, branches):
+        lines += [f"{indent}elif x == {i}:", f"{indent}    pass"]
+    lines += [f"{indent}else:", f"{indent}    os.environ['LAST'] = '1'"]
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("where", ["test", "module", "conftest"])
+def test_a_long_elif_chain_is_walked_not_recursed(lint, where):
+    # 600 branches: each elif is an If nested in the last one's orelse. (The fast lint: other
+    # flake8 plugins, bugbear for one, may not survive this file themselves.)
+    if where == "test":
+        files = {"test_example.py": "import os\n\n\ndef test_it(x):\n" + _elif_chain(600, "    ")}
+        expected = ["test_example.py:1206:9: MXS003"]
+    else:
+        name = "test_example.py" if where == "module" else "sub/conftest.py"
+        files = {name: "import os\n\nx = 1\n" + _elif_chain(600, "")}
+        expected = ["test_example.py:1205:5: MXS003"] if where == "module" else []
+    assert lint(files, "--select=MXS003") == expected

@@ -122,7 +122,7 @@ class SettingsTopic(Topic):
                     what, kind, undo = _LOGGER_CALLS[call.func.attr]
                     out.append(_setting(site, f"{logger}:{kind}", shown(call, limit=60),
                                         what.format(logger=logger), f"{undo} {_IN_CLEANUP}"))
-        for site, kind in model.attr_stores:
+        for site, _kind in model.attr_stores:
             node = site.node
             if site.name in _HOOKS:
                 out.append(_setting(site, site.name, site.name + " = ...", _HOOKS[site.name],
