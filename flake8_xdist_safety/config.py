@@ -1,5 +1,6 @@
 """The plugin's settings: flake8 option registration, validation, and the typed Config."""
 import fnmatch
+import functools
 import keyword
 import os
 import re
@@ -68,10 +69,16 @@ class Config(NamedTuple):
         return False
 
     def is_test_class_name(self, name: str) -> bool:
-        return any(fnmatch.fnmatchcase(name, glob) for glob in self.test_classes)
+        return _matches(self.test_classes, name)
 
     def is_test_function_name(self, name: str) -> bool:
-        return any(fnmatch.fnmatchcase(name, glob) for glob in self.test_functions)
+        return _matches(self.test_functions, name)
+
+
+@functools.lru_cache(maxsize=4096)
+def _matches(globs: Tuple[str, ...], name: str) -> bool:
+    """fnmatchcase against any glob (kept: every def of every file asks, mostly the same names)."""
+    return any(fnmatch.fnmatchcase(name, glob) for glob in globs)
 
 
 def prefix_or_glob(value: str) -> str:

@@ -305,7 +305,8 @@ class _Builder(ExpressionWalker):
             if isinstance(expr, ast.Call):
                 self.entered.add(id(expr))
                 bound = item.optional_vars.id if isinstance(item.optional_vars, ast.Name) else None
-                frames.append(Context(expr, self._callee(expr.func)[0], self.scope, True, bound))
+                frames.append(Context(expr, self._callee(expr.func)[0], self.scope, True, bound,
+                                      node.body[-1]))
             self.expr(expr, 0)
             if item.optional_vars is not None:
                 self._store_target(item.optional_vars, "set")

@@ -3,7 +3,8 @@ recursion limit. It files the calls some module declared it reads (by their real
 name), marks cleanup registrations and yields, and notes mentions of PYTEST_XDIST_WORKER.
 """
 import ast
-from typing import Dict, FrozenSet, List, Optional, Set, Tuple
+from operator import attrgetter
+from typing import Any, Callable, Dict, FrozenSet, List, Optional, Sequence, Set, Tuple
 
 from flake8_xdist_safety.analysis.model import (
     CLEANUP, IN_LAMBDA, XDIST_WORKER_VAR, CleanupRef, Context, FileModel, FunctionInfo, Site,
@@ -32,6 +33,33 @@ def child_fields(cls: type) -> Tuple[str, ...]:
             )
         _CHILD_FIELDS[cls] = fields
     return fields
+
+
+Getter = Callable[[ast.AST], Sequence[Any]]
+#: per node class: (the single child fields, the list child fields), each read in one call
+_LAYOUTS: Dict[type, Tuple[Getter, Getter]] = {}
+
+
+def _getter(fields: Sequence[str]) -> Getter:
+    if not fields:
+        return lambda node: ()
+    if len(fields) == 1:
+        get = attrgetter(fields[0])
+        return lambda node: (get(node),)
+    return attrgetter(*fields)
+
+
+def _layout(cls: type, node: ast.AST) -> Tuple[Getter, Getter]:
+    """How to read a node class's children fast; a field is a list in every node of a class
+    (the grammar says so), so the first node seen tells. Operators (``Compare.ops``) are leaves."""
+    fields = [f for f in child_fields(cls) if f != "ops" and hasattr(node, f)]
+    lists = [f for f in fields if type(getattr(node, f)) is list]
+    singles = [f for f in fields if f not in lists]
+    return _getter(singles), _getter(lists)
+
+
+#: node classes with a walk of their own (``_special``)
+_SPECIAL = frozenset({ast.Lambda, ast.Yield, ast.YieldFrom})
 
 
 class ExpressionWalker:
@@ -68,70 +96,86 @@ class ExpressionWalker:
     def expr(self, root: ast.expr, flags: int) -> None:
         stack: List[Tuple[ast.AST, int]] = [(root, flags)]
         pop, push = stack.pop, stack.append
-        call_names = self.call_names
+        layouts = _LAYOUTS
+        fn = self.fn
+        names_read = fn.names_read if fn is not None else None
+        Name, Attribute, Constant, Call = ast.Name, ast.Attribute, ast.Constant, ast.Call
         while stack:
             node, flags = pop()
             cls = type(node)
-            if cls is ast.Call:
-                func = node.func  # type: ignore[attr-defined]
-                cls_of_func = type(func)
-                if cls_of_func is ast.Attribute:
-                    last = func.attr
-                elif cls_of_func is ast.Name:
-                    last = func.id
-                else:
-                    last = None
-                arg_flags = flags
-                fn = self.fn
-                if fn is not None and not flags & IN_LAMBDA:
-                    if last is not None and cls_of_func is ast.Name:
-                        fn.helper_calls.add(last)
-                    elif cls_of_func is ast.Attribute and type(func.value) is ast.Name \
-                            and func.value.id == "self":
-                        fn.helper_calls.add("self." + func.attr)
-                if last in call_names:
-                    self._record_call(node, last, flags)  # type: ignore[arg-type]
-                    if last in CLEANUP_REGISTRARS:
-                        arg_flags |= CLEANUP
-                push((func, flags))
-                for arg in node.args:  # type: ignore[attr-defined]
-                    push((arg, arg_flags))
-                for kw in node.keywords:  # type: ignore[attr-defined]
-                    push((kw.value, arg_flags))
-            elif cls is ast.Name:
-                if self.fn is not None:
-                    self.fn.names_read.add(node.id)  # type: ignore[attr-defined]
-            elif cls is ast.Constant:
+            if cls is Name:  # the commonest node: a name read
+                if names_read is not None:
+                    names_read.add(node.id)  # type: ignore[attr-defined]
+                continue
+            if cls is Attribute:
+                value = node.value  # type: ignore[attr-defined]
+                if type(value) is Name and names_read is not None:  # ``self.client``, ``Api.x``
+                    names_read.add(value.id + "." + node.attr)  # type: ignore[attr-defined]
+                push((value, flags))
+            elif cls is Constant:
                 if type(node.value) is str and XDIST_WORKER_VAR in node.value:  # type: ignore[attr-defined]
                     self.mentions_xdist = True
-            elif cls is ast.Attribute and type(node.value) is ast.Name:  # type: ignore[attr-defined]
-                if self.fn is not None:  # ``self.client``, ``TestApi.client``
-                    self.fn.names_read.add(node.value.id + "." + node.attr)  # type: ignore[attr-defined]
-                    self.fn.names_read.add(node.value.id)  # type: ignore[attr-defined]
-            elif cls is ast.Lambda:
-                args = node.args  # type: ignore[attr-defined]
-                for default in (*args.defaults, *args.kw_defaults):
-                    if default is not None:
-                        push((default, flags))
-                push((node.body, flags | IN_LAMBDA))  # type: ignore[attr-defined]
-            elif cls is ast.Yield or cls is ast.YieldFrom:
-                if self.fn is not None and not flags & IN_LAMBDA:
-                    self.fn.has_yield = True
-                    known = self.fn.yield_contexts
-                    known.extend(c for c in self.withs if not any(c is k for k in known))
-                if node.value is not None:  # type: ignore[attr-defined]
-                    push((node.value, flags))  # type: ignore[attr-defined]
+            elif cls is Call:
+                self._call(node, flags, push)  # type: ignore[arg-type]
+            elif cls in _SPECIAL:
+                self._special(node, flags, push)
             else:
-                for field in child_fields(cls):
-                    value = getattr(node, field, None)
-                    if value is None:
-                        continue
-                    if type(value) is list:
-                        for item in value:
-                            if item is not None and not isinstance(item, (str, int)):
-                                push((item, flags))
-                    elif isinstance(value, ast.AST):
-                        push((value, flags))
+                layout = layouts.get(cls)
+                if layout is None:
+                    layout = layouts[cls] = _layout(cls, node)
+                singles, lists = layout
+                for child in singles(node):
+                    if child is not None:
+                        push((child, flags))
+                for items in lists(node):
+                    for item in items:
+                        if item is not None:
+                            push((item, flags))
+
+    def _call(self, node: ast.Call, flags: int, push: Callable[[Tuple[ast.AST, int]], None]) -> None:
+        """File a call whose last name is indexed; note the helpers a function calls; its
+        arguments are cleanup code when it registers a cleanup."""
+        func = node.func
+        if type(func) is ast.Attribute:
+            last: Optional[str] = func.attr
+        elif type(func) is ast.Name:
+            last = func.id
+        else:
+            last = None
+        fn = self.fn
+        if fn is not None and not flags & IN_LAMBDA and last is not None:
+            if type(func) is ast.Name:
+                fn.helper_calls.add(last)
+            elif type(func.value) is ast.Name and func.value.id == "self":  # type: ignore[attr-defined]
+                fn.helper_calls.add("self." + last)
+        arg_flags = flags
+        if last in self.call_names:
+            self._record_call(node, last, flags)
+            if last in CLEANUP_REGISTRARS:
+                arg_flags |= CLEANUP
+        push((func, flags))
+        for arg in node.args:
+            push((arg, arg_flags))
+        for kw in node.keywords:
+            push((kw.value, arg_flags))
+
+    def _special(self, node: ast.AST, flags: int, push: Callable[[Tuple[ast.AST, int]], None]) -> None:
+        """A lambda (its body does not run here) or a yield (where a fixture's test runs)."""
+        if isinstance(node, ast.Lambda):
+            args = node.args
+            for default in (*args.defaults, *args.kw_defaults):
+                if default is not None:
+                    push((default, flags))
+            push((node.body, flags | IN_LAMBDA))
+            return
+        fn = self.fn
+        if fn is not None and not flags & IN_LAMBDA:
+            fn.has_yield = True
+            known = fn.yield_contexts
+            known.extend(c for c in self.withs if not any(c is k for k in known))
+        value = getattr(node, "value", None)
+        if value is not None:
+            push((value, flags))
 
     def _record_call(self, node: ast.Call, last: str, flags: int) -> None:
         model = self.model

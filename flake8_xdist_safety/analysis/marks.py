@@ -1,6 +1,6 @@
 """Which pytest markers apply to a test class or function, closest first (as pytest sees them)."""
 import ast
-from typing import List, NamedTuple, Optional, Set
+from typing import Dict, List, NamedTuple, Optional, Set
 
 from flake8_xdist_safety.analysis.model import ClassInfo, FileModel, FunctionInfo
 from flake8_xdist_safety.analysis.vocabulary import argument
@@ -57,6 +57,14 @@ def _mark_name(model: FileModel, target: ast.expr) -> Optional[str]:
 def parse_marks(model: FileModel, expr: ast.expr) -> List[Mark]:
     """Marks in a decorator or ``pytestmark`` value: a mark, a list/tuple of them, a sum of
     lists, or a module-level name bound to any of those. Anything else gives no marks."""
+    cache: Dict[int, List[Mark]] = model.cache.setdefault("marks", {})
+    marks = cache.get(id(expr))
+    if marks is None:
+        marks = cache[id(expr)] = _parse_marks(model, expr)
+    return marks
+
+
+def _parse_marks(model: FileModel, expr: ast.expr) -> List[Mark]:
     marks = []
     for node in _elements(model, expr):
         if isinstance(node, ast.Call):
@@ -94,7 +102,16 @@ def decorator_marks(model: FileModel, decorators: List[ast.expr]) -> List[Mark]:
 
 def class_marks(model: FileModel, cls: ClassInfo) -> List[Mark]:
     """Marks applying to a test class, closest first: its own ``pytestmark`` and decorators,
-    same-file bases (MRO-ish order), enclosing test classes, then the module."""
+    same-file bases (MRO-ish order), enclosing test classes, then the module. (Kept per
+    class: every test of the class asks.)"""
+    cache: Dict[int, List[Mark]] = model.cache.setdefault("class_marks", {})
+    marks = cache.get(id(cls))
+    if marks is None:
+        marks = cache[id(cls)] = _class_marks(model, cls)
+    return marks
+
+
+def _class_marks(model: FileModel, cls: ClassInfo) -> List[Mark]:
     marks: List[Mark] = []
     for klass in cls.applying_classes():
         marks += [m for value in klass.pytestmark for m in parse_marks(model, value)]

@@ -92,9 +92,11 @@ class ClassInfo:
         return any(cls.unseen_base for cls in self.ancestors())
 
     def runs_hook(self, hook: str) -> bool:
-        """Is *hook* called on this class? unittest's tearDown & co run only on TestCases;
-        teardown_method/teardown_class (pytest) and __exit__ run on any class."""
-        return hook not in UNITTEST_TEARDOWNS or self.is_testcase
+        """Is *hook* called on this class? unittest's tearDown & co run on TestCases, and
+        may on a class with a base flake8 cannot see (``django.test.TestCase``: counting
+        its tearDown is the safe side); teardown_method/teardown_class (pytest) and
+        __exit__ run on any class."""
+        return hook not in UNITTEST_TEARDOWNS or self.is_testcase or self.has_unseen_base()
 
 
 class FunctionInfo:
@@ -191,16 +193,17 @@ class Context:
     """A call whose effect lasts while code runs and is undone after it: a ``with`` item,
     a call decorator, a ``mocker.patch...(...)`` call. Topics decide what it undoes."""
 
-    __slots__ = ("call", "name", "scope", "block", "bound")
+    __slots__ = ("call", "name", "scope", "block", "bound", "last")
 
     def __init__(self, call: ast.Call, name: Optional[str], scope: Scope, block: bool = False,
-                 bound: Optional[str] = None) -> None:
+                 bound: Optional[str] = None, last: Optional[ast.stmt] = None) -> None:
         self.call = call
         #: the callee's resolved name; pytest-mock's ``mocker.patch`` is ``unittest.mock.patch``
         self.name = name
         self.scope = scope  # where its arguments' names resolve
         self.block = block  # a ``with`` item (its end is the end of the block)
         self.bound = bound  # ``with ... as NAME``
+        self.last = last  # the last statement of the ``with`` block
 
 
 class CleanupRef(NamedTuple):

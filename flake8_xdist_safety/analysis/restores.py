@@ -60,8 +60,9 @@ class Cleanup:
         top = fn.outermost()
         if top.hook in MODULE_TEARDOWN_HOOKS and top.module_level:
             return top
-        if top.hook in CLASS_TEARDOWN_HOOKS and top.cls is not None and top.cls.runs_hook(top.hook):
-            return top
+        if top.hook in CLASS_TEARDOWN_HOOKS and top.cls is not None \
+                and (top.cls.runs_hook(top.hook) or not top.cls.is_test):
+            return top  # a mixin's hook runs where it is mixed in (restores() asks that class)
         return None
 
     def is_restoring(self, site: Site) -> bool:
@@ -95,7 +96,9 @@ class Cleanup:
                 return change.fn is not None and change.fn.outermost().module_level
             return True
         owner = class_of(change)
-        return owner is not None and hook.cls in owner.ancestors()
+        # A mixin's setUp and tearDown run together, wherever it is mixed in.
+        return owner is not None and hook.cls in owner.ancestors() \
+            and (owner.runs_hook(str(hook.hook)) or not owner.is_test)
 
     def after_its_test(self, fixture: FunctionInfo, sites: List[Site]) -> bool:
         """Does one of *sites* run after the test that *fixture* serves: after its ``yield``

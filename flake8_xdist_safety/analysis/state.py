@@ -7,11 +7,14 @@ its function or of one it is nested in), when a guaranteed restore runs after it
 when a saving call made before it (``monkeypatch.setenv``) puts the value back, or when a
 per-test fixture around its test undoes it (undoing_fixtures.py).
 """
-from typing import Dict, List, Set
+from typing import Dict, List, Optional, Set
 
 from flake8_xdist_safety.analysis.model import AFTER_YIELD, CLEANUP, FINALLY, FileModel, FunctionInfo
 from flake8_xdist_safety.analysis.restores import Cleanup, RestoreIndex
 from flake8_xdist_safety.analysis.topics.base import NOTHING, Change, Topic, Undo, saver_reaches
+
+
+_RAISES = frozenset({"raises", "assertRaises", "assertRaisesRegex"})
 
 
 def cleanup_of(model: FileModel) -> Cleanup:
@@ -33,29 +36,52 @@ def _position(change: Change) -> tuple:  # type: ignore[type-arg]
     return change.site.line, change.site.col
 
 
-class StateFacts:
-    """One topic's changes and undos in one file."""
+class _Undos:
+    """What undoes a topic's changes in one file, filed for the questions asked of it."""
 
-    def __init__(self, model: FileModel, topic: Topic) -> None:
-        self.model = model
-        self.topic = topic
+    def __init__(self, model: FileModel, topic: Topic, changes: List[Change]) -> None:
         self.cleanup = cleanup_of(model)
-        self.changes = sorted(topic.changes(model), key=_position)
-        undos = self.changes + topic.restores(model)
+        undos = changes + topic.restores(model)
         undos += [u for u in map(topic.cleanup_undo, model.cleanup_refs) if u is not None]
-        self.undos = undos
         restoring = [u for u in undos if self.cleanup.is_restoring(u.site)]
         self.index: RestoreIndex[Change] = self.cleanup.index(restoring, lambda u: u.site)
         self.savers: Dict[int, List[Change]] = {}
         for saver in topic.savers(model):
             self.savers.setdefault(id(saver.site.fn), []).append(saver)
-        self._by_function: Dict[int, List[Change]] = {}
+        self.by_function: Dict[int, List[Change]] = {}
         for undo in undos:
-            self._by_function.setdefault(id(undo.site.fn), []).append(undo)
+            self.by_function.setdefault(id(undo.site.fn), []).append(undo)
+
+
+class StateFacts:
+    """One topic's changes and undos in one file. The undo side is read on first use: most
+    files change no state of most topics."""
+
+    def __init__(self, model: FileModel, topic: Topic) -> None:
+        self.model = model
+        self.topic = topic
+        self.changes = sorted(topic.changes(model), key=_position)
+        self._undos: Optional[_Undos] = None
+
+    @property
+    def cleanup(self) -> Cleanup:
+        return cleanup_of(self.model)
+
+    @property
+    def undos(self) -> _Undos:
+        if self._undos is None:
+            self._undos = _Undos(self.model, self.topic, self.changes)
+        return self._undos
 
     # -- one change ------------------------------------------------------------------------
     def in_cleanup_position(self, change: Change) -> bool:
         return self.cleanup.is_restoring(change.site)
+
+    def expected_to_raise(self, change: Change) -> bool:
+        """The last statement of ``with pytest.raises(...)``/``self.assertRaises(...)``: the
+        test expects it to fail, so it changes nothing (``settings.frozen = 1`` raising)."""
+        site = change.site
+        return any(c.last is site.stmt and (c.name or "").rsplit(".", 1)[-1] in _RAISES for c in site.withs)
 
     def undone_by_context(self, change: Change) -> bool:
         site = change.site
@@ -65,12 +91,12 @@ class StateFacts:
         return any(self.topic.context_undo(c).covers(change) for c in contexts)
 
     def restored(self, change: Change) -> bool:
-        return any(undo.as_undo().covers(change) for undo in self.index.restoring(change.site))
+        return any(undo.as_undo().covers(change) for undo in self.undos.index.restoring(change.site))
 
     def saved(self, change: Change) -> bool:
         site = change.site
         for fn in site.fn.chain() if site.fn is not None else ():
-            for saver in self.savers.get(id(fn), ()):
+            for saver in self.undos.savers.get(id(fn), ()):
                 if saver.as_undo().covers(change) and saver_reaches(saver.site, site):
                     return True
         return False
@@ -84,13 +110,14 @@ class StateFacts:
         for context in fixture.yield_contexts:
             undo |= self.topic.context_undo(context)
         after_test = CLEANUP | (AFTER_YIELD | FINALLY if fixture.has_yield else 0)
-        for item in self._by_function.get(id(fixture), ()):
+        by_function = self.undos.by_function
+        for item in by_function.get(id(fixture), ()):
             if item.site.flags & after_test:
                 undo |= item.as_undo()
         for fn in self._registered_by(fixture):
-            for item in self._by_function.get(id(fn), ()):
+            for item in by_function.get(id(fn), ()):
                 undo |= item.as_undo()
-        for saver in self.savers.get(id(fixture), ()):
+        for saver in self.undos.savers.get(id(fixture), ()):
             undo |= saver.as_undo()
         return undo
 

@@ -235,3 +235,45 @@ def test_noqa_on_the_reported_line(lint_flake8):
         gc.freeze()
     """
     assert lint_flake8(src, SELECT) == ["test_example.py:7:5: MXS016"]
+
+
+def test_logger_lists_put_back_after_yield_are_not_reported(lint):
+    src = """
+    import logging
+    import pytest
+
+    @pytest.fixture(autouse=True)
+    def reset_logging():
+        handlers = logging.root.handlers[:]
+        logging.root.handlers = []
+        yield
+        logging.root.handlers[:] = handlers
+
+    def test_adds_a_handler(handler):
+        logging.getLogger().addHandler(handler)
+    """
+    assert lint(src, SELECT, "--select=MXS016,MXS012") == []
+
+
+def test_a_logger_list_reset_in_a_test_is_reported(lint):
+    src = """
+    import logging
+
+    def test_it():
+        logging.root.handlers = []
+    """
+    assert lint.messages(src, SELECT) == [msg(
+        4, 5, "logging.root.handlers = ...", "the handlers of the root logger",
+        "put the saved value back " + IN_CLEANUP)]
+
+
+def test_a_with_helper_named_for_restoring_is_not_reported(lint):
+    src = """
+    import sys
+    from tests.common import restore_recursion_limit
+
+    def test_deep():
+        with restore_recursion_limit():
+            sys.setrecursionlimit(100)
+    """
+    assert lint(src, SELECT) == []

@@ -16,22 +16,29 @@ analysis/undoing_fixtures.py with the conftest chain (fixtures around a test), a
 rules/process_state.py (the one rule all topics share). Adding a kind of state is a topic
 module, its entry below, its row in codes.py, its rule page and its tests.
 """
+import ast
 from typing import Dict, FrozenSet, Tuple
 
+from flake8_xdist_safety.analysis.model import Site
 from flake8_xdist_safety.analysis.topics.base import Topic
 from flake8_xdist_safety.analysis.topics.cwd import CwdTopic
 from flake8_xdist_safety.analysis.topics.environ import ENVIRON, EnvironTopic
 from flake8_xdist_safety.analysis.topics.import_path import LISTS, ImportPathTopic
 from flake8_xdist_safety.analysis.topics.module_attrs import ModuleAttrsTopic
 from flake8_xdist_safety.analysis.topics.overrides import OVERRIDES, OverridesTopic
-from flake8_xdist_safety.analysis.topics.settings import SettingsTopic, hook_attributes, logger_attributes
+from flake8_xdist_safety.analysis.topics.settings import SettingsTopic, owns_attribute
 from flake8_xdist_safety.analysis.topics.sys_modules import MODULES, SysModulesTopic
 
-#: attribute assignments another topic reports (MXS012 leaves them to it)
-_OWNED = (ENVIRON, MODULES, *LISTS, "." + OVERRIDES, *hook_attributes(), *logger_attributes())
+_OWNED_NAMES = frozenset({ENVIRON, MODULES, *LISTS})
+
+
+def _owned_elsewhere(site: Site, node: ast.Attribute) -> bool:
+    """An attribute assignment another topic reports (MXS012 leaves it to that one)."""
+    return node.attr == OVERRIDES or site.scope.resolve(node) in _OWNED_NAMES or owns_attribute(site, node)
+
 
 TOPICS: Tuple[Topic, ...] = (
-    EnvironTopic(), OverridesTopic(), ModuleAttrsTopic(_OWNED), SysModulesTopic(), CwdTopic(),
+    EnvironTopic(), OverridesTopic(), ModuleAttrsTopic(_owned_elsewhere), SysModulesTopic(), CwdTopic(),
     ImportPathTopic(), SettingsTopic(),
 )
 TOPICS_BY_CODE: Dict[str, Topic] = {topic.code: topic for topic in TOPICS}

@@ -14,7 +14,7 @@ around it, and ``monkeypatch.setattr``/``delattr`` of it made before. Keys are t
 attribute's dotted name, resolved through the imports.
 """
 import ast
-from typing import List, Optional, Sequence
+from typing import Callable, List, Optional
 
 from flake8_xdist_safety.analysis.model import CleanupRef, Context, FileModel, Site
 from flake8_xdist_safety.analysis.shown import shown
@@ -24,15 +24,20 @@ from flake8_xdist_safety.analysis.topics.base import (
 
 _BUILTINS = ("setattr", "delattr")
 _NOT_SHARED = frozenset({"self", "cls"})
+#: objects that stand for the current request or app context: their attributes die with it
+CONTEXT_LOCALS = frozenset({
+    "flask.g", "flask.session", "flask.request", "flask.globals.g", "flask.globals.session",
+    "flask.globals.request", "quart.g", "quart.session", "quart.request",
+})
 
 
 class ModuleAttrsTopic(Topic):
     code = "MXS012"
     calls = _BUILTINS
 
-    def __init__(self, owned_elsewhere: Sequence[str] = ()) -> None:
-        #: dotted names (or ``.attr`` suffixes) whose changes another topic reports
-        self.owned_elsewhere = tuple(owned_elsewhere)
+    def __init__(self, owned_elsewhere: Callable[[Site, ast.Attribute], bool]) -> None:
+        #: does another topic report this attribute's changes (``os.environ``, a logger's)?
+        self.owned_elsewhere = owned_elsewhere
 
     def changes(self, model: FileModel) -> List[Change]:
         out = []
@@ -41,7 +46,7 @@ class ModuleAttrsTopic(Topic):
             if not isinstance(target, ast.Attribute) or not self._shared(site, target.value):
                 continue
             key = _dotted(site, target.value, target.attr)
-            if key is not None and not self._owned_elsewhere(key):
+            if key is not None and not self.owned_elsewhere(site, target):
                 out.append(_change(site, target.value, ast.Constant(target.attr), key, kind == "del"))
         for site in model.calls_named(*_BUILTINS):
             call: ast.Call = site.node  # type: ignore[assignment]
@@ -51,7 +56,9 @@ class ModuleAttrsTopic(Topic):
             if not self._shared(site, owner):
                 continue
             key = _dotted(site, owner, None, attr)
-            if key is not None and not self._owned_elsewhere(key):
+            name = attr.value if isinstance(attr, ast.Constant) and isinstance(attr.value, str) else ""
+            as_node = ast.Attribute(value=owner, attr=name, ctx=ast.Load())
+            if key is not None and not self.owned_elsewhere(site, as_node):
                 out.append(_change(site, owner, attr, key, site.name == "delattr"))
         return out
 
@@ -97,17 +104,18 @@ class ModuleAttrsTopic(Topic):
         scope = site.scope
         if scope.binding_kind(root.id) != "module":
             return False  # a local, a parameter (fixture value), a builtin, a star import
+        if scope.resolve(root) in CONTEXT_LOCALS:
+            return False
         if scope.is_imported(root.id):
             return True
+        owner_class = site.fn.owner_class() if site.fn is not None else site.cls
+        if owner_class is not None and owner_class.name == root.id and owner_class.parent is None:
+            return False  # ``Cls.x`` in Cls's own methods: as ``cls.x``
         if site.fn is None:
             return False  # this file's own object, changed before any of its tests
         value = scope.value(root.id)
         callee = scope.resolve(value.func) if isinstance(value, ast.Call) else None
         return not (callee or "").startswith("unittest.mock.")  # a shared mock is MXS005's
-
-    def _owned_elsewhere(self, key: str) -> bool:
-        return any(key == name or name.startswith(".") and key.endswith(name)
-                   for name in self.owned_elsewhere)
 
 
 def _dotted(site: Site, owner: ast.expr, attr: Optional[str],

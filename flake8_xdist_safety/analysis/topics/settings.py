@@ -14,9 +14,9 @@ warnings plugin and its capture put them back around every test.
 import ast
 from typing import Dict, FrozenSet, List, NamedTuple, Optional, Tuple
 
-from flake8_xdist_safety.analysis.model import CleanupRef, FileModel, Site
+from flake8_xdist_safety.analysis.model import CleanupRef, Context, FileModel, Site
 from flake8_xdist_safety.analysis.shown import shown
-from flake8_xdist_safety.analysis.topics.base import Change, Topic, literal_key
+from flake8_xdist_safety.analysis.topics.base import EVERYTHING, NOTHING, Change, Topic, Undo, literal_key
 
 _IN_CLEANUP = "in a finally block or teardown"
 
@@ -88,7 +88,15 @@ _LOGGER_CALLS = {
     "addFilter": ("the filters of {logger}", "filters", "remove the filter"),
     "removeFilter": ("the filters of {logger}", "filters", "add the filter back"),
 }
-_LOGGER_ATTRS = {"propagate": "whether {logger} propagates", "disabled": "whether {logger} is disabled"}
+_LOGGER_ATTRS = {
+    "propagate": ("whether {logger} propagates", "propagate"),
+    "disabled": ("whether {logger} is disabled", "disabled"),
+    # the lists addHandler/addFilter change, and the level setLevel sets
+    "handlers": ("the handlers of {logger}", "handlers"),
+    "filters": ("the filters of {logger}", "filters"),
+}
+#: ``with`` helpers whose name says they put a setting back (``restore_recursion_limit()``)
+_RESTORING_PREFIXES = ("restore", "preserv", "saved", "save_", "keep")
 
 
 class SettingsTopic(Topic):
@@ -127,14 +135,28 @@ class SettingsTopic(Topic):
             if site.name in _HOOKS:
                 out.append(_setting(site, site.name, site.name + " = ...", _HOOKS[site.name],
                                     "put the saved hook back " + _IN_CLEANUP))
-            elif isinstance(node, ast.Attribute) and node.attr in _LOGGER_ATTRS:
-                logger = _logger(site, node.value)
-                if logger is not None:
-                    out.append(_setting(site, f"{logger}:{node.attr}", f"{shown(node, limit=60)} = ...",
-                                        _LOGGER_ATTRS[node.attr].format(logger=logger),
-                                        "put the saved value back " + _IN_CLEANUP))
+            elif isinstance(node, ast.Attribute):
+                out.extend(_logger_attribute(site, node, f"{shown(node, limit=60)} = ..."))
+        for site, target, _kind in model.subscript_stores:  # logger.handlers[:] = saved
+            if isinstance(target.value, ast.Attribute):
+                out.extend(_logger_attribute(site, target.value, shown(target, limit=60)))
         out.extend(_pairs(model))
         return out
+
+    def context_undo(self, context: Context) -> Undo:
+        last = (context.name or "").rsplit(".", 1)[-1].lstrip("_").lower()
+        return EVERYTHING if context.block and last.startswith(_RESTORING_PREFIXES) else NOTHING
+
+
+def _logger_attribute(site: Site, node: ast.Attribute, target: str) -> List[Change]:
+    if node.attr not in _LOGGER_ATTRS:
+        return []
+    logger = _logger(site, node.value)
+    if logger is None:
+        return []
+    what, kind = _LOGGER_ATTRS[node.attr]
+    return [_setting(site, f"{logger}:{kind}", target, what.format(logger=logger),
+                     "put the saved value back " + _IN_CLEANUP)]
 
 
 def _row_change(site: Site, call: ast.Call, row: Setting) -> Change:
@@ -208,12 +230,8 @@ def _pairs(model: FileModel) -> List[Change]:
     return out
 
 
-def hook_attributes() -> Tuple[str, ...]:
-    """The hook attributes this topic reports when assigned."""
-    return tuple(_HOOKS)
-
-
-def logger_attributes() -> Tuple[str, ...]:
-    """``.propagate``/``.disabled``: reported here when the receiver is a logger. (MXS012
-    leaves every such assignment alone: a logger is the usual receiver.)"""
-    return tuple("." + attr for attr in _LOGGER_ATTRS)
+def owns_attribute(site: Site, node: ast.Attribute) -> bool:
+    """Is an assignment to *node* this topic's (a hook, a logger's flags or lists)?"""
+    if site.scope.resolve(node) in _HOOKS:
+        return True
+    return node.attr in _LOGGER_ATTRS and _logger(site, node.value) is not None
