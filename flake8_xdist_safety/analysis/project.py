@@ -148,17 +148,20 @@ def _read(path: str) -> PytestConfig:
     """The configuration in *path* (which holds one, possibly unreadable)."""
     options = _options(path)
     root = os.path.dirname(path)
+    unreadable = PytestConfig(path=path, root=root, loadgroup=None, readable=False)
     if not isinstance(options, dict):  # pytest would stop: its defaults, and nothing known
-        return PytestConfig(path=path, root=root, loadgroup=None, readable=False)
-    return PytestConfig(
-        path=path,
-        root=root,
-        python_files=_words_or_none(options.get("python_files")),
-        python_classes=_words_or_none(options.get("python_classes")),
-        python_functions=_words_or_none(options.get("python_functions")),
-        usefixtures=tuple(_words(options.get("usefixtures"))),
-        loadgroup=_loadgroup(path, " ".join(_words(options.get("addopts")))),
-    )
+        return unreadable
+    try:
+        python_files = _words_or_none(options.get("python_files"))
+        python_classes = _words_or_none(options.get("python_classes"))
+        python_functions = _words_or_none(options.get("python_functions"))
+        usefixtures = tuple(_words(options.get("usefixtures")))
+        addopts = " ".join(_words(options.get("addopts")))
+    except ValueError:  # a TOML integer past str()'s 4,300 digits: pytest's str() raises too
+        return unreadable
+    return PytestConfig(path=path, root=root, python_files=python_files, python_classes=python_classes,
+                        python_functions=python_functions, usefixtures=usefixtures,
+                        loadgroup=_loadgroup(path, addopts))
 
 
 def _words(value: object) -> List[str]:

@@ -56,8 +56,11 @@ def test_a_malformed_child_configuration_is_not_replaced_by_the_parents(project,
     ("setup.cfg", "[pytest]\npython_files = check_*.py\n"),
     ("tox.ini", "[pytest]\npython_files = check_*.py\nstray\n"),
     ("pytest.toml", "python_files = ['check_*.py']\n"),
+    ("pyproject.toml", "[tool.pytest.ini_options]\npython_files = 0x" + "f" * 4000 + "\n"),
+    ("pyproject.toml", "[tool.pytest]\naddopts = [0x" + "f" * 4000 + "]\n"),
 ], ids=["both-toml-styles", "toml-with-a-byte-order-mark", "bad-toml", "setup.cfg-with-[pytest]",
-        "malformed-tox.ini", "pytest.toml-options-outside-the-table"])
+        "malformed-tox.ini", "pytest.toml-options-outside-the-table", "an-int-past-str-limit",
+        "an-int-past-str-limit-in-a-list"])
 def test_other_configurations_pytest_stops_on_are_unreadable(project, name, text):
     project.write({"pytest.ini": "[pytest]\npython_files = check_*.py test_*.py\n",
                    **{"sub/" + n: source for n, source in CHECKED.items()}})
