@@ -208,7 +208,7 @@ def _loadgroup(config_path: str, addopts: str) -> Optional[bool]:
             if any(LOADGROUP.search(c.text) for c in ours) \
                     or len(LOADGROUP.findall(read.text)) > inside_commands:
                 return True  # in our command, or outside every command (a variable, an env)
-            unknown = unknown or any(has_expansion(c.text) for c in ours)
+            unknown = unknown or any(has_expansion(" ".join(c.arguments)) for c in ours)
     return None if unknown or not evidence else False
 
 

@@ -23,8 +23,10 @@ LOADGROUP = re.compile(r"""--dist(?:\s*=\s*|["',\s]+)["']?loadgroup\b""")
 #: ``$VAR``, ``${VAR}``, ``$(VAR)`` (make), ``${{ expr }}`` (GitHub), ``{env:VAR}`` (tox): options
 #: that come from elsewhere. ``$@``/``$*``, tox's ``{posargs}`` and nox's ``session.posargs``
 #: are what a person adds by hand: the configured run passes none, so they are not counted.
-_EXPANSION = re.compile(r"\$(?![@*]|\$)|\{env:")
+_EXPANSION = re.compile(r"(?<!\$)\$(?![@*$])|\{env:")
 _SEPARATORS = re.compile(r"&&|\|\||;|\|")
+#: A line or command that may run pytest or change the directory.
+_WORTH_SPLITTING = re.compile(r"py\.?test|\b(?:cd|pushd)\b")
 _NOT_RUNNERS = {"pip", "pip3", "pipx", "conda", "mamba", "apt", "apt-get", "brew", "echo", "printf", "add",
                 "install"}
 _SCRIPT_DIRECTORY = re.compile(
@@ -67,11 +69,13 @@ def read_command_file(path: str, checkout: str) -> CommandFile:
         return CommandFile(path, None, ())
     here = os.path.dirname(path)
     name = os.path.basename(path)
+    if "pytest" not in text and "py.test" not in text:
+        return CommandFile(path, text, ())  # most CI files: nothing to cut into commands
     if name == "noxfile.py":
         commands = list(_nox_commands(text, here))
     elif name == "Makefile":
-        commands = [c for line in _logical_lines(text) if line.startswith("\t")
-                    for c in _shell([line], here, here)]
+        commands = [c for line in _logical_lines(text) if line.startswith("\t")  # a recipe line:
+                    for c in _shell([re.sub(r"^\t[@+\-\s]*", "", line)], here, here)]  # its own shell
     elif name == "tox.ini":
         commands = list(_tox_commands(text, here))
     elif name.endswith((".yml", ".yaml")):
@@ -112,8 +116,13 @@ def _words(text: str) -> List[str]:
 def _shell(lines: Iterable[str], cwd: Optional[str], script_directory: str) -> Iterator[Command]:
     """The pytest commands of shell lines run one after another from *cwd*; ``cd`` moves on."""
     for line in lines:
+        if not _WORTH_SPLITTING.search(line):
+            continue  # most lines of a CI file: no shell splitting (shlex is slow) for them
         for segment in _SEPARATORS.split(line):
-            words = _words(segment.strip().strip("()"))
+            if not _WORTH_SPLITTING.search(segment):
+                continue
+            segment = segment.strip().strip("()").strip()  # (cd sub && pytest): a subshell
+            words = _words(segment)
             if not words:
                 continue
             if words[0] in ("cd", "pushd"):
@@ -121,7 +130,7 @@ def _shell(lines: Iterable[str], cwd: Optional[str], script_directory: str) -> I
                 continue
             arguments = _pytest_arguments(words)
             if arguments is not None:
-                yield Command(segment.strip(), cwd, arguments)
+                yield Command(segment, cwd, arguments)
 
 
 def _changed_directory(cwd: Optional[str], target: List[str], segment: str,
@@ -174,8 +183,10 @@ def _tox_commands(text: str, here: str) -> Iterator[Command]:
 def _nox_commands(text: str, here: str) -> Iterator[Command]:
     try:
         tree = ast.parse(text)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):  # unknown place: any cwd
-        yield from _shell(_logical_lines(text), None, here)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):  # each line naming pytest, anywhere
+        for line in text.splitlines():
+            if "pytest" in line or "py.test" in line:
+                yield Command(line.strip(), None, ())
         return
     for function in ast.walk(tree):
         if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):

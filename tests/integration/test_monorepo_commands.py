@@ -107,6 +107,8 @@ STEP_IN_SERVER = "- name: tests\n  working-directory: ./server\n  run: |\n    pi
         "- run: cd client && pytest -n 4 --dist loadgroup")},
                  NO, False, id="loadgroup-only-for-another-project"),
     pytest.param({"server/Makefile": "test:\n\tpytest -n 4\n"}, NO, False, id="project-makefile-without-it"),
+    pytest.param({"server/Makefile": "test:\n\tCI=1 $(UV_RUN) pytest -n 4\n"}, NO, False,
+                 id="a-variable-before-pytest-is-not-its-options"),
     pytest.param({".github/workflows/ci.yml": workflow(
         "- working-directory: server\n  run: pytest $PYTEST_ARGS")},
                  YES_OR_UNKNOWN, None, id="options-from-a-variable-are-unknown"),
