@@ -107,11 +107,15 @@ HUGE = "0x" + "f" * 4000  # a literal Python parses, whose str() raises past 4,3
 HUGE_SHOWN = "0x" + "f" * 195 + "..."
 
 
-def test_a_huge_integer_port_is_reported_with_a_bounded_value(project):
+@pytest.mark.parametrize("literal, shown_as", [
+    (HUGE, HUGE_SHOWN),
+    ("1" * 4000, "1" * 197 + "..."),  # under the limit: str() works, the message is still bounded
+], ids=["hex-past-the-str-limit", "decimal-4000-digits"])
+def test_a_huge_integer_port_is_reported_with_a_bounded_value(project, literal, shown_as):
     project.write({"test_example.py": f"import socket\n\n\ndef test_bind():\n"
-                                      f"    socket.socket().bind(('localhost', {HUGE}))\n"})
+                                      f"    socket.socket().bind(('localhost', {literal}))\n"})
     assert project.flake8("--select=MXS008") == [
-        f"test_example.py:5:5: MXS008 fixed port {HUGE_SHOWN} is shared by all xdist workers; "
+        f"test_example.py:5:5: MXS008 fixed port {shown_as} is shared by all xdist workers; "
         "bind port 0 or use a free-port fixture"]
 
 
