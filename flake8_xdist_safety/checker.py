@@ -10,7 +10,7 @@ from flake8_xdist_safety.config import Config, OptionError, config_from_options,
 from flake8_xdist_safety.findings import format_message
 from flake8_xdist_safety.analysis.builder import build_model
 from flake8_xdist_safety.analysis.project import file_config
-from flake8_xdist_safety.rules import RULES, RULES_BY_CODE
+from flake8_xdist_safety.rules import ALL_CALLS, RULES, RULES_BY_CODE, calls_for
 
 _CODE_OF_RULE = {rule: code for code, rule in RULES_BY_CODE.items()}
 
@@ -48,11 +48,12 @@ class XdistSafetyChecker:
             config = file_config(self.config, self.filename)
             if not config.is_test_file(self.filename):
                 return
-            model = build_model(self.tree, self.filename, config)
+            enabled = config.enabled_codes
+            calls = ALL_CALLS if enabled is None else calls_for(enabled)
+            model = build_model(self.tree, self.filename, config, calls)
         except Exception as exc:
             raise PluginExecutionFailed(self.filename, self.name, exc) from exc
         failure = None
-        enabled = config.enabled_codes
         for rule in RULES:
             code = _CODE_OF_RULE.get(rule)
             if enabled is not None and code is not None and code not in enabled:

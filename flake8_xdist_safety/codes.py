@@ -85,6 +85,29 @@ CODES: Dict[str, Code] = {
         "xdist_group marks in this file do nothing: the project's pytest configuration never "
         "runs with --dist loadgroup; add it to addopts or remove the marks"
     ),
+    "MXS012": Code(
+        "{target} is {how} without a guaranteed restore; use {suggestion}"
+    ),
+    "MXS013": Code(
+        "{target} changes sys.modules without a guaranteed restore; "
+        "use monkeypatch.setitem(sys.modules, ...) or mock.patch.dict(sys.modules)"
+    ),
+    "MXS013-reload": Code(
+        "{target} replaces the module's objects for every later test; "
+        "reload it again in a finally block or teardown, or avoid the reload"
+    ),
+    "MXS014": Code(
+        "{target} changes the working directory without a guaranteed restore; "
+        "use monkeypatch.chdir() or contextlib.chdir()"
+    ),
+    "MXS015": Code(
+        "{target} changes the import path without a guaranteed restore; "
+        "use monkeypatch.syspath_prepend() or restore a saved copy in a finally block"
+    ),
+    "MXS016": Code(
+        "{target} changes {setting} for the whole process without a guaranteed restore; {undo}",
+        options=("mxs-undo-pairs",),
+    ),
 }
 
 #: The public codes (message variants share their code's prefix).
@@ -92,8 +115,6 @@ PUBLIC_CODES = sorted({key.split("-")[0] for key in CODES})
 #: Off by default: reported only when select or extend-select names them (by code or prefix).
 DEFAULT_OFF = sorted(key for key, code in CODES.items() if not code.default_on and "-" not in key)
 
-
-DEFAULT_ON = sorted(c for c in PUBLIC_CODES if CODES[c].default_on)
 
 _FIELDS: Dict[str, FrozenSet[str]] = {
     key: frozenset(

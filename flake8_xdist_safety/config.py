@@ -47,6 +47,12 @@ class Config(NamedTuple):
     project_root: Optional[str] = None
     #: test_files globs follow pytest's python_files matching (a "/" glob matches the tail)
     pytest_file_globs: bool = False
+    #: the team's registries, ``(call, undo)``: dotted names, or ``.method`` on any receiver
+    undo_pairs: Tuple[Tuple[str, str], ...] = ()
+
+    def undo_pair_names(self) -> FrozenSet[str]:
+        """The last names of the calls in ``undo_pairs`` (the model indexes them)."""
+        return frozenset(name.rsplit(".", 1)[-1] for pair in self.undo_pairs for name in pair)
 
     def is_test_file(self, filename: str) -> bool:
         """``mxs-test-files`` are matched exactly as flake8 matches ``per-file-ignores``
@@ -131,6 +137,13 @@ def register_options(option_manager) -> None:  # type: ignore[no-untyped-def]
         DEFAULT_PERFORMANCE_MARKERS,
         "Marker names of performance tests for MXS009. Replaces the default.",
     )
+    add(
+        "--mxs-undo-pairs",
+        (),
+        "Your own registries for MXS016, as CALL:UNDO pairs of dotted names "
+        "(myapp.plugins.register:myapp.plugins.unregister), or .METHOD:.METHOD on any receiver "
+        "(.connect:.disconnect): a CALL whose UNDO is not guaranteed to run is reported.",
+    )
 
 
 def config_from_options(options) -> Config:  # type: ignore[no-untyped-def]
@@ -154,6 +167,7 @@ def config_from_options(options) -> Config:  # type: ignore[no-untyped-def]
         gc_fixtures=values("mxs_gc_fixtures", ()),
         broad_scopes=values("mxs_broad_scopes", DEFAULT_BROAD_SCOPES),
         performance_markers=values("mxs_performance_markers", DEFAULT_PERFORMANCE_MARKERS),
+        undo_pairs=values("mxs_undo_pairs", ()),
     )
     return config._replace(explicit=frozenset(explicit))
 
@@ -165,6 +179,7 @@ def make_config(
     gc_fixtures: Iterable[str] = (),
     broad_scopes: Iterable[str] = DEFAULT_BROAD_SCOPES,
     performance_markers: Iterable[str] = DEFAULT_PERFORMANCE_MARKERS,
+    undo_pairs: Iterable[str] = (),
 ) -> Config:
     """Validate values and build a Config; raise OptionError on the first bad one."""
     test_files = _globs("--mxs-test-files", test_files)
@@ -182,7 +197,24 @@ def make_config(
     _require_some("--mxs-test-files", test_files)
     _require_some("--mxs-test-classes", test_classes)
     _require_some("--mxs-performance-markers", markers)
-    return Config(test_files, test_classes, factories, fixtures, scopes, markers)
+    pairs = tuple(_undo_pair(value) for value in undo_pairs)
+    return Config(test_files, test_classes, factories, fixtures, scopes, markers, undo_pairs=pairs)
+
+
+def _undo_pair(value: str) -> Tuple[str, str]:
+    """``a.register:a.unregister`` or ``.connect:.disconnect`` -> the two names."""
+    value = value.strip()
+    change, sep, undo = value.partition(":")
+    change, undo = change.strip(), undo.strip()
+    methods = change.startswith(".") and undo.startswith(".")
+    if methods:
+        valid = _is_identifier(change[1:]) and _is_identifier(undo[1:])
+    else:
+        valid = _is_dotted(change) and _is_dotted(undo) and "." in change and "." in undo
+    if not sep or not valid:
+        raise OptionError(f"--mxs-undo-pairs: {value!r} is not CALL:UNDO (dotted names, "
+                          "or .method:.method)")
+    return change, undo
 
 
 def _globs(option: str, values: Iterable[str]) -> Tuple[str, ...]:

@@ -4,33 +4,36 @@ Statements are walked recursively (their nesting is bounded by Python's own inde
 limit) and expressions iteratively (they can nest thousands deep), keeping a small
 context: the enclosing function and class, the test that owns what is created, the scope
 names resolve in, whether we are in a ``finally:`` block, after a ``yield``, inside a
-cleanup registration, or inside ``with`` blocks that undo environment or
-dependency-override changes. Function bodies are read after the module body, as Python
-runs them: later, with every module-level binding in place.
+cleanup registration, and the ``with`` contexts open around the code. Function bodies are
+read after the module body, as Python runs them: later, with every module-level binding
+in place. It knows no kind of state: which calls to file is the caller's (``indexed``).
 """
 import ast
 from typing import Any, Callable, Dict, FrozenSet, List, NamedTuple, Optional, Set, Tuple, Union
 
 from flake8_xdist_safety.analysis.model import (
-    AFTER_YIELD, ENVIRON, FINALLY, FIXTURE_DECORATORS, HARMLESS_BASES, IN_FN_DECORATOR,
-    IN_LAMBDA, MODULE_TIME, TESTCASE_BASES, ClassInfo, FileModel, FunctionInfo, Owner,
-    Site, WithFrame,
+    AFTER_YIELD, FINALLY, IN_FN_DECORATOR, IN_LAMBDA, MODULE_TIME, UNREACHABLE, ClassInfo,
+    Context, FileModel, FunctionInfo, Owner, Site,
 )
+from flake8_xdist_safety.analysis.definitions import classify_bases, classify_decorators, decorator_contexts
 from flake8_xdist_safety.analysis.expressions import ExpressionWalker, child_fields
 from flake8_xdist_safety.analysis.project import package_of
 from flake8_xdist_safety.analysis.scopes import Scope
 from flake8_xdist_safety.analysis.vocabulary import (
-    CLASS_TEARDOWN_HOOKS, CLEANUP_REGISTRARS, MOCKER_FIXTURES, MODULE_TEARDOWN_HOOKS, PER_TEST_TEARDOWNS,
-    indexed_call_names, indexed_calls,
+    CLASS_TEARDOWN_HOOKS, CLEANUP_REGISTRARS, MOCKER_FIXTURES, MODULE_TEARDOWN_HOOKS, PATCH_NAMES,
+    PER_TEST_TEARDOWNS,
 )
 from flake8_xdist_safety.config import Config
-# The builder itself reads these: patcher starts, gc, patch.dict under pytest-mock,
-# teardowns that hand on to the base's, and cleanup registrations.
-indexed_calls("start", "collect", "dict", *PER_TEST_TEARDOWNS, *CLEANUP_REGISTRARS)
+
+#: What the builder itself reads, whoever asks: patcher starts, pytest-mock's patch calls
+#: (contexts), teardowns that hand on to the base's, and cleanup registrations.
+BUILDER_CALLS = frozenset({"start", *PATCH_NAMES, *PER_TEST_TEARDOWNS, *CLEANUP_REGISTRARS})
 
 
-def build_model(tree: ast.AST, filename: str, config: Config) -> FileModel:
-    model = FileModel(filename, config, package_of(filename))
+def build_model(tree: ast.AST, filename: str, config: Config, indexed: FrozenSet[str]) -> FileModel:
+    """The file model, filing the calls whose last names are in *indexed* (each reader
+    declares the names it reads; the caller passes the union of its readers')."""
+    model = FileModel(filename, config, indexed | BUILDER_CALLS, package_of(filename))
     builder = _Builder(model)
     if isinstance(tree, ast.Module):
         builder.stmts(tree.body)
@@ -56,14 +59,14 @@ class _Builder(ExpressionWalker):
         self.config = model.config
         self.scope: Scope = model.imports
         self.deferred: List[_Deferred] = []
-        #: last names wanted by some rule, and local names imported as one of them
-        self.wanted = indexed_call_names() | model.factory_names
+        #: last names wanted by some reader, and local names imported as one of them
+        self.wanted = model.indexed
         self.call_names = set(self.wanted)
         self.fn: Optional[FunctionInfo] = None
         self.cls: Optional[ClassInfo] = None
         self.owner: Optional[Owner] = None
         self.in_finally = False
-        self.withs: Tuple[WithFrame, ...] = ()
+        self.withs: Tuple[Context, ...] = ()
         self.mockers: FrozenSet[str] = frozenset()  # pytest-mock fixture params in scope
         #: classes defined in each enclosing scope (module first), for same-file bases
         self.class_scopes: List[Dict[str, ClassInfo]] = [model.module_classes]
@@ -88,6 +91,8 @@ class _Builder(ExpressionWalker):
                 flags |= AFTER_YIELD
         elif not flags & IN_LAMBDA:
             flags |= MODULE_TIME
+        if self.unreachable:
+            flags |= UNREACHABLE
         return Site(node, name, self.stmt, fn, self.cls, self.owner, flags, self.withs, self.scope)
 
     def deferred_bodies(self) -> None:
@@ -142,14 +147,12 @@ class _Builder(ExpressionWalker):
         model = self.model
         outer_cls, outer_fn = self.cls, self.fn
         info = ClassInfo(node, outer_cls if outer_fn is None else None, outer_fn)
-        self._classify_bases(info)
+        classify_bases(info, self.scope, self.class_scopes)
         in_test_scope = outer_fn is None and (outer_cls is None or outer_cls.is_test)
         info.is_test = in_test_scope and (
             info.is_testcase or self.config.is_test_class_name(node.name)
         )
-        for deco in node.decorator_list:
-            if isinstance(deco, ast.Call) and self._is_patch_dict(deco, ENVIRON):
-                info.env_undo_tests = True
+        info.contexts = decorator_contexts(node.decorator_list, self.scope, self._callee)
         model.classes.append(info)
         if outer_cls is not None and outer_fn is None:
             outer_cls.nested.append(info)
@@ -173,40 +176,6 @@ class _Builder(ExpressionWalker):
         self.class_scopes.pop()
         self.cls, self.owner, self.scope = outer_cls, outer_owner, outer_scope
 
-    def _classify_bases(self, info: ClassInfo) -> None:
-        for base in info.node.bases:
-            if isinstance(base, ast.Subscript):  # Generic[T]
-                base = base.value
-            same_file = self._same_file_class(base)
-            if same_file is not None:
-                info.base_classes.append(same_file)
-                info.is_testcase = info.is_testcase or same_file.is_testcase
-                continue
-            name = self.resolve(base)
-            if name in TESTCASE_BASES:
-                info.is_testcase = True
-            if name not in HARMLESS_BASES:
-                info.unseen_base = True
-
-    def _same_file_class(self, base: ast.expr) -> Optional[ClassInfo]:
-        """The ClassInfo a base names: ``Base`` or ``Outer.Inner`` defined in this file."""
-        path = []
-        while isinstance(base, ast.Attribute):
-            path.append(base.attr)
-            base = base.value
-        if not isinstance(base, ast.Name) or self.scope.is_imported(base.id):
-            return None
-        found = None
-        for scope in reversed(self.class_scopes):
-            if base.id in scope:
-                found = scope[base.id]
-                break
-        for attr in reversed(path):
-            if found is None:
-                return None
-            found = next((c for c in found.nested if c.name == attr), None)
-        return found
-
     def funcdef(self, node: Union[ast.FunctionDef, ast.AsyncFunctionDef]) -> None:
         model = self.model
         outer_fn, cls = self.fn, self.cls
@@ -223,9 +192,9 @@ class _Builder(ExpressionWalker):
             info.is_test_method = direct_cls.is_test and self.config.is_test_function_name(name)
             if name in CLASS_TEARDOWN_HOOKS:
                 info.hook = name
-            if direct_cls.env_undo_tests and info.is_test_method:
-                info.env_undo = True
-        self._classify_decorators(info)
+            if info.is_test_method:  # unittest's patch decorators on a class wrap test methods
+                info.contexts.extend(direct_cls.contexts)
+        classify_decorators(info, self.scope, self._callee)
         model.functions.append(info)
 
         outer_owner = self.owner
@@ -247,25 +216,6 @@ class _Builder(ExpressionWalker):
         self.deferred.append(_Deferred(info, cls, owner, self.mockers | (info.params & MOCKER_FIXTURES),
                                        self.class_scopes + [{}], body_scope))
 
-    def _classify_decorators(self, info: FunctionInfo) -> None:
-        for deco in info.node.decorator_list:
-            call = deco if isinstance(deco, ast.Call) else None
-            name = self.resolve(call.func if call is not None else deco)
-            if name in FIXTURE_DECORATORS:
-                info.is_fixture = True
-                info.fixture_scope = "function"
-                for kw in call.keywords if call is not None else ():
-                    if kw.arg == "scope":
-                        value = kw.value
-                        is_str = isinstance(value, ast.Constant) and isinstance(value.value, str)
-                        info.fixture_scope = value.value if is_str else None  # type: ignore
-                    elif kw.arg == "autouse":
-                        info.autouse = isinstance(kw.value, ast.Constant) and kw.value.value is True
-            elif call is not None and self._is_patch_dict(call, ENVIRON):
-                info.env_undo = True
-            elif call is not None and self._is_patch_dict(call, "dependency_overrides"):
-                info.ovr_undo = True
-
     def assign(self, node: Union[ast.Assign, ast.AnnAssign]) -> None:
         value = node.value
         targets = node.targets if isinstance(node, ast.Assign) else [node.target]
@@ -281,7 +231,6 @@ class _Builder(ExpressionWalker):
             if isinstance(target, ast.Name):
                 name = target.id
                 if self.fn is None and self.cls is None:
-                    model.module_values[name] = value
                     if self.mentions_xdist:
                         model.xdist_names.add(name)
                     if name == "pytestmark":
@@ -325,22 +274,20 @@ class _Builder(ExpressionWalker):
         if isinstance(target, ast.Subscript):
             self.expr(target.slice, 0)
             container = target.value
-            if isinstance(container, ast.Attribute) and container.attr == "dependency_overrides" \
-                    or self.resolve(container) == ENVIRON:
-                self.model.subscript_stores.append(
-                    (self.site(target, self.resolve(container), 0), target, kind))
+            if isinstance(container, (ast.Name, ast.Attribute)):
+                site = self.site(target, self.resolve(container), 0)
+                self.model.subscript_stores.append((site, target, kind))
             self.expr(container, 0)
-        elif isinstance(target, (ast.Attribute, ast.Name)):
-            if isinstance(target, ast.Attribute):
-                self.expr(target.value, 0)
-                if target.attr == "dependency_overrides":
-                    self.model.attr_stores.append((self.site(target, "dependency_overrides", 0), kind))
-                    return
-            # Rebinding a bare name (``environ = {}``) changes no process state; ``|=`` does.
-            if (isinstance(target, ast.Attribute) or kind == "aug") \
-                    and self.resolve(target) == ENVIRON:
-                self.model.attr_stores.append((self.site(target, ENVIRON, 0), kind))
-            elif isinstance(target, ast.Name) and kind == "set":
+        elif isinstance(target, ast.Attribute):
+            self.expr(target.value, 0)
+            # Whose state it is (``self.x``, an imported module's) the topics decide.
+            self.model.attr_stores.append((self.site(target, self.resolve(target), 0), kind))
+        elif isinstance(target, ast.Name):
+            # Rebinding a bare name (``environ = {}``) changes no process state; ``|=`` on an
+            # imported mapping does.
+            if kind == "aug" and self.scope.is_imported(target.id):
+                self.model.attr_stores.append((self.site(target, self.resolve(target), 0), kind))
+            elif kind == "set":
                 self.scope.bind_local(target.id)
         elif isinstance(target, (ast.Tuple, ast.List)):
             for element in target.elts:
@@ -356,7 +303,8 @@ class _Builder(ExpressionWalker):
             expr = item.context_expr
             if isinstance(expr, ast.Call):
                 self.entered.add(id(expr))
-                frames.append(self._with_frame(expr))
+                bound = item.optional_vars.id if isinstance(item.optional_vars, ast.Name) else None
+                frames.append(Context(expr, self._callee(expr.func)[0], self.scope, True, bound))
             self.expr(expr, 0)
             if item.optional_vars is not None:
                 self._store_target(item.optional_vars, "set")

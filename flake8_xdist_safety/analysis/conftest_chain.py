@@ -11,14 +11,19 @@ import ast
 import io
 import os
 import tokenize
-from typing import Dict, FrozenSet, List, NamedTuple, Optional, Tuple
+from typing import Dict, FrozenSet, List, Mapping, NamedTuple, Optional, Tuple
 
 from flake8_xdist_safety.config import Config
-from flake8_xdist_safety.analysis.environ_changes import restores_environ
+from flake8_xdist_safety.analysis import fixtures
 from flake8_xdist_safety.analysis.fixtures import PER_TEST_SCOPES, autouse_per_test, collects_garbage
 from flake8_xdist_safety.analysis.builder import build_model
-from flake8_xdist_safety.analysis.override_changes import clears_overrides
 from flake8_xdist_safety.analysis.project import project_root
+from flake8_xdist_safety.analysis.state import facts_of
+from flake8_xdist_safety.analysis.topics import TOPIC_CALLS, TOPICS
+from flake8_xdist_safety.analysis.topics.base import NOTHING, Undo
+
+#: what a conftest's model is read for: the topics' undos and gc.collect()
+_CALLS = TOPIC_CALLS | frozenset(fixtures.CALLS)
 
 
 class ConftestSummary(NamedTuple):
@@ -28,12 +33,11 @@ class ConftestSummary(NamedTuple):
     gc_collectors: FrozenSet[str]
     #: names of the module-level autouse fixtures
     autouse_names: FrozenSet[str]
-    #: per-test fixtures that put os.environ back after the test, and whether one is autouse
-    environ_restorers: FrozenSet[str]
-    environ_autouse: bool
-    #: per-test fixtures that clean dependency_overrides up after the test, and autouse
-    override_cleaners: FrozenSet[str]
-    overrides_autouse: bool
+    #: per topic code: the per-test fixtures that undo its changes after the test, and what
+    #: each undoes
+    undoing: Mapping[str, Mapping[str, Undo]]
+    #: per topic code: what its autouse per-test fixtures undo together
+    autouse_undo: Mapping[str, Undo]
 
 
 # Per-process caches: small summaries only (flake8 -j workers each keep their own).
@@ -102,18 +106,24 @@ def _summarise(path: str, config: Config) -> ConftestSummary:
     # import is a conftest pytest cannot load, so its fixtures do not count.
     encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
     tree = ast.parse(data.decode(encoding), filename=path)
-    model = build_model(tree, path, config)
-    fixtures = [fn for fn in model.module_functions.values() if fn.is_fixture]
-    autouse = [fn for fn in fixtures if fn.autouse]
-    per_test = [fn for fn in fixtures if fn.fixture_scope in PER_TEST_SCOPES]
-    environ = [fn for fn in per_test if restores_environ(model, fn)]
-    overrides = [fn for fn in per_test if clears_overrides(model, fn)]
+    model = build_model(tree, path, config, _CALLS)
+    defined = [fn for fn in model.module_functions.values() if fn.is_fixture]
+    autouse = [fn for fn in defined if fn.autouse]
+    per_test = [fn for fn in defined if fn.fixture_scope in PER_TEST_SCOPES]
+    undoing: Dict[str, Dict[str, Undo]] = {}
+    autouse_undo: Dict[str, Undo] = {}
+    for topic in TOPICS:
+        facts = facts_of(model, topic)
+        for fn in per_test:
+            undo = facts.fixture_undo(fn)
+            if undo:
+                undoing.setdefault(topic.code, {})[fn.name] = undo
+                if fn.autouse:
+                    autouse_undo[topic.code] = autouse_undo.get(topic.code, NOTHING) | undo
     return ConftestSummary(
         gc_autouse=any(collects_garbage(model, fn) for fn in autouse_per_test(autouse)),
         gc_collectors=frozenset(fn.name for fn in per_test if collects_garbage(model, fn)),
         autouse_names=frozenset(fn.name for fn in autouse),
-        environ_restorers=frozenset(fn.name for fn in environ),
-        environ_autouse=any(fn.autouse for fn in environ),
-        override_cleaners=frozenset(fn.name for fn in overrides),
-        overrides_autouse=any(fn.autouse for fn in overrides),
+        undoing=undoing,
+        autouse_undo=autouse_undo,
     )

@@ -6,7 +6,7 @@ import ast
 from typing import Dict, FrozenSet, List, Optional, Set, Tuple
 
 from flake8_xdist_safety.analysis.model import (
-    CLEANUP, ENVIRON, IN_LAMBDA, XDIST_WORKER_VAR, FileModel, FunctionInfo, Site, WithFrame,
+    CLEANUP, IN_LAMBDA, XDIST_WORKER_VAR, CleanupRef, Context, FileModel, FunctionInfo, Site,
 )
 from flake8_xdist_safety.analysis.scopes import Scope
 from flake8_xdist_safety.analysis.vocabulary import CLEANUP_REGISTRARS, PER_TEST_TEARDOWNS
@@ -39,7 +39,7 @@ class ExpressionWalker:
 
     model: FileModel
     fn: Optional[FunctionInfo]
-    withs: Tuple[WithFrame, ...]
+    withs: Tuple[Context, ...]
     call_names: Set[str]
     started: Set[int]
     entered: Set[int]
@@ -54,23 +54,6 @@ class ExpressionWalker:
     def resolve(self, node: ast.expr) -> Optional[str]:
         raise NotImplementedError
 
-    def _is_patch_dict(self, call: ast.Call, target: str) -> bool:
-        """``patch.dict(os.environ)`` (or ``"os.environ"``), or ``patch.dict(x.dependency_overrides)``."""
-        if not (isinstance(call.func, ast.Attribute) and call.func.attr == "dict"):
-            return False
-        name = self._callee(call.func)[0]
-        if name != "unittest.mock.patch.dict":
-            return False
-        first = call.args[0] if call.args else next(
-            (kw.value for kw in call.keywords if kw.arg == "in_dict"), None)
-        if first is None:
-            return False
-        if target == ENVIRON:
-            if isinstance(first, ast.Constant):
-                return first.value == ENVIRON
-            return self.resolve(first) == ENVIRON
-        return isinstance(first, ast.Attribute) and first.attr == "dependency_overrides"
-
     def _callee(self, func: ast.expr) -> Tuple[Optional[str], bool]:
         """Resolved name of a callee; pytest-mock fixtures map onto ``unittest.mock``."""
         name = self.resolve(func)
@@ -80,17 +63,6 @@ class ExpressionWalker:
         if root in self.mockers and not self.scope.is_imported(root):
             return ("unittest.mock." + rest if rest else "unittest.mock"), True
         return name, False
-
-    def _with_frame(self, call: ast.Call) -> WithFrame:
-        environ = self._is_patch_dict(call, ENVIRON)
-        overrides = self._is_patch_dict(call, "dependency_overrides")
-        strings = set()
-        for arg in (*call.args, *(kw.value for kw in call.keywords)):
-            if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
-                strings.add(arg.value)
-            elif self.resolve(arg) == ENVIRON:
-                environ = True
-        return WithFrame(environ, overrides, frozenset(strings))
 
     # -- expressions (iterative: they can nest deeper than the recursion limit) -------------
     def expr(self, root: ast.expr, flags: int) -> None:
@@ -145,8 +117,8 @@ class ExpressionWalker:
             elif cls is ast.Yield or cls is ast.YieldFrom:
                 if self.fn is not None and not flags & IN_LAMBDA:
                     self.fn.has_yield = True
-                    if any(frame.environ for frame in self.withs):
-                        self.fn.env_guarded_yield = True
+                    known = self.fn.yield_contexts
+                    known.extend(c for c in self.withs if not any(c is k for k in known))
                 if node.value is not None:  # type: ignore[attr-defined]
                     push((node.value, flags))  # type: ignore[attr-defined]
             else:
@@ -180,19 +152,16 @@ class ExpressionWalker:
             self._record_cleanup_refs(node, flags)
             if last.startswith("enter") and node.args and isinstance(node.args[0], ast.Call):
                 self.entered.add(id(node.args[0]))
-        elif last == "collect" and name == "gc.collect" and self.fn is not None and not self.unreachable:
-            self.fn.calls_gc = True
         elif last in PER_TEST_TEARDOWNS and self.fn is not None and isinstance(node.func, ast.Attribute):
             receiver = node.func.value  # super().teardown_method() or Base.teardown_method(self)
             if isinstance(receiver, ast.Call) and isinstance(receiver.func, ast.Name) \
                     and receiver.func.id == "super" or isinstance(receiver, ast.Name) \
                     and receiver.id not in ("self", "cls"):
                 self.fn.super_calls.add(last)
-        elif last == "dict" and via_mocker and self.fn is not None:
-            if self._is_patch_dict(node, ENVIRON):
-                self.fn.env_undo = True
-            elif self._is_patch_dict(node, "dependency_overrides"):
-                self.fn.ovr_undo = True
+        elif via_mocker and self.fn is not None and name is not None \
+                and name.startswith("unittest.mock.patch"):
+            # mocker.patch...(...) is undone when the mocker fixture is torn down: after the test
+            self.fn.contexts.append(Context(node, name, self.scope))
         model.calls.setdefault(last, []).append(site)
 
     def _record_cleanup_refs(self, node: ast.Call, flags: int) -> None:
@@ -205,4 +174,4 @@ class ExpressionWalker:
                     self.fn.finalizer_names.add(arg.attr)  # self._restore
             if isinstance(arg, (ast.Attribute, ast.Name)):
                 site = self.site(arg, self._callee(arg)[0], flags | CLEANUP)
-                self.model.cleanup_refs.append(site)
+                self.model.cleanup_refs.append(CleanupRef(site, node))

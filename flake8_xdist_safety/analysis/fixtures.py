@@ -1,8 +1,11 @@
 """Which fixtures a test class (or a module-level test) can see in its own file."""
 import ast
-from typing import List, Optional
+from typing import FrozenSet, List, Optional
 
-from flake8_xdist_safety.analysis.model import ClassInfo, FileModel, FunctionInfo
+from flake8_xdist_safety.analysis.model import UNREACHABLE, ClassInfo, FileModel, FunctionInfo
+
+#: the calls this module reads
+CALLS = ("collect",)
 
 #: Scopes whose fixtures are set up and torn down around every test.
 PER_TEST_SCOPES = ("function", None)  # None: a scope flake8 cannot read
@@ -51,7 +54,7 @@ def runs_as_plain_teardown(model: FileModel, fn: FunctionInfo, hook: str) -> boo
 def collects_garbage(model: FileModel, fn: FunctionInfo, depth: int = 3) -> bool:
     """Does *fn* call gc.collect(), itself or through a helper of this file it calls
     (``self._cleanup()`` on its class or a same-file base, or a module-level function)?"""
-    if fn.calls_gc:
+    if id(fn) in _gc_callers(model):
         return True
     if depth == 0:
         return False
@@ -65,3 +68,13 @@ def collects_garbage(model: FileModel, fn: FunctionInfo, depth: int = 3) -> bool
         if any(helper is not fn and collects_garbage(model, helper, depth - 1) for helper in helpers):
             return True
     return False
+
+
+def _gc_callers(model: FileModel) -> FrozenSet[int]:
+    """The functions that call gc.collect() where it can run (not after a return/raise)."""
+    callers = model.cache.get("gc_callers")
+    if callers is None:
+        callers = model.cache["gc_callers"] = frozenset(
+            id(site.fn) for site in model.calls_named(*CALLS)
+            if site.name == "gc.collect" and site.fn is not None and not site.flags & UNREACHABLE)
+    return callers

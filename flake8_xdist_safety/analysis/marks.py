@@ -29,10 +29,10 @@ def _elements(model: FileModel, expr: ast.expr) -> List[ast.expr]:
         elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
             stack.extend((node.right, node.left))
         elif isinstance(node, ast.Name) and not model.imports.is_imported(node.id) \
-                and node.id in model.module_values:
+                and node.id in model.imports.values:
             if node.id not in seen:
                 seen.add(node.id)
-                stack.append(model.module_values[node.id])
+                stack.append(model.imports.values[node.id])
         else:
             out.append(node)
     return out
@@ -44,7 +44,7 @@ def _mark_name(model: FileModel, target: ast.expr) -> Optional[str]:
     if isinstance(target, ast.Attribute) and target.attr == "with_args":
         target = target.value
     if isinstance(target, ast.Name) and not model.imports.is_imported(target.id):
-        alias = model.module_values.get(target.id)
+        alias = model.imports.values.get(target.id)
         if isinstance(alias, ast.Attribute):
             target = alias
     name = model.imports.resolve(target)
@@ -120,13 +120,6 @@ def function_marks(model: FileModel, fn: FunctionInfo) -> List[Mark]:
     if fn.cls is not None:
         return marks + class_marks(model, fn.cls)
     return marks + module_marks(model)
-
-
-def closest(marks: List[Mark], name: str) -> Optional[Mark]:
-    for mark in marks:
-        if mark.name == name:
-            return mark
-    return None
 
 
 def mark_argument(mark: Mark, position: int, keyword: str) -> Optional[ast.expr]:

@@ -3,7 +3,7 @@ import ast
 from typing import FrozenSet, List, NamedTuple, Optional
 
 from flake8_xdist_safety.analysis.model import FileModel, Site
-from flake8_xdist_safety.analysis.vocabulary import MOCK_CLASSES, MOCK_MODULE, indexed_calls
+from flake8_xdist_safety.analysis.vocabulary import MOCK_CLASSES, MOCK_MODULE
 
 _MOCK = MOCK_MODULE + "."
 DEFAULT_FACTORIES = frozenset(
@@ -16,8 +16,8 @@ PATCH_MULTIPLE = _MOCK + "patch.multiple"
 PATCHERS = frozenset({PATCH, PATCH_OBJECT, PATCH_MULTIPLE, _MOCK + "patch.dict"})
 #: Position of the ``new`` argument of patch / patch.object.
 _NEW_POSITION = {PATCH: 1, PATCH_OBJECT: 2}
-_LAST_NAMES = indexed_calls(*(n.rsplit(".", 1)[-1] for n in DEFAULT_FACTORIES),
-                            "patch", "object", "multiple")
+#: the calls this module reads (and the configured factories' last names, indexed by the model)
+CALLS = (*(n.rsplit(".", 1)[-1] for n in DEFAULT_FACTORIES), "patch", "object", "multiple")
 
 
 class Creation(NamedTuple):
@@ -28,17 +28,18 @@ class Creation(NamedTuple):
 
 def mock_creations(model: FileModel) -> List[Creation]:
     """Every mock creation in the file, in source order (computed once per model)."""
-    if model._creations is not None:
-        return model._creations
+    cached = model.cache.get("mock_creations")
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
     custom = model.config.mock_factories
-    names = set(_LAST_NAMES) | {n.rsplit(".", 1)[-1] for n in custom}
+    names = set(CALLS) | {n.rsplit(".", 1)[-1] for n in custom}
     out = []
     for site in model.calls_named(*sorted(names)):
         creation = _creation(model, site, custom)
         if creation is not None:
             out.append(creation)
     out.sort(key=lambda c: (c.site.line, c.site.col))
-    model._creations = out
+    model.cache["mock_creations"] = out
     return out
 
 

@@ -12,10 +12,11 @@ from flake8_xdist_safety.analysis.marks import function_marks
 from flake8_xdist_safety.analysis.model import FileModel, FunctionInfo, Site
 from flake8_xdist_safety.analysis.restores import Cleanup
 from flake8_xdist_safety.analysis.undoing_fixtures import FixturesThatUndo
-from flake8_xdist_safety.analysis.vocabulary import indexed_calls
+from flake8_xdist_safety.analysis.topics.base import EVERYTHING, NOTHING, Undo
 from flake8_xdist_safety.config import Config
 
-_RESETS = indexed_calls("reset_mock")
+#: the calls this module reads
+CALLS = ("reset_mock",)
 
 
 def bound_name(site: Site) -> Optional[str]:
@@ -68,15 +69,18 @@ def is_shared(model: FileModel, config: Config, site: Site) -> bool:
     parametrized = any(m.name == "parametrize" for fn in tests for m in function_marks(model, fn))
     if len(tests) < 2 and not parametrized:
         return False
-    resets = FixturesThatUndo(model, config, lambda m, fixture: _resets_after_test(m, fixture, site, name),
-                              lambda summary: frozenset(), lambda summary: False)
-    return not all(resets.covers_function(fn) for fn in tests)
+
+    def undo(fixture: FunctionInfo) -> Undo:
+        return EVERYTHING if _resets_after_test(model, fixture, site, name) else NOTHING
+
+    resets = FixturesThatUndo(model, config, undo)
+    return not all(resets.around(fn) for fn in tests)
 
 
 def _resets_after_test(model: FileModel, fixture: FunctionInfo, site: Site, name: str) -> bool:
     """``NAME.reset_mock()`` (or ``Class.name`` / ``self.name`` for a class attribute) after
     the test the fixture serves."""
-    calls = [s for s in model.calls_named(*_RESETS)
+    calls = [s for s in model.calls_named(*CALLS)
              if isinstance(s.node, ast.Call) and _is_the_mock(s.node.func, site, name)]
     return Cleanup(model).after_its_test(fixture, calls)
 

@@ -1,13 +1,15 @@
 """The file model's data: classes, functions, recorded sites, and the model that holds them.
 
-The builder (builder.py) fills it in one pass; it holds raw facts only, rules decide.
-Calls are indexed by their last name (``patch(...).start()`` is filed under ``start``).
+The builder (builder.py) fills it in one pass; it holds raw facts only, and nothing here
+knows any particular kind of state: the topics (analysis/topics/) read these facts and
+the rules decide. Calls are indexed by their last name (``patch(...).start()`` is filed
+under ``start``), for the last names the caller of the builder asked for.
 """
 import ast
-from typing import Any, Dict, FrozenSet, List, Optional, Set, Tuple, Union
+from typing import Any, Dict, FrozenSet, List, NamedTuple, Optional, Set, Tuple, Union
 
 from flake8_xdist_safety.analysis.scopes import Scope
-from flake8_xdist_safety.analysis.vocabulary import UNITTEST_TEARDOWNS, is_indexed
+from flake8_xdist_safety.analysis.vocabulary import UNITTEST_TEARDOWNS
 from flake8_xdist_safety.config import Config
 
 # -- context flags carried by every recorded site ------------------------------------------
@@ -17,6 +19,7 @@ FINALLY = 4  # inside a ``finally:`` block of the enclosing function
 AFTER_YIELD = 8  # after a ``yield`` of the enclosing function
 CLEANUP = 16  # inside the arguments of addCleanup / addfinalizer / ExitStack.callback ...
 IN_LAMBDA = 32  # inside a lambda body (not evaluated here)
+UNREACHABLE = 64  # after a return or raise in its block: never runs
 GUARANTEED = FINALLY | AFTER_YIELD | CLEANUP
 
 TESTCASE_BASES = frozenset(
@@ -37,7 +40,7 @@ XDIST_WORKER_VAR = "PYTEST_XDIST_WORKER"
 class ClassInfo:
     __slots__ = (
         "node", "name", "parent", "fn", "is_test", "is_testcase", "base_classes",
-        "unseen_base", "methods", "pytestmark", "decorators", "env_undo_tests", "nested",
+        "unseen_base", "methods", "pytestmark", "decorators", "contexts", "nested", "_ancestors",
     )
 
     def __init__(self, node: ast.ClassDef, parent: Optional["ClassInfo"], fn: Optional["FunctionInfo"]):
@@ -52,19 +55,25 @@ class ClassInfo:
         self.methods: Dict[str, "FunctionInfo"] = {}
         self.pytestmark: List[ast.expr] = []  # values of ``pytestmark = ...`` in the body
         self.decorators = node.decorator_list
-        self.env_undo_tests = False  # @patch.dict(os.environ) on the class
+        #: call decorators (``@patch.dict(os.environ)``): unittest applies them to test methods
+        self.contexts: List[Context] = []
         self.nested: List["ClassInfo"] = []
+        self._ancestors: Optional[List["ClassInfo"]] = None
 
     def ancestors(self) -> List["ClassInfo"]:
-        """This class and its same-file bases, depth first, each once."""
-        out: List[ClassInfo] = []
-        todo = [self]
-        while todo:
-            cls = todo.pop(0)
-            if cls not in out:
-                out.append(cls)
-                todo.extend(cls.base_classes)
-        return out
+        """This class and its same-file bases, breadth first, each once (kept: asked for
+        every change and every owner, and a file may chain a thousand classes)."""
+        if self._ancestors is None:
+            out: List[ClassInfo] = []
+            seen: Set[int] = set()
+            todo = [self]
+            for cls in todo:
+                if id(cls) not in seen:
+                    seen.add(id(cls))
+                    out.append(cls)
+                    todo.extend(cls.base_classes)
+            self._ancestors = out
+        return self._ancestors
 
     def applying_classes(self) -> List["ClassInfo"]:
         """Classes whose markers and fixtures apply to this one, closest first: itself, its
@@ -91,8 +100,8 @@ class ClassInfo:
 class FunctionInfo:
     __slots__ = (
         "node", "name", "parent", "cls", "is_test", "is_test_method", "is_fixture",
-        "fixture_scope", "autouse", "params", "calls_gc", "has_yield", "env_undo", "ovr_undo",
-        "finalizer_names", "call_assigned", "hook", "module_level", "env_guarded_yield",
+        "fixture_scope", "autouse", "params", "has_yield", "contexts", "yield_contexts",
+        "finalizer_names", "call_assigned", "hook", "module_level",
         "super_calls", "helper_calls", "names_read",
     )
 
@@ -112,14 +121,15 @@ class FunctionInfo:
         self.params: FrozenSet[str] = frozenset(
             a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)
         )
-        self.calls_gc = False
         self.has_yield = False
-        self.env_undo = False  # @patch.dict(os.environ) / mocker.patch.dict(os.environ)
-        self.ovr_undo = False  # mocker.patch.dict(x.dependency_overrides)
+        #: what stays in effect for the rest of the call: call decorators (its own, and a
+        #: test class's for test methods) and ``mocker.patch...(...)`` calls in its body
+        self.contexts: List[Context] = []
+        #: the ``with`` contexts open around a ``yield`` (they undo after the test)
+        self.yield_contexts: List[Context] = []
         self.finalizer_names: Set[str] = set()  # names passed to addfinalizer(...) & co
         self.call_assigned: Set[str] = set()  # local names assigned from a call
         self.hook: Optional[str] = None  # teardown hook name, if it is one
-        self.env_guarded_yield = False  # yields inside ``with patch.dict(os.environ)``
         self.super_calls: Set[str] = set()  # hooks it hands on: super().teardown_method()
         #: helpers it calls by name: ``self._cleanup()`` -> "self._cleanup", ``reset()`` -> "reset"
         self.helper_calls: Set[str] = set()
@@ -154,7 +164,7 @@ class Site:
 
     def __init__(self, node: ast.AST, name: Optional[str], stmt: ast.stmt, fn: Optional[FunctionInfo],
                  cls: Optional[ClassInfo], owner: Optional[Owner], flags: int,
-                 withs: Tuple["WithFrame", ...], scope: Scope) -> None:
+                 withs: Tuple["Context", ...], scope: Scope) -> None:
         self.node = node
         self.name = name  # resolved dotted name (calls, references), or None
         self.stmt = stmt  # the statement it is part of
@@ -177,26 +187,39 @@ class Site:
         return int(getattr(self.node, "col_offset", 0))
 
 
-class WithFrame:
-    """What one ``with`` item may undo on exit."""
+class Context:
+    """A call whose effect lasts while code runs and is undone after it: a ``with`` item,
+    a call decorator, a ``mocker.patch...(...)`` call. Topics decide what it undoes."""
 
-    __slots__ = ("environ", "overrides", "strings")
+    __slots__ = ("call", "name", "scope", "block", "bound")
 
-    def __init__(self, environ: bool, overrides: bool, strings: FrozenSet[str]) -> None:
-        self.environ = environ
-        self.overrides = overrides
-        self.strings = strings
+    def __init__(self, call: ast.Call, name: Optional[str], scope: Scope, block: bool = False,
+                 bound: Optional[str] = None) -> None:
+        self.call = call
+        #: the callee's resolved name; pytest-mock's ``mocker.patch`` is ``unittest.mock.patch``
+        self.name = name
+        self.scope = scope  # where its arguments' names resolve
+        self.block = block  # a ``with`` item (its end is the end of the block)
+        self.bound = bound  # ``with ... as NAME``
+
+
+class CleanupRef(NamedTuple):
+    """A callable handed to a cleanup registrar: ``addCleanup(os.chdir, old)``."""
+    site: Site  # the callable's reference (flagged CLEANUP)
+    call: ast.Call  # the registration, for the arguments the callable gets
 
 
 class FileModel:
-    def __init__(self, filename: str, config: Config, package: Optional[str] = None) -> None:
+    def __init__(self, filename: str, config: Config, indexed: FrozenSet[str],
+                 package: Optional[str] = None) -> None:
         self.filename = filename
         base = filename.replace("\\", "/").rsplit("/", 1)[-1]
         self.is_conftest = base == "conftest.py"
-        self.stem = base[:-3] if base.endswith(".py") else base
         self.config = config
         #: last names of the configured mock factories: indexed for this run too
         self.factory_names = frozenset(n.rsplit(".", 1)[-1] for n in config.mock_factories)
+        #: the last names of calls the builder files (what the caller's readers declared)
+        self.indexed = indexed | self.factory_names | config.undo_pair_names()
         #: the module's bindings; ``imports.resolve`` reads names at module level
         self.imports = Scope("module", None, package)
         self.classes: List[ClassInfo] = []
@@ -206,27 +229,29 @@ class FileModel:
         self.module_pytestmark: List[ast.expr] = []
         #: id of a pytestmark value -> the statement that binds it (where marks are reported)
         self.mark_statements: Dict[int, ast.stmt] = {}
-        #: module-level ``NAME = value`` (last binding wins)
-        self.module_values: Dict[str, ast.expr] = {}
         #: module-level names whose value mentions PYTEST_XDIST_WORKER
         self.xdist_names: Set[str] = set()
         #: interesting calls by last name
         self.calls: Dict[str, List[Site]] = {}
         #: Attribute/Name references passed straight to a cleanup registrar
-        self.cleanup_refs: List[Site] = []
-        #: ``X[k] = v``, ``X[k] += v``, ``del X[k]`` where X ends in environ/dependency_overrides
+        self.cleanup_refs: List[CleanupRef] = []
+        #: ``X[k] = v``, ``X[k] += v``, ``del X[k]`` ("set", "aug", "del") where X is a
+        #: name or attribute chain (the site's name is X resolved)
         self.subscript_stores: List[Tuple[Site, ast.Subscript, str]] = []
-        #: ``X = v`` / ``X |= v`` where X ends in environ/dependency_overrides
+        #: ``X.a = v``, ``X.a += v``, ``del X.a``, and ``X |= v`` for an imported X (the
+        #: site's name is the target resolved, or None when it is not a dotted name)
         self.attr_stores: List[Tuple[Site, str]] = []
         #: ``name = <call>`` / ``self.name = <call>``: (site of the value, key)
         self.call_assignments: List[Tuple[Site, str]] = []
-        self._creations: Optional[List[Any]] = None  # mock_creations' cache
+        #: what readers derive once per file (keyed by the reader's own name)
+        self.cache: Dict[str, Any] = {}
 
     def calls_named(self, *names: str) -> List[Site]:
-        """Recorded calls with these last names; each must be declared with indexed_calls."""
+        """Recorded calls with these last names; each must be among those the builder was
+        asked to index (a reader that did not declare its names would silently get none)."""
         out: List[Site] = []
         for name in names:
-            if not is_indexed(name) and name not in self.factory_names:
-                raise LookupError(f"call name {name!r} is read but not declared with indexed_calls()")
+            if name not in self.indexed:
+                raise LookupError(f"call name {name!r} is read but was not indexed")
             out.extend(self.calls.get(name, ()))
         return out

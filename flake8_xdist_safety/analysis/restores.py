@@ -6,7 +6,7 @@ changing function or a function it is nested in; after a fixture's ``yield``; in
 registered there as a finalizer (a nested def, a module-level function, or ``self.method``);
 or in a teardown hook of the changing class (or a same-file base) or of the module.
 """
-from typing import Dict, List, Optional
+from typing import Callable, Dict, Generic, Iterator, List, Optional, Sequence, Set, TypeVar
 
 from flake8_xdist_safety.analysis.model import (
     AFTER_YIELD, CLEANUP, FINALLY, GUARANTEED, ClassInfo, FileModel, FunctionInfo, Site,
@@ -14,6 +14,8 @@ from flake8_xdist_safety.analysis.model import (
 from flake8_xdist_safety.analysis.vocabulary import (
     CLASS_TEARDOWN_HOOKS, MODULE_TEARDOWN_HOOKS, PER_TEST_SETUPS,
 )
+
+T = TypeVar("T")
 
 
 def class_of(site: Site) -> Optional[ClassInfo]:
@@ -105,6 +107,53 @@ class Cleanup:
 
     def any_restores(self, change: Site, candidates: List[Site]) -> bool:
         return any(self.restores(change, r) for r in candidates)
+
+    def index(self, restores: Sequence[T], site_of: Callable[[T], Site]) -> "RestoreIndex[T]":
+        return RestoreIndex(self, restores, site_of)
+
+
+class RestoreIndex(Generic[T]):
+    """Restoring sites filed by where they can act from, so that a change is compared only
+    with the restores that could run after it (its own function chain, the functions that
+    register finalizers there, its class's hooks and setUp cleanups, module hooks): linear
+    in a file of thousands of tests that each restore their own change."""
+
+    def __init__(self, cleanup: Cleanup, restores: Sequence[T], site_of: Callable[[T], Site]) -> None:
+        self.cleanup = cleanup
+        self.site_of = site_of
+        self.by_function: Dict[int, List[T]] = {}
+        self.by_class: Dict[int, List[T]] = {}
+        self.module_wide: List[T] = []
+        for item in restores:
+            site = site_of(item)
+            self.by_function.setdefault(id(site.fn), []).append(item)
+            for registrar in cleanup.registrars_of(site.fn):
+                self.by_function.setdefault(id(registrar), []).append(item)
+            hook = cleanup._hook(site.fn)
+            top = site.fn.outermost() if site.fn is not None else None
+            if hook is not None and hook.module_level:
+                self.module_wide.append(item)
+            elif hook is not None and hook.cls is not None:
+                self.by_class.setdefault(id(hook.cls), []).append(item)
+            elif site.flags & CLEANUP and top is not None and top.name in PER_TEST_SETUPS \
+                    and top.cls is not None:
+                self.by_class.setdefault(id(top.cls), []).append(item)
+
+    def restoring(self, change: Site) -> Iterator[T]:
+        """The restores guaranteed to run after *change*."""
+        candidates: List[T] = []
+        for fn in _chain(change.fn):
+            candidates.extend(self.by_function.get(id(fn), ()))
+        owner = class_of(change)
+        for cls in owner.ancestors() if owner is not None else ():
+            candidates.extend(self.by_class.get(id(cls), ()))
+        candidates.extend(self.module_wide)
+        seen: Set[int] = set()
+        for item in candidates:
+            if id(item) not in seen:
+                seen.add(id(item))
+                if self.cleanup.restores(change, self.site_of(item)):
+                    yield item
 
 
 def _family(cls: Optional[ClassInfo]) -> List[ClassInfo]:

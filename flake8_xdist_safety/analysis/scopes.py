@@ -4,8 +4,11 @@ Scopes are module, class and function. A function's body sees its own bindings, 
 the functions it is nested in and the module's, but never a class body's; the builder
 reads function bodies after the module body (as they run: later), so a module-level
 import or constant written below a function is seen inside it. Bindings are imports
-(their canonical dotted target), literal constants (``PORT = 8080``) and everything else
-that binds a name locally (assignments, parameters, defs), which hides outer bindings.
+(their canonical dotted target), literal constants (``PORT = 8080``), the value last
+assigned to a name (``logger = logging.getLogger()``) and everything else that binds a
+name locally (parameters, defs, ``with ... as``), which hides outer bindings.
+
+This is the one binding model of the analysis: the builder binds, everyone else asks.
 """
 import ast
 from typing import Dict, List, Optional, Union
@@ -16,7 +19,7 @@ Constant = Union[str, int]
 
 
 class Scope:
-    __slots__ = ("kind", "parent", "bindings", "constants", "package")
+    __slots__ = ("kind", "parent", "bindings", "constants", "values", "package")
 
     def __init__(self, kind: str, parent: Optional["Scope"], package: Optional[str] = None) -> None:
         self.kind = kind  # "module", "class" or "function"
@@ -24,6 +27,8 @@ class Scope:
         #: name -> the canonical dotted name it was imported as, or None: bound here otherwise
         self.bindings: Dict[str, Optional[str]] = {}
         self.constants: Dict[str, Constant] = {}
+        #: name -> the expression last assigned to it here (``X = value``)
+        self.values: Dict[str, ast.expr] = {}
         #: dotted package of the file, for relative imports (None: cannot be told)
         self.package: Optional[str] = package if parent is None else parent.package
 
@@ -34,11 +39,16 @@ class Scope:
         for local, target in pairs:
             self.bindings[local] = target
             self.constants.pop(local, None)
+            self.values.pop(local, None)
         return [local for local, _ in pairs]
 
     def bind_local(self, name: str, value: Optional[ast.expr] = None) -> None:
         """A non-import binding; a str or int literal value is remembered as a constant."""
         self.bindings[name] = None
+        if value is None:
+            self.values.pop(name, None)
+        else:
+            self.values[name] = value
         literal = value.value if isinstance(value, ast.Constant) else None
         if type(literal) is str or type(literal) is int:
             self.constants[name] = literal
@@ -70,6 +80,16 @@ class Scope:
     def constant(self, name: str) -> Optional[Constant]:
         scope = self._binding_scope(name)
         return scope.constants.get(name) if scope is not None else None
+
+    def value(self, name: str) -> Optional[ast.expr]:
+        """The expression last assigned to *name* where it is bound, if it was assigned."""
+        scope = self._binding_scope(name)
+        return scope.values.get(name) if scope is not None else None
+
+    def binding_kind(self, name: str) -> Optional[str]:
+        """The kind of scope that binds *name* ("module", "class", "function"), or None."""
+        scope = self._binding_scope(name)
+        return scope.kind if scope is not None else None
 
     def resolve(self, node: ast.expr) -> Optional[str]:
         """Dotted name of a Name/Attribute chain with its root resolved through imports.

@@ -1,59 +1,71 @@
 """Per-test fixtures that undo what a test changed: an autouse fixture, or one the test
-requests (as a parameter, through other fixtures, or with ``usefixtures``), that puts
-``os.environ`` back or clears ``dependency_overrides`` after the test."""
-from typing import Callable, Dict, FrozenSet, List, Optional, Set
+requests (as a parameter, through other fixtures, or with ``usefixtures``), that puts a
+topic's state back after the test, in this file or in the conftest.py files above it."""
+from typing import Callable, Dict, List, Optional, Set
 
 from flake8_xdist_safety.config import Config
 from flake8_xdist_safety.analysis.conftest_chain import ConftestSummary, summaries_for
 from flake8_xdist_safety.analysis.fixtures import PER_TEST_SCOPES, visible_fixtures
 from flake8_xdist_safety.analysis.marks import function_marks, usefixtures_names
-from flake8_xdist_safety.analysis.model import FileModel, FunctionInfo, Site
+from flake8_xdist_safety.analysis.model import FileModel, FunctionInfo
+from flake8_xdist_safety.analysis.state import facts_of
+from flake8_xdist_safety.analysis.topics.base import NOTHING, Change, Topic, Undo
 
-Undoes = Callable[[FileModel, FunctionInfo], bool]
+
+FixtureUndo = Callable[[FunctionInfo], Undo]
 
 
 class FixturesThatUndo:
-    """Answers "does a per-test fixture around this site's test undo the change?"."""
+    """Answers "does a per-test fixture around this change's test undo it?". What one
+    fixture of this file undoes is *fixture_undo*'s; the conftest chain's fixtures count
+    for the topic whose *code* is given."""
 
-    def __init__(self, model: FileModel, config: Config, undoes: Undoes,
-                 names_of: Callable[[ConftestSummary], FrozenSet[str]],
-                 autouse_of: Callable[[ConftestSummary], bool]) -> None:
+    def __init__(self, model: FileModel, config: Config, fixture_undo: FixtureUndo,
+                 code: Optional[str] = None) -> None:
         self.model = model
         self.config = config
-        self.undoes = undoes
-        self.names_of = names_of
-        self.autouse_of = autouse_of
-        self._undoes: Dict[int, bool] = {}
+        self.code = code
+        self.fixture_undo = fixture_undo
+        self._undo: Dict[int, Undo] = {}
         self._conftest: Optional[List[ConftestSummary]] = None
         self._visible: Dict[int, List[FunctionInfo]] = {}
+        self._around: Dict[int, Undo] = {}
 
-    def _fixture_undoes(self, fn: FunctionInfo) -> bool:
-        if id(fn) not in self._undoes:
+    def _fixture_undo(self, fn: FunctionInfo) -> Undo:
+        if id(fn) not in self._undo:
             per_test = fn.fixture_scope in PER_TEST_SCOPES
-            self._undoes[id(fn)] = per_test and self.undoes(self.model, fn)
-        return self._undoes[id(fn)]
+            self._undo[id(fn)] = self.fixture_undo(fn) if per_test else NOTHING
+        return self._undo[id(fn)]
 
     def _summaries(self) -> List[ConftestSummary]:
         if self._conftest is None:
             self._conftest = summaries_for(self.model.filename, self.config)
         return self._conftest
 
-    def covers(self, site: Site) -> bool:
-        if site.fn is None:
+    def covers(self, change: Change) -> bool:
+        if change.site.fn is None:
             return False  # import time: before any fixture runs
-        return self.covers_function(site.fn.outermost())
+        top = change.site.fn.outermost()
+        undo = self._around.get(id(top))
+        if undo is None:  # once per test: a test may make many changes
+            undo = self._around[id(top)] = self.around(top)
+        return undo.covers(change)
 
-    def covers_function(self, top: FunctionInfo) -> bool:
-        """Does a per-test fixture around *top* (a test or a fixture) undo the change?"""
+    def around(self, top: FunctionInfo) -> Undo:
+        """What the per-test fixtures around *top* (a test or a fixture) undo after it."""
         if top.is_fixture and top.fixture_scope not in PER_TEST_SCOPES:
-            return False  # set up before the per-test fixtures, torn down after them
+            return NOTHING  # set up before the per-test fixtures, torn down after them
+        code = self.code
         visible = self._visible.get(id(top.cls))
-        if visible is None:  # once per class: a file may have thousands of changes
+        if visible is None:  # once per class: a file may have thousands of tests
             visible = self._visible[id(top.cls)] = visible_fixtures(self.model, top.cls)
-        if any(fn.autouse and self._fixture_undoes(fn) for fn in visible):
-            return True
-        if any(self.autouse_of(summary) for summary in self._summaries()):
-            return True
+        undo = NOTHING
+        for fn in visible:
+            if fn.autouse:
+                undo |= self._fixture_undo(fn)
+        summaries = self._summaries() if code is not None else []
+        for summary in summaries:
+            undo |= summary.autouse_undo.get(str(code), NOTHING)
         by_name: Dict[str, FunctionInfo] = {}
         for fn in reversed(visible):  # the nearest definition (class before module) wins
             by_name[fn.name] = fn
@@ -71,8 +83,17 @@ class FixturesThatUndo:
             fixture = by_name.get(name)
             if fixture is None:
                 unresolved.add(name)
-            elif self._fixture_undoes(fixture):
-                return True
             else:
+                undo |= self._fixture_undo(fixture)
                 requested |= fixture.params  # the fixtures it depends on run around the test too
-        return any(unresolved & self.names_of(summary) for summary in self._summaries())
+        for summary in summaries:
+            undoing = summary.undoing.get(str(code), {})
+            for name in unresolved & undoing.keys():
+                undo |= undoing[name]
+        return undo
+
+
+def fixtures_undoing(model: FileModel, config: Config, topic: Topic) -> FixturesThatUndo:
+    """The fixtures around a test that undo *topic*'s changes (this file's and the conftest
+    chain's)."""
+    return FixturesThatUndo(model, config, facts_of(model, topic).fixture_undo, topic.code)

@@ -1,12 +1,12 @@
 """The names the analysis and the rules speak in, each defined once.
 
 The builder files a call only when its last name is *indexed*: every module that reads
-calls declares the names it reads with :func:`indexed_calls` when it is imported, and
-``FileModel.calls_named`` refuses a name nobody declared, so a rule cannot silently ask
-for calls the builder never kept.
+calls declares the names it reads (a ``CALLS`` tuple), whoever builds a model passes the
+union of its readers' names, and ``FileModel.calls_named`` refuses a name that was not
+indexed, so a reader cannot silently ask for calls the builder never kept.
 """
 import ast
-from typing import Dict, FrozenSet, NamedTuple, Optional, Sequence, Set, Tuple
+from typing import Dict, NamedTuple, Optional, Sequence
 
 MOCK_MODULE = "unittest.mock"
 
@@ -48,22 +48,8 @@ CLEANUP_REGISTRARS = frozenset({
 })
 MOCKER_FIXTURES = frozenset(
     {"mocker", "class_mocker", "module_mocker", "package_mocker", "session_mocker"})
-
-_INDEXED: Set[str] = set()
-
-
-def indexed_calls(*names: str) -> Tuple[str, ...]:
-    """Declare the last names of calls a module reads; returns them for its own use."""
-    _INDEXED.update(names)
-    return names
-
-
-def indexed_call_names() -> FrozenSet[str]:
-    return frozenset(_INDEXED)
-
-
-def is_indexed(name: str) -> bool:
-    return name in _INDEXED
+#: Last names of unittest.mock's patchers (``patch``, ``patch.object`` ...).
+PATCH_NAMES = ("patch", "object", "dict", "multiple")
 
 
 def argument(args: Sequence[ast.expr], keywords: Sequence[ast.keyword],

@@ -21,7 +21,9 @@ before the method runs and restored when it returns or raises, and the statement
 import ast
 from typing import Dict, Optional, Sequence, Set, Tuple
 
-from flake8_xdist_safety.analysis.environ_changes import EnvChange, env_changes
+from flake8_xdist_safety.analysis.state import facts_of
+from flake8_xdist_safety.analysis.topics import TOPICS_BY_CODE
+from flake8_xdist_safety.analysis.topics.base import Change as EnvChange
 from flake8_xdist_safety.analysis.model import ClassInfo, FunctionInfo
 from flake8_xdist_safety.findings import Finding
 from flake8_xdist_safety.fixer.edits import Edit
@@ -36,7 +38,7 @@ _SHAPES = ("only os.environ[K] = V, del os.environ[K] and os.environ.pop(K[, def
 
 def plan_environ(plan: Plan, acted: Sequence[Finding]) -> None:
     per_statement: Dict[int, int] = {}
-    changes = env_changes(plan.model)
+    changes = facts_of(plan.model, TOPICS_BY_CODE["MXS003"]).changes
     for each in changes:
         key = id(each.site.stmt)
         per_statement[key] = per_statement.get(key, 0) + 1

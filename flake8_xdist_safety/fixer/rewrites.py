@@ -27,7 +27,7 @@ from flake8_xdist_safety.fixer.plan_environ import plan_environ
 from flake8_xdist_safety.fixer.plan_gc_teardown import plan_gc_teardown
 from flake8_xdist_safety.fixer.plan_xdist_group import plan_xdist_group
 from flake8_xdist_safety.fixer.planner import Note, Plan
-from flake8_xdist_safety.rules import RULES_BY_CODE
+from flake8_xdist_safety.rules import ALL_CALLS, RULES_BY_CODE
 
 FIXABLE = ("MXS001", "MXS002", "MXS003")
 _MAX_ROUNDS = 3
@@ -80,7 +80,7 @@ def rule_findings(model: FileModel, config: Config, codes: Sequence[str]) -> Dic
 
 def _model(verdict: FileVerdict, text: str, filename: str, config: Config) -> Tuple[ast.Module, FileModel]:
     tree = verdict.tree if isinstance(verdict.tree, ast.Module) else ast.parse(text, filename)
-    return tree, build_model(tree, filename, config)
+    return tree, build_model(tree, filename, config, ALL_CALLS)
 
 
 def _plan_round(text: str, filename: str, config: Config, verdict: FileVerdict, codes: Sequence[str],

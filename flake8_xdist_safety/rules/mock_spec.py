@@ -4,11 +4,13 @@ from typing import Iterator
 
 from flake8_xdist_safety.findings import Finding, finding
 from flake8_xdist_safety.config import Config
-from flake8_xdist_safety.analysis.vocabulary import MOCK_CLASSES, MOCK_MODULE, indexed_calls
+from flake8_xdist_safety.analysis.vocabulary import MOCK_CLASSES, MOCK_MODULE
 from flake8_xdist_safety.analysis.model import FileModel
 
 _SPEC_KEYWORDS = frozenset({"spec", "spec_set", "wraps"})
-_SPEC_CLASS_NAMES = indexed_calls(*(name for name, kind in MOCK_CLASSES.items() if kind.takes_spec))
+_SPEC_CLASS_NAMES = tuple(name for name, kind in MOCK_CLASSES.items() if kind.takes_spec)
+#: the calls MXS010 reads
+CALLS = _SPEC_CLASS_NAMES
 _SPEC_CLASSES = frozenset(MOCK_MODULE + "." + name for name in _SPEC_CLASS_NAMES)
 
 

@@ -4,16 +4,18 @@ from typing import Dict, Iterator, List, Optional, Tuple
 
 from flake8_xdist_safety.analysis.restores import Cleanup, class_of
 from flake8_xdist_safety.analysis.shown import shown
-from flake8_xdist_safety.analysis.vocabulary import indexed_calls
 from flake8_xdist_safety.findings import Finding, finding
 from flake8_xdist_safety.config import Config
 from flake8_xdist_safety.analysis.mock_creations import PATCHERS
+from flake8_xdist_safety.analysis.vocabulary import PATCH_NAMES
 from flake8_xdist_safety.analysis.model import FileModel, Site
 
 _STOPALL = "unittest.mock.patch.stopall"
-_STARTS = indexed_calls("start")
-_PATCHERS = indexed_calls("patch", "object", "dict", "multiple")
-_STOPS = indexed_calls("stop", "stopall")
+_STARTS = ("start",)
+_PATCHERS = PATCH_NAMES
+_STOPS = ("stop", "stopall")
+#: the calls MXS004 reads
+CALLS = (*_STARTS, *_PATCHERS, *_STOPS)
 
 
 def receiver_key(node: ast.expr) -> Optional[str]:
@@ -60,7 +62,7 @@ def check_patchers(model: FileModel, config: Config) -> Iterator[Finding]:
             stops.setdefault(None, []).append(site)
         elif isinstance(func, ast.Attribute) and func.attr == "stop":
             stops.setdefault(receiver_key(func.value), []).append(site)
-    for site in model.cleanup_refs:
+    for site, _registration in model.cleanup_refs:
         node = site.node
         if site.name == _STOPALL:
             stops.setdefault(None, []).append(site)

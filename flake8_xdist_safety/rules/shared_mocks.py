@@ -4,13 +4,15 @@ from typing import Iterator, Set
 
 from flake8_xdist_safety.findings import Finding, finding
 from flake8_xdist_safety.config import Config
+from flake8_xdist_safety.analysis import mock_creations as creations, mock_sharing
 from flake8_xdist_safety.analysis.mock_creations import mock_creations
 from flake8_xdist_safety.analysis.mock_sharing import is_shared
-from flake8_xdist_safety.analysis.vocabulary import indexed_calls
 from flake8_xdist_safety.analysis.model import IN_FN_DECORATOR, IN_LAMBDA, MODULE_TIME, FileModel
 
 
-_STARTS = indexed_calls("start")
+_STARTS = ("start",)
+#: the calls MXS005/MXS006 read
+CALLS = (*_STARTS, *creations.CALLS, *mock_sharing.CALLS)
 
 
 def check_module_mocks(model: FileModel, config: Config) -> Iterator[Finding]:

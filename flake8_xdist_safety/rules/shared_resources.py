@@ -5,7 +5,7 @@ from typing import Callable, Dict, Iterator, List, Optional
 from flake8_xdist_safety.findings import Finding, finding
 from flake8_xdist_safety.config import Config
 from flake8_xdist_safety.analysis.model import FileModel, Site
-from flake8_xdist_safety.analysis.vocabulary import call_argument, indexed_calls
+from flake8_xdist_safety.analysis.vocabulary import call_argument
 
 _TMP_PREFIXES = ("/tmp/", "/var/tmp/")
 _WRITE_MODE_CHARS = set("wax+")
@@ -152,12 +152,14 @@ def _path_receiver(model: FileModel, site: Site, receiver: ast.expr) -> Optional
     return None
 
 
-_PORT_NAMES = indexed_calls(
+_PORT_NAMES = (
     "bind", "start_server", "create_server", "run", "Config", "TCPSite", "run_app",
     "HTTPServer", "ThreadingHTTPServer", *_SOCKETSERVERS)
-_PATH_NAMES = indexed_calls(
+_PATH_NAMES = (
     "open", "write_text", "write_bytes", "mkdir", "touch", "makedirs", "copy", "copy2",
     "copyfile", "copytree", "move", "connect", "FileHandler")
+#: the calls MXS008 reads
+CALLS = (*_PORT_NAMES, *_PATH_NAMES)
 
 
 def check_shared_resources(model: FileModel, config: Config) -> Iterator[Finding]:

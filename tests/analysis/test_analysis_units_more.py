@@ -6,6 +6,7 @@ import os
 import pytest
 
 from cases import dedent
+from flake8_xdist_safety.rules import ALL_CALLS
 from flake8_xdist_safety.analysis.builder import build_model
 from flake8_xdist_safety.analysis.imports import (
     absolute_module, canonical, import_bindings, module_level_imports, split_dotted,
@@ -102,7 +103,7 @@ UNGROUPED_MODULE = """
 
 
 def _owners(source):
-    model = build_model(ast.parse(dedent(source)), "test_groups.py", Config())
+    model = build_model(ast.parse(dedent(source)), "test_groups.py", Config(), ALL_CALLS)
     owners = {cls.name: cls for cls in model.classes}
     owners.update((fn.name, fn) for fn in model.functions)
     return model, owners
@@ -148,7 +149,7 @@ def test_suggested_group_of_odd_paths(tmp_path, filename, root, expected):
     project = tmp_path / "proj"
     project_root = None if root is None else str(project / root) if root else str(project) + os.sep
     config = Config(project_root=project_root)
-    model = build_model(ast.parse("x = 1\n"), str(project / filename), config)
+    model = build_model(ast.parse("x = 1\n"), str(project / filename), config, ALL_CALLS)
     assert suggested_group(model) == expected
 
 

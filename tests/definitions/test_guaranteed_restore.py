@@ -343,6 +343,7 @@ TEARDOWN_HOOKS = [
         class EnvBase:
             def teardown_method(self, method):
                 os.environ.pop("A", None)
+                os.environ.pop("B", None)
 
         class TestChild(EnvBase):
             def setup_method(self, method):
@@ -462,10 +463,25 @@ TEARDOWN_HOOKS = [
 
 
         def test_b():
-            os.environ["B"] = "1"
+            os.environ["A"] = "1"
         """,
         "test_example.py:10:9: MXS003",
         id="environ-teardown_function-runs-for-module-level-tests-only", args=[ENVIRON]),
+    case(
+        """
+        import os
+
+
+        def teardown_function():
+            os.environ.pop("A", None)
+
+
+        def test_b():
+            os.environ["A"] = "1"
+            os.environ["B"] = "1"
+        """,
+        "test_example.py:10:5: MXS003",
+        id="environ-a-restore-of-one-variable-covers-that-variable-only", args=[ENVIRON]),
     case(
         """
         import os

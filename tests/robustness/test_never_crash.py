@@ -657,7 +657,7 @@ def test_a_failing_rule_raises_plugin_execution_failed_after_the_others(
 def test_a_failing_model_build_raises_plugin_execution_failed(checker_options, monkeypatch):
     checker_options()
 
-    def broken_build(tree, filename, config):
+    def broken_build(tree, filename, config, indexed):
         raise KeyError("model")
 
     monkeypatch.setattr(checker, "build_model", broken_build)

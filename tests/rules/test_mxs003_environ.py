@@ -953,7 +953,7 @@ def test_clear_reported_each_time(lint):
     ])
 
 
-def test_non_literal_key_reported_each_time(lint):
+def test_a_key_through_a_constant_is_that_key(lint):
     src = """
     import os
 
@@ -963,9 +963,28 @@ def test_non_literal_key_reported_each_time(lint):
         os.environ[KEY] = "secret"
         del os.environ[KEY]
     """
+    assert lint(src, SELECT) == ["test_example.py:6:5: MXS003"]
+
+
+def test_a_variable_key_is_reported_once_per_function(lint):
+    # The same spelling in one function is the same variable: the del is its hand-written
+    # restore (one leak, one finding), as for a literal key.
+    src = """
+    import os
+
+    def test_variable_key(name):
+        os.environ[name] = "secret"
+        os.environ[name] += "2"
+        del os.environ[name]
+
+    def test_other(name):
+        os.environ[name.upper()] = "x"
+        os.environ[name] = "y"
+    """
     assert lint(src, SELECT) == sorted([
-        "test_example.py:6:5: MXS003",
-        "test_example.py:7:5: MXS003",
+        "test_example.py:4:5: MXS003",
+        "test_example.py:9:5: MXS003",
+        "test_example.py:10:5: MXS003",
     ])
 
 
@@ -1019,8 +1038,7 @@ REPEATED_KEYS = [
         "test_example.py:4:5: MXS003",
         "test_example.py:5:5: MXS003",
         "test_example.py:7:5: MXS003",
-        "test_example.py:8:5: MXS003",
-        id="clear-and-non-literal-key-every-time"),
+        id="clear-every-time-a-key-through-a-local-constant-once"),
     case(
         """
         import os
@@ -1109,22 +1127,15 @@ CONFTEST_REPORTED = [
         import os
         import pytest
 
-        @pytest.fixture(autouse=True)
-        def app_env():
-            os.environ["APP_ENV"] = "test"
-        """,
-        "conftest.py:6:5: MXS003",
-        id="function-scoped-autouse-fixture",
-    ),
-    case(
-        """
-        import os
-
         def set_app_env():
             os.environ["APP_ENV"] = "test"
+
+        @pytest.fixture
+        def app():
+            set_app_env()
         """,
-        "conftest.py:4:5: MXS003",
-        id="plain-helper-function",
+        "conftest.py:5:5: MXS003",
+        id="helper-function-a-fixture-calls",
     ),
 ]
 
@@ -1132,6 +1143,36 @@ CONFTEST_REPORTED = [
 @pytest.mark.parametrize(CASE, CONFTEST_REPORTED)
 def test_other_conftest_mutations_are_reported(lint, src, args, expected):
     assert lint({"conftest.py": src}, SELECT, *args) == expected
+
+
+def test_a_conftest_function_pytest_never_runs_is_not_test_code(lint):
+    src = """
+    import os
+
+    def set_app_env():
+        os.environ["APP_ENV"] = "test"
+    """
+    assert lint({"conftest.py": src}, SELECT) == []
+
+
+# One rule for autouse conftest fixtures, whatever their scope: in the suite's top conftest
+# (no conftest above it) they set state for every test alike - not reported; in a nested
+# conftest the state reaches the tests outside that directory the worker runs later.
+AUTOUSE_SCOPES = ["function", "class", "module", "package", "session"]
+
+
+@pytest.mark.parametrize("scope", AUTOUSE_SCOPES)
+def test_autouse_conftest_fixtures_top_silent_nested_reported(lint, scope):
+    fixture = f"""
+    import os
+    import pytest
+
+    @pytest.fixture(scope="{scope}", autouse=True)
+    def app_env():
+        os.environ["APP_ENV"] = "test"
+    """
+    files = {"tests/conftest.py": fixture, "tests/api/conftest.py": fixture}
+    assert lint(files, SELECT) == ["tests/api/conftest.py:6:5: MXS003"]
 
 
 def test_conftest_exemptions_do_not_apply_to_test_modules(lint):
@@ -1195,8 +1236,23 @@ CONFTEST_AND_HOOKS = [
             os.environ["E"] = "1"
         """},
         "conftest.py:15:5: MXS003",
-        "conftest.py:19:5: MXS003",
-        id="conftest-exempts-module-level-hooks-and-session-autouse-fixtures-only"),
+        id="top-conftest-exempts-module-level-hooks-and-autouse-fixtures-only"),
+    case(
+        {"conftest.py": "", "sub/conftest.py": """
+        import os
+        import pytest
+
+        os.environ["A"] = "1"
+
+        def pytest_configure(config):
+            os.environ["B"] = "1"
+
+        @pytest.fixture(scope="session", autouse=True)
+        def env():
+            os.environ["C"] = "1"
+        """},
+        "sub/conftest.py:11:5: MXS003",
+        id="nested-conftest-exempts-module-level-and-hooks-only"),
     case(
         """
         import os

@@ -1,0 +1,237 @@
+"""MXS016 - a process-wide setting changed without a guaranteed restore, from the settings
+table and the team's ``mxs-undo-pairs`` (exact reports and full messages from the fast ``lint``)."""
+import pytest
+
+from cases import CASE, case
+
+SELECT = "--select=MXS016"
+IN_CLEANUP = "in a finally block or teardown"
+
+
+def msg(line, col, target, setting, undo, path="test_example.py"):
+    return (f"{path}:{line}:{col}: MXS016 {target} changes {setting} for the whole process without a "
+            f"guaranteed restore; {undo}")
+
+
+CHANGES = [
+    case(
+        """
+        import signal
+
+        def test_signal(handler):
+            signal.signal(signal.SIGTERM, handler)
+        """,
+        msg(4, 5, "signal.signal(signal.SIGTERM, handler)", "the handler of signal.SIGTERM",
+            "re-install the saved handler " + IN_CLEANUP),
+        id="signal-handler"),
+    case(
+        """
+        import gc
+        import socket
+        import sys
+
+        def test_settings():
+            gc.disable()
+            socket.setdefaulttimeout(1)
+            sys.setrecursionlimit(50)
+        """,
+        msg(6, 5, "gc.disable()", "automatic garbage collection", "call gc.enable() " + IN_CLEANUP),
+        msg(7, 5, "socket.setdefaulttimeout(1)", "the default socket timeout",
+            "put the saved value back " + IN_CLEANUP),
+        msg(8, 5, "sys.setrecursionlimit(50)", "the recursion limit",
+            "put the saved value back " + IN_CLEANUP),
+        id="table-rows"),
+    case(
+        """
+        import logging
+
+        log = logging.getLogger("app")
+
+        def test_loggers(handler):
+            log.setLevel(logging.DEBUG)
+            logging.getLogger().addHandler(handler)
+            log.propagate = False
+        """,
+        msg(6, 5, "log.setLevel(logging.DEBUG)", "the level of logger 'app'",
+            "use caplog.set_level(), or put the saved level back " + IN_CLEANUP),
+        msg(7, 5, "logging.getLogger().addHandler(handler)", "the handlers of the root logger",
+            "remove the handler " + IN_CLEANUP),
+        msg(8, 5, "log.propagate = ...", "whether logger 'app' propagates",
+            "put the saved value back " + IN_CLEANUP),
+        id="loggers"),
+    case(
+        """
+        import sys
+
+        def test_hook(hook):
+            sys.excepthook = hook
+        """,
+        msg(4, 5, "sys.excepthook = ...", "the uncaught-exception hook",
+            "put the saved hook back " + IN_CLEANUP),
+        id="excepthook"),
+    case(
+        """
+        import gc
+
+        def test_enabled_again_at_the_end():
+            gc.disable()
+            run()
+            gc.enable()
+        """,
+        msg(4, 5, "gc.disable()", "automatic garbage collection", "call gc.enable() " + IN_CLEANUP),
+        id="undone-at-the-end-of-the-body-not-in-finally"),
+]
+
+
+@pytest.mark.parametrize(CASE, CHANGES)
+def test_changes_are_reported(lint, src, args, expected):
+    assert lint.messages(src, SELECT, *args) == expected
+
+
+COMPLIANT = [
+    case(
+        """
+        import signal
+
+        def test_signal(handler):
+            old = signal.signal(signal.SIGTERM, handler)
+            try:
+                run()
+            finally:
+                signal.signal(signal.SIGTERM, old)
+        """,
+        id="handler-re-installed-in-finally"),
+    case(
+        """
+        import gc
+        import logging
+        import signal
+        import sys
+
+        def test_resets():
+            gc.enable()
+            signal.alarm(0)
+            logging.disable(logging.NOTSET)
+            sys.settrace(None)
+        """,
+        id="calls-that-only-put-the-default-back"),
+    case(
+        """
+        import logging
+
+        def test_caplog(caplog):
+            caplog.set_level(logging.DEBUG)
+        """,
+        id="caplog"),
+    case(
+        """
+        import logging
+        import pytest
+
+        @pytest.fixture
+        def handler():
+            h = logging.StreamHandler()
+            logging.getLogger("app").addHandler(h)
+            yield h
+            logging.getLogger("app").removeHandler(h)
+        """,
+        id="handler-removed-after-yield"),
+    case(
+        """
+        import gc
+        import unittest
+
+        class TestIt(unittest.TestCase):
+            def setUp(self):
+                gc.disable()
+                self.addCleanup(gc.enable)
+
+            def test_it(self):
+                pass
+        """,
+        id="addCleanup-undo"),
+    case(
+        """
+        import warnings
+        import sys
+        import io
+
+        def test_pytest_restores_these():
+            warnings.simplefilter("error")
+            sys.stdout = io.StringIO()
+        """,
+        id="warnings-and-std-streams-pytest-restores"),
+    case(
+        """
+        import logging
+
+        def test_other_objects(thing, level):
+            thing.setLevel(level)
+            thing.propagate = False
+        """,
+        id="setLevel-on-what-is-not-a-logger"),
+]
+
+
+@pytest.mark.parametrize(CASE, COMPLIANT)
+def test_compliant_forms_are_not_reported(lint, src, args, expected):
+    assert lint(src, SELECT, *args) == expected
+
+
+PAIRS = "--mxs-undo-pairs=myapp.plugins.register:myapp.plugins.unregister,.connect:.disconnect"
+
+
+def test_undo_pairs_from_the_option(lint):
+    src = """
+    from myapp import plugins
+    from myapp.signals import task_sent
+
+    def test_register(plugin, receiver):
+        plugins.register(plugin)
+        task_sent.connect(receiver)
+
+    def test_undone(plugin, receiver):
+        plugins.register(plugin)
+        task_sent.connect(receiver)
+        try:
+            run()
+        finally:
+            plugins.unregister(plugin)
+            task_sent.disconnect(receiver)
+    """
+    undo = f"call myapp.plugins.unregister {IN_CLEANUP}"
+    assert lint.messages(src, SELECT, PAIRS) == [
+        msg(5, 5, "plugins.register(plugin)", "what myapp.plugins.register registers", undo),
+        msg(6, 5, "task_sent.connect(receiver)", "what .connect registers", f"call .disconnect {IN_CLEANUP}"),
+    ]
+
+
+def test_undo_pairs_are_not_reported_without_the_option(lint):
+    src = """
+    from myapp import plugins
+
+    def test_register(plugin):
+        plugins.register(plugin)
+    """
+    assert lint(src, SELECT) == []
+
+
+@pytest.mark.parametrize("value", ["register", "a.register:", ".connect:b.disconnect", "a b:c.d"])
+def test_a_bad_undo_pair_is_a_config_error(project, value):
+    project.write({"test_example.py": "x = 1\n"})
+    result = project.run(f"--mxs-undo-pairs={value}", "--select=MXS016", ".")
+    assert result.returncode != 0
+    assert "--mxs-undo-pairs:" in result.stderr and "is not CALL:UNDO" in result.stderr
+
+
+def test_noqa_on_the_reported_line(lint_flake8):
+    src = """
+    import gc
+
+    def test_it():
+        gc.disable()  # noqa: MXS016
+
+    def test_other():
+        gc.freeze()
+    """
+    assert lint_flake8(src, SELECT) == ["test_example.py:7:5: MXS016"]
