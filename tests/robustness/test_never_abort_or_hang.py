@@ -66,6 +66,18 @@ def test_a_named_pipe_at_a_pytest_configuration_is_skipped_as_pytest_skips_it(pr
     assert pytest_config_for(str(project.root / "test_example.py")).path == str(project.root / "tox.ini")
 
 
+@needs_fifo
+def test_a_named_pipe_at_a_parent_conftest_is_skipped(project):
+    # The conftest chain of tests/test_example.py passes through ./conftest.py: a pipe there is no
+    # conftest pytest could load. (Modules followed from a conftest need the same care.)
+    project.write({"pytest.ini": "[pytest]\naddopts = -n 2\n", "tests/test_example.py": GROUPED})
+    os.mkfifo(project.root / "conftest.py")
+    command = [sys.executable, "-m", "flake8", "--isolated", "--select=MXS011", "tests/test_example.py"]
+    result = subprocess.run(command, cwd=project.root, capture_output=True, text=True, timeout=TIMEOUT)
+    assert (mxs_lines(result.stdout), result.returncode, result.stderr) == (
+        ["tests/test_example.py:4:2: MXS011"], 1, "")
+
+
 @pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="needs /dev/zero")
 def test_a_device_at_a_command_file_is_not_read(project):
     project.write({"pytest.ini": "[pytest]\naddopts = -n 2\n", "test_example.py": GROUPED})
