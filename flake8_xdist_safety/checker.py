@@ -41,11 +41,14 @@ class XdistSafetyChecker:
         cls.config = config._replace(enabled_codes=enabled_codes(options))
 
     def run(self) -> Iterator[Tuple[int, int, str, Type["XdistSafetyChecker"]]]:
-        config = file_config(self.config, self.filename)
-        if not config.is_test_file(self.filename):
-            return
-        enabled = config.enabled_codes
+        """Everything that can raise is inside the guard (reading the project's configuration,
+        building the model, each rule, formatting each message): flake8 lets an exception out
+        of ``run()`` escape as a raw traceback that stops the whole run."""
         try:
+            config = file_config(self.config, self.filename)
+            if not config.is_test_file(self.filename):
+                return
+            enabled = config.enabled_codes
             calls = ALL_CALLS if enabled is None else calls_for(enabled)
             model = build_model(self.tree, self.filename, config, calls)
         except Exception as exc:
@@ -56,12 +59,12 @@ class XdistSafetyChecker:
             if enabled is not None and code is not None and code not in enabled:
                 continue  # flake8 would drop every finding: do not spend time on them
             try:
-                findings = list(rule(model, config))
+                reports = [(item.line, item.col, format_message(item)) for item in rule(model, config)]
             except Exception as exc:  # one broken rule must not hide the others
                 failure = failure or exc
                 continue
-            for item in findings:
-                yield item.line, item.col, format_message(item), type(self)
+            for line, col, text in reports:
+                yield line, col, text, type(self)
         if failure is not None:
             raise PluginExecutionFailed(self.filename, self.name, failure) from failure
 

@@ -2,9 +2,12 @@
 import fnmatch
 import functools
 import keyword
+import logging
 import os
 import re
 from typing import Callable, FrozenSet, Iterable, NamedTuple, Optional, Sequence, Tuple
+
+from flake8.utils import matches_filename, normalize_path
 
 from flake8_xdist_safety.analysis.imports import canonical
 
@@ -15,6 +18,7 @@ DEFAULT_BROAD_SCOPES = ("module", "package", "session")
 DEFAULT_PERFORMANCE_MARKERS = ("performance",)
 PYTEST_SCOPES = ("function", "class", "module", "package", "session")
 
+_LOG = logging.getLogger(__name__)
 _DOTTED = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
 
 
@@ -52,17 +56,21 @@ class Config(NamedTuple):
         return frozenset(name.rsplit(".", 1)[-1] for pair in self.undo_pairs for name in pair)
 
     def is_test_file(self, filename: str) -> bool:
-        """As flake8 matches per-file-ignores: a glob matches the base name or the absolute
-        path (globs with a "/" were made absolute relative to their config file or cwd)."""
+        """``mxs-test-files`` are matched exactly as flake8 matches ``per-file-ignores``
+        (flake8's own matcher: every glob against the base name, then against the absolute
+        path; globs with a "/" were made absolute relative to their config file or the cwd).
+        pytest's ``python_files`` are matched as pytest matches them."""
+        if not self.pytest_file_globs:
+            return bool(matches_filename(filename, self.test_files, "%(path)s does %(whether)smatch", _LOG))
         path = os.path.abspath(filename)
         base = os.path.basename(path)
-        if base == "conftest.py" and self.pytest_file_globs:
+        if base == "conftest.py":
             return True  # pytest always loads conftest.py, whatever python_files says
         for glob in self.test_files:
             if fnmatch.fnmatch(base, glob):
                 return True
             if "/" in glob or os.sep in glob:
-                if self.pytest_file_globs and not os.path.isabs(glob):
+                if not os.path.isabs(glob):
                     glob = "*/" + glob
                 if fnmatch.fnmatch(path, glob):
                     return True
@@ -222,8 +230,7 @@ def _globs(option: str, values: Iterable[str]) -> Tuple[str, ...]:
         value = value.strip()
         if not value:
             raise OptionError(f"{option}: empty glob in the list")
-        if "/" in value and not os.path.isabs(value):
-            value = os.path.abspath(value)  # as flake8 normalises a path option given here
+        value = normalize_path(value)  # as flake8 normalises a path option (a no-op if it did)
         out.append(value)
     return tuple(out)
 

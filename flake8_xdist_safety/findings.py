@@ -40,6 +40,30 @@ def finding(key: str, node: ast.AST, subject: Any, **fields: object) -> Finding:
     return Finding(key, node, subject, fields)
 
 
+#: Longest text of one field in a message (the rules cut names and keys shorter already).
+MAX_FIELD_CHARS = 200
+
+
 def format_message(item: Finding) -> str:
-    """The flake8 message: ``MXS003 os.environ['A'] is changed ...``."""
-    return message(item.key, **item.fields)
+    """The flake8 message: ``MXS003 os.environ['A'] is changed ...``. Every field is shown
+    bounded (:func:`bounded_text`): a value from the user's code may be anything."""
+    return message(item.key, **{name: bounded_text(value) for name, value in item.fields.items()})
+
+
+def bounded_text(value: object, limit: int = MAX_FIELD_CHARS) -> str:
+    """*value* as text of at most *limit* characters, never raising. An int too long for
+    ``str()`` (Python refuses more than 4,300 digits: a hex literal of 4,000 digits is one) is
+    shown in hex, as such a literal is written; any other value whose ``str()`` fails as ``...``."""
+    if isinstance(value, str):
+        text = value
+    elif isinstance(value, int) and not isinstance(value, bool):
+        try:
+            text = str(value)
+        except ValueError:
+            text = hex(value)
+    else:
+        try:
+            text = str(value)
+        except Exception:  # a value with a broken __str__: show something, never fail
+            return "..."
+    return text if len(text) <= limit else text[:max(limit - 3, 0)] + "..."

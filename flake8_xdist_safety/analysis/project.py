@@ -3,31 +3,23 @@ its directory (the rootdir), and whether ``--dist loadgroup`` is in effect.
 
 Everything is found from the file's own location, never the current directory, so the
 same file gives the same findings from anywhere; each directory and each configuration is
-read once per process (flake8 -j workers each keep their own small cache).
+read once per process (flake8 -j workers each keep their own small cache). Only regular
+files of a bounded size are read (analysis.regular_files): a named pipe never hangs a run.
 """
-import configparser
-import glob
 import os
 import re
 import shlex
-import sys
-from typing import Dict, Iterator, List, NamedTuple, Optional, Tuple
+from typing import Dict, Iterator, List, NamedTuple, Optional, Tuple, Union
 
+from flake8_xdist_safety.analysis.pytest_commands import (
+    LOADGROUP, Command, CommandFile, command_files, has_expansion, read_command_file)
+from flake8_xdist_safety.analysis.pytest_ini import CONFIG_FILES, Unreadable, ini_options
 from flake8_xdist_safety.config import Config, prefix_or_glob
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on the 3.9/3.10 CI leg
-    import tomli as tomllib
-
-#: Files pytest reads its configuration from, in the order it looks for them per directory.
-CONFIG_FILES = ("pytest.ini", ".pytest.ini", "pyproject.toml", "tox.ini", "setup.cfg")
 #: Without a pytest configuration, these mark a project root (the conftest walk stops there).
 ROOT_MARKERS = ("pyproject.toml", "setup.cfg", "tox.ini", "pytest.ini", ".git")
-#: Where projects write their test command, relative to the project root.
-_COMMAND_FILES = ("tox.ini", "noxfile.py", "Makefile", ".gitlab-ci.yml", "*.sh",
-                  ".github/workflows/*.yml", ".github/workflows/*.yaml", "scripts/*.sh")
-_LOADGROUP = re.compile(r"""--dist(?:\s*=\s*|["',\s]+)["']?loadgroup\b""")
+#: addopts that run xdist: the configuration itself says how tests are distributed.
+_RUNS_XDIST = re.compile(r"(?:^|\s)(?:-n|--numprocesses|--dist|--tx)(?=[\s=0-9]|$)|(?:^|\s)-n\w")
 
 
 class PytestConfig(NamedTuple):
@@ -40,8 +32,10 @@ class PytestConfig(NamedTuple):
     python_classes: Optional[Tuple[str, ...]] = None
     python_functions: Optional[Tuple[str, ...]] = None
     usefixtures: Tuple[str, ...] = ()
-    #: ``--dist loadgroup`` in effect: True, False, or None (no configuration: unknown)
+    #: ``--dist loadgroup`` in effect: True, False, or None (unknown)
     loadgroup: Optional[bool] = None
+    #: False when pytest would stop on the file (malformed, unreadable): defaults apply
+    readable: bool = True
 
 
 NO_CONFIG = PytestConfig(None, None)
@@ -106,63 +100,68 @@ def _upward(directory: str) -> Iterator[str]:
         directory = parent
 
 
+#: A configuration file pytest would stop on.
+_UNREADABLE = "unreadable"
+_OPTIONS: Dict[str, Union[None, str, Dict[str, object]]] = {}
+_LOCATED: Dict[str, Optional[str]] = {}
+_COMMANDS: Dict[Tuple[str, str], CommandFile] = {}
+
+
 def _find(directory: str) -> PytestConfig:
+    path = _located(directory)
+    if path is None:
+        return NO_CONFIG
+    config = _BY_PATH.get(path)
+    if config is None:
+        config = _BY_PATH[path] = _read(path)
+    return config
+
+
+def _located(directory: str) -> Optional[str]:
+    """The configuration file pytest finds from *directory* (a malformed one included: pytest
+    stops there, it does not walk on), or None."""
+    if directory in _LOCATED:
+        return _LOCATED[directory]
+    found = None
     for current in _upward(directory):
         for name in CONFIG_FILES:
             path = os.path.join(current, name)
-            if os.path.isfile(path):
-                config = _BY_PATH.get(path)
-                if config is None:
-                    config = _read(path)
-                    _BY_PATH[path] = config
-                if config is not NO_CONFIG:
-                    return config
-    return NO_CONFIG
+            if os.path.isfile(path) and _options(path) is not None:  # a FIFO is no file to pytest
+                found = path
+                break
+        if found is not None:
+            break
+    _LOCATED[directory] = found
+    return found
+
+
+def _options(path: str) -> Union[None, str, Dict[str, object]]:
+    if path not in _OPTIONS:
+        try:
+            _OPTIONS[path] = ini_options(path, os.path.basename(path))
+        except Unreadable:
+            _OPTIONS[path] = _UNREADABLE
+    return _OPTIONS[path]
 
 
 def _read(path: str) -> PytestConfig:
-    """The configuration in *path*, or NO_CONFIG when it holds none or cannot be read."""
-    try:
-        options = _ini_options(path)
-    except Exception:  # unreadable or malformed: pytest's problem to report, not ours
-        return NO_CONFIG
-    if options is None:
-        return NO_CONFIG
+    """The configuration in *path* (which holds one, possibly unreadable)."""
+    options = _options(path)
     root = os.path.dirname(path)
-    addopts = _words(options.get("addopts"))
-    loadgroup = bool(_LOADGROUP.search(" ".join(addopts))) or _commands_use_loadgroup(root)
-    return PytestConfig(
-        path=path,
-        root=root,
-        python_files=_words_or_none(options.get("python_files")),
-        python_classes=_words_or_none(options.get("python_classes")),
-        python_functions=_words_or_none(options.get("python_functions")),
-        usefixtures=tuple(_words(options.get("usefixtures"))),
-        loadgroup=loadgroup,
-    )
-
-
-def _ini_options(path: str) -> Optional[Dict[str, object]]:
-    name = os.path.basename(path)
-    if name == "pyproject.toml":
-        with open(path, "rb") as handle:
-            data = tomllib.load(handle)
-        tool = data.get("tool", {})
-        pytest_table = tool.get("pytest") if isinstance(tool, dict) else None
-        if not isinstance(pytest_table, dict):
-            return None
-        ini = pytest_table.get("ini_options")
-        if isinstance(ini, dict):
-            return dict(ini)
-        return {k: v for k, v in pytest_table.items() if k != "ini_options"}  # pytest 9's [tool.pytest]
-    parser = configparser.RawConfigParser()
-    with open(path, encoding="utf-8") as handle:
-        parser.read_file(handle)
-    section = {"pytest.ini": "pytest", ".pytest.ini": "pytest", "tox.ini": "pytest",
-               "setup.cfg": "tool:pytest"}[name]
-    if parser.has_section(section):
-        return dict(parser.items(section))
-    return {} if name in ("pytest.ini", ".pytest.ini") else None  # pytest.ini counts even if empty
+    unreadable = PytestConfig(path=path, root=root, loadgroup=None, readable=False)
+    if not isinstance(options, dict):  # pytest would stop: its defaults, and nothing known
+        return unreadable
+    try:
+        python_files = _words_or_none(options.get("python_files"))
+        python_classes = _words_or_none(options.get("python_classes"))
+        python_functions = _words_or_none(options.get("python_functions"))
+        usefixtures = tuple(_words(options.get("usefixtures")))
+        addopts = " ".join(_words(options.get("addopts")))
+    except ValueError:  # a TOML integer past str()'s 4,300 digits: pytest's str() raises too
+        return unreadable
+    return PytestConfig(path=path, root=root, python_files=python_files, python_classes=python_classes,
+                        python_functions=python_functions, usefixtures=usefixtures,
+                        loadgroup=_loadgroup(path, addopts))
 
 
 def _words(value: object) -> List[str]:
@@ -181,17 +180,68 @@ def _words_or_none(value: object) -> Optional[Tuple[str, ...]]:
     return tuple(words) if words else None
 
 
-def _commands_use_loadgroup(root: str) -> bool:
-    for pattern in _COMMAND_FILES:
-        for path in sorted(glob.glob(os.path.join(root, pattern))):
-            try:
-                with open(path, encoding="utf-8", errors="replace") as handle:
-                    text = handle.read(1_000_000)
-            except OSError:
+# -- --dist loadgroup ----------------------------------------------------------------------
+
+def _loadgroup(config_path: str, addopts: str) -> Optional[bool]:
+    """*yes* when addopts, or a command that runs pytest for this configuration, says
+    ``--dist loadgroup``; *no* when addopts runs xdist or such commands were found and none
+    says it; *unknown* when nothing tells how pytest is run, or a command takes its options
+    from a variable, or a command file is over the size bound."""
+    if LOADGROUP.search(addopts):
+        return True
+    evidence = bool(_RUNS_XDIST.search(addopts))
+    unknown = False
+    root = os.path.dirname(config_path)
+    for checkout in _checkouts(root):
+        for path in command_files(checkout):
+            read = _COMMANDS.get((path, checkout))
+            if read is None:
+                read = _COMMANDS[(path, checkout)] = read_command_file(path, checkout)
+            if read.text is None:
+                unknown = unknown or os.path.isfile(path)  # too big to read: it may say anything
                 continue
-            if _LOADGROUP.search(text):
-                return True
-    return False
+            ours = [c for c in read.commands if _runs_for(c, config_path)]
+            if not ours:
+                continue
+            evidence = True
+            inside_commands = sum(len(LOADGROUP.findall(c.text)) for c in read.commands)
+            if any(LOADGROUP.search(c.text) for c in ours) \
+                    or len(LOADGROUP.findall(read.text)) > inside_commands:
+                return True  # in our command, or outside every command (a variable, an env)
+            unknown = unknown or any(has_expansion(" ".join(c.arguments)) for c in ours)
+    return None if unknown or not evidence else False
+
+
+def _checkouts(root: str) -> Iterator[str]:
+    """The project root, and the enclosing repository root (nearest directory upward with
+    ``.git``) when that is another directory: CI files live there."""
+    yield root
+    repository = next((d for d in _upward(root) if os.path.lexists(os.path.join(d, ".git"))), None)
+    if repository is not None and repository != root:
+        yield repository
+
+
+def _runs_for(command: Command, config_path: str) -> bool:
+    """Does *command* run pytest with this configuration? pytest finds it from the common
+    directory of the arguments that exist (option values included, as pytest does), else
+    from where it runs; ``-c``/``--config-file`` name it outright. A command whose place is
+    unknown counts: it may run anywhere."""
+    if command.cwd is None:
+        return True
+    arguments = list(command.arguments)
+    directories = []
+    for index, argument in enumerate(arguments):
+        if argument in ("-c", "--config-file") and index + 1 < len(arguments):
+            return os.path.normpath(os.path.join(command.cwd, arguments[index + 1])) == config_path
+        if argument.startswith("--config-file="):
+            return os.path.normpath(os.path.join(command.cwd, argument.split("=", 1)[1])) == config_path
+        if argument.startswith("-"):
+            continue
+        path = os.path.normpath(os.path.join(command.cwd, argument.split("::")[0]))
+        if os.path.exists(path):
+            directories.append(path if os.path.isdir(path) else os.path.dirname(path))
+    anchor = os.path.commonpath(directories) if directories else command.cwd
+    return _located(anchor) == config_path
 
 
 _FILE_CONFIGS: Dict[Tuple[int, Optional[str], Optional[str]], Tuple[Config, Config]] = {}

@@ -25,6 +25,7 @@ from hypothesis import strategies as st
 from flake8_xdist_safety import checker
 from flake8_xdist_safety.checker import XdistSafetyChecker
 from flake8_xdist_safety.codes import CODES
+from flake8_xdist_safety.findings import finding
 from flake8_xdist_safety.rules import RULES_BY_CODE
 
 from cases import MOCKING_CLASS, at
@@ -620,7 +621,7 @@ def broken_rule(model, config):
 
 
 def half_broken_rule(model, config):
-    yield 1, 0, "MXS999 never seen"
+    yield finding("MXS003", ast.parse("x = 1").body[0], None, target="never seen")
     raise ZeroDivisionError("boom in a rule")
 
 
