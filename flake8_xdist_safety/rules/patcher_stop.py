@@ -3,7 +3,7 @@ import ast
 from typing import Dict, Iterator, List, Optional, Tuple
 
 from flake8_xdist_safety.analysis.restores import Cleanup, class_of
-from flake8_xdist_safety.analysis.shown import shown
+from flake8_xdist_safety.analysis.shown import shown, shown_value
 from flake8_xdist_safety.findings import Finding, finding
 from flake8_xdist_safety.config import Config
 from flake8_xdist_safety.analysis.mock_creations import PATCHERS
@@ -105,5 +105,5 @@ def _target(patcher: Site) -> str:
         label = shown(first)
     if patcher.name and patcher.name.endswith(".object") and len(args) > 1 \
             and isinstance(args[1], ast.Constant):
-        label += "." + str(args[1].value)
+        label += "." + shown_value(args[1].value)
     return label

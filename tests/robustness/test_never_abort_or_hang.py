@@ -131,16 +131,12 @@ def test_a_huge_integer_port_is_reported_with_a_bounded_value(project, literal, 
         "bind port 0 or use a free-port fixture"]
 
 
-@pytest.mark.xfail(strict=True, reason="rules/patcher_stop.py (the lead's) writes str(args[1].value): "
-                                       "it needs shown_value(args[1].value)")
 def test_a_huge_integer_patch_attribute_does_not_abort(project):
     project.write({"test_example.py": f"import socket\nfrom unittest import mock\n\n\ndef test_patch():\n"
                                       f"    mock.patch.object(socket, {HUGE}).start()\n"})
     assert project.codes("--select=MXS004") == ["test_example.py:6:5: MXS004"]
 
 
-@pytest.mark.xfail(strict=True, reason="analysis/topics/settings.py (the lead's) compares repr(node.value) "
-                                       "in _is_reset: it raises past the limit; compare the value instead")
 def test_a_huge_integer_setting_does_not_abort(project):
     project.write({"test_example.py": f"import signal\n\n\ndef test_alarm():\n    signal.alarm({HUGE})\n"})
     assert project.codes("--select=MXS016") == ["test_example.py:5:5: MXS016"]

@@ -27,19 +27,20 @@ class Setting(NamedTuple):
     group: str  # the calls of a group undo one another
     #: the argument that says which setting of the group (a signal number), if any
     key_arg: Optional[int] = None
-    #: (argument position, spellings) of a call that only puts the default back
-    reset: Optional[Tuple[int, FrozenSet[str]]] = None
+    #: (argument position, constant values or dotted names) of a call that only puts the
+    #: default back
+    reset: Optional[Tuple[int, FrozenSet[object]]] = None
     undo_only: bool = False
 
 
-_NONE = frozenset({"None"})
+_NONE = frozenset({None})
 SETTINGS: Dict[str, Setting] = {
     "signal.signal": Setting("the handler of {arg}", "re-install the saved handler",
                              "signal", key_arg=0),
     "signal.alarm": Setting("a pending SIGALRM", "cancel it with signal.alarm(0)",
-                            "alarm", reset=(0, frozenset({"0"}))),
+                            "alarm", reset=(0, frozenset({0}))),
     "signal.setitimer": Setting("interval timer {arg}", "stop it with signal.setitimer(which, 0)",
-                                "itimer", key_arg=0, reset=(1, frozenset({"0", "0.0"}))),
+                                "itimer", key_arg=0, reset=(1, frozenset({0}))),
     "socket.setdefaulttimeout": Setting("the default socket timeout", "put the saved value back",
                                         "socket-timeout"),
     "sys.setrecursionlimit": Setting("the recursion limit", "put the saved value back",
@@ -55,7 +56,7 @@ SETTINGS: Dict[str, Setting] = {
     "threading.setprofile": Setting("the profile function of new threads",
                                     "put the saved one back", "thread-profile", reset=(0, _NONE)),
     "logging.disable": Setting("logging's disable level", "call logging.disable(logging.NOTSET)",
-                               "logging-disable", reset=(0, frozenset({"logging.NOTSET", "0"}))),
+                               "logging-disable", reset=(0, frozenset({"logging.NOTSET", 0}))),
     "logging.basicConfig": Setting("the root logger's handlers and level",
                                    "use caplog, or remove the handlers it added", "root-handlers"),
     "locale.setlocale": Setting("the locale", "put the saved locale back", "locale"),
@@ -175,14 +176,17 @@ def _key(row: Setting, args: List[ast.expr], site: Site) -> str:
     return row.group + ":" + (site.scope.resolve(node) or literal_key(node, site) if node is not None else "")
 
 
-def _is_reset(call: ast.Call, reset: Tuple[int, FrozenSet[str]], site: Site) -> bool:
-    position, spellings = reset
+def _is_reset(call: ast.Call, reset: Tuple[int, FrozenSet[object]], site: Site) -> bool:
+    position, values = reset
     if len(call.args) <= position:
         return False
     node = call.args[position]
     if isinstance(node, ast.Constant):
-        return repr(node.value) in spellings
-    return site.scope.resolve(node) in spellings
+        # compared as values (0 == 0.0), never turned to text: a literal may be huge
+        value = node.value
+        numeric = isinstance(value, (int, float)) and not isinstance(value, bool)
+        return (value is None or numeric) and value in values
+    return site.scope.resolve(node) in values
 
 
 def _logger(site: Site, receiver: ast.expr) -> Optional[str]:
