@@ -7,7 +7,10 @@ Exit status: 0 nothing (left) to do; 1 changes pending (``--check``/``--diff``),
 left unfixed, or a file could not be read, parsed or written; 2 usage or configuration error.
 """
 import argparse
+import configparser
+import contextlib
 import difflib
+import io
 import os
 import re
 import sys
@@ -20,7 +23,7 @@ from flake8_xdist_safety import __version__
 from flake8_xdist_safety.config import Config
 from flake8_xdist_safety.fixer.add_noqa import add_noqa
 from flake8_xdist_safety.fixer.edits import Text
-from flake8_xdist_safety.checker import enabled_codes
+from flake8_xdist_safety.checker import OptionValueExit, enabled_codes
 from flake8_xdist_safety.fixer.flake8_run import FileVerdict, Flake8Run, PluginMissing
 from flake8_xdist_safety.fixer.planner import Note
 from flake8_xdist_safety.fixer.rewrites import FIXABLE, FixResult, fix_text
@@ -28,6 +31,8 @@ from flake8_xdist_safety.fixer.safe_write import FileError, encode_like, read_so
 
 _LIST = re.compile(r"[,\s]+")
 _ADD_NOQA_ALL = "--add-noqa-for-all"
+_FIX_USAGE = ("flake8-xdist-safety fix [--diff | --check] [--add-noqa[=all]] [--select CODES] "
+              "[--ignore CODES] [--group NAME] [flake8 options] PATH...")
 
 
 class Narrowing(NamedTuple):
@@ -46,6 +51,10 @@ class Narrowing(NamedTuple):
 
 class UsageError(Exception):
     """A bad argument or configuration: one line, exit status 2."""
+
+
+class Flake8UsageError(UsageError):
+    """An argument flake8's parser refused: the fixer's usage, then one line, exit status 2."""
 
 
 class Tally:
@@ -72,8 +81,7 @@ def _parser() -> argparse.ArgumentParser:
     commands.required = True
     fix = commands.add_parser(
         "fix", allow_abbrev=False, help="rewrite what flake8 reports for MXS001/MXS002/MXS003 in place",
-        usage="flake8-xdist-safety fix [--diff | --check] [--add-noqa[=all]] [--select CODES] "
-              "[--ignore CODES] [--group NAME] [flake8 options] PATH...",
+        usage=_FIX_USAGE,
         description="Fix the MXS001 (xdist_group mark), MXS002 (gc.collect() teardown) and MXS003 "
                     "(os.environ change) findings flake8 reports for the same arguments. Every other "
                     "argument is flake8's: --config, --append-config, --isolated, --exclude, "
@@ -124,6 +132,9 @@ def _main(argv: List[str], out: TextIO, err: TextIO) -> int:
         if args.group is not None and not args.group.strip():
             raise UsageError("--group needs a non-empty name")
         run = _flake8(flake8_argv)
+    except Flake8UsageError as exc:
+        print(f"usage: {_FIX_USAGE}\nflake8-xdist-safety fix: error: {exc}", file=err)
+        return 2
     except UsageError as exc:
         print(f"flake8-xdist-safety: error: {exc}", file=err)
         return 2
@@ -147,14 +158,26 @@ def _main(argv: List[str], out: TextIO, err: TextIO) -> int:
 
 
 def _flake8(argv: List[str]) -> Flake8Run:
+    # What flake8's parser and the plugin print on the way to exiting is said again in the fixer's words.
+    printed = io.StringIO()
     try:
-        run = Flake8Run(argv)
-    except SystemExit as exc:  # flake8's argparse (it has printed the message), or the plugin's options
-        if isinstance(exc.code, str):
+        with contextlib.redirect_stderr(printed):
+            run = Flake8Run(argv)
+    except OptionValueExit as exc:  # a bad mxs-* value
+        raise UsageError(exc.message) from None
+    except SystemExit as exc:
+        if isinstance(exc.code, str):  # another plugin's
             raise UsageError(" ".join(exc.code.split())) from None
+        refused = re.search(r"^flake8: error: (.*)$", printed.getvalue(), re.MULTILINE)
+        if exc.code == 2 and refused:  # flake8's argparse: an unknown option, a bad value
+            raise Flake8UsageError(refused.group(1)) from None
+        sys.stderr.write(printed.getvalue())
         raise
+    except configparser.Error as exc:  # a config file flake8 cannot parse
+        raise UsageError(f"cannot read the configuration: {_one_line(exc)}") from None
     except (ExecutionError, PluginMissing, OSError, ValueError) as exc:
         raise UsageError(_one_line(exc)) from None
+    sys.stderr.write(printed.getvalue())
     if not run.paths:
         raise UsageError("fix needs at least one PATH")
     if "-" in run.paths:

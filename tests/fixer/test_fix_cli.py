@@ -256,8 +256,38 @@ def test_invalid_plugin_setting_is_a_one_line_usage_error(proj):
     proj.write({"tox.ini": "[flake8]\nmxs-broad-scopes = modul\n"})
     status, out, err = proj.fix("x.py")
     assert (status, out) == (2, "")
-    assert err == "flake8-xdist-safety: error: flake8-xdist-safety: --mxs-broad-scopes: 'modul' is not " \
+    assert err == "flake8-xdist-safety: error: --mxs-broad-scopes: 'modul' is not " \
                   "a pytest scope (function, class, module, package, session)\n"
+
+
+def test_invalid_plugin_setting_on_the_command_line_names_the_tool_once(proj):
+    assert proj.fix("--mxs-broad-scopes=modul", "x.py") == (
+        2, "", "flake8-xdist-safety: error: --mxs-broad-scopes: 'modul' is not "
+               "a pytest scope (function, class, module, package, session)\n")
+
+
+FIX_USAGE = ("usage: flake8-xdist-safety fix [--diff | --check] [--add-noqa[=all]] [--select CODES] "
+             "[--ignore CODES] [--group NAME] [flake8 options] PATH...\n")
+
+
+@pytest.mark.parametrize("argv, refusal", [
+    (["--bogus", "x.py"], "unrecognized arguments: --bogus"),
+    (["--max-line-length=x", "x.py"], "argument --max-line-length: invalid int value: 'x'"),
+])
+def test_an_argument_flake8_refuses_gets_the_fixers_usage(proj, argv, refusal, capsys):
+    assert proj.fix(*argv) == (2, "", FIX_USAGE + f"flake8-xdist-safety fix: error: {refusal}\n")
+    assert capsys.readouterr() == ("", "")  # flake8's own usage text is not printed
+
+
+@pytest.mark.parametrize("config, message", [
+    (None, "The specified config file does not exist: missing.cfg"),
+    ("garbage\n", "cannot read the configuration: File contains no section headers. "
+                  "file: 'missing.cfg', line: 1 'garbage\\n'"),
+])
+def test_an_unreadable_config_is_a_configuration_error(proj, config, message):
+    if config is not None:
+        proj.write({"missing.cfg": config})
+    assert proj.fix("--config=missing.cfg", "x.py") == (2, "", f"flake8-xdist-safety: error: {message}\n")
 
 
 def test_python_dash_m_entry_point(proj):
