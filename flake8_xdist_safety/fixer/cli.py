@@ -1,4 +1,5 @@
-"""The ``flake8-xdist-safety`` console script: ``flake8-xdist-safety fix [OPTIONS] [FLAKE8 OPTIONS] PATH...``.
+"""The ``flake8-xdist-safety`` console script: ``flake8-xdist-safety fix [OPTIONS] [FLAKE8 OPTIONS] PATH...``;
+``rule CODE`` and ``rules`` print the rule pages (rule_docs).
 
 Every argument the fixer does not define itself is flake8's: options, config files and files come from
 flake8 exactly as ``flake8`` resolves them for the same arguments (see flake8_run).
@@ -19,7 +20,7 @@ from typing import Dict, List, NamedTuple, Optional, Sequence, TextIO, Tuple
 from flake8.defaults import VALID_CODE_PREFIX
 from flake8.exceptions import ExecutionError
 
-from flake8_xdist_safety import __version__
+from flake8_xdist_safety import __version__, rule_docs
 from flake8_xdist_safety.config import Config
 from flake8_xdist_safety.fixer.add_noqa import add_noqa
 from flake8_xdist_safety.fixer.edits import Text
@@ -28,6 +29,7 @@ from flake8_xdist_safety.fixer.flake8_run import FileVerdict, Flake8Run, PluginM
 from flake8_xdist_safety.fixer.planner import Note
 from flake8_xdist_safety.fixer.rewrites import FIXABLE, FixResult, fix_text
 from flake8_xdist_safety.fixer.safe_write import FileError, encode_like, read_source, replace_atomically
+from flake8_xdist_safety.links import rule_pointer
 
 _LIST = re.compile(r"[,\s]+")
 _ADD_NOQA_ALL = "--add-noqa-for-all"
@@ -102,6 +104,7 @@ def _parser() -> argparse.ArgumentParser:
     fix.add_argument("--ignore", metavar="CODES", help="do not act on these codes (prefixes)")
     fix.add_argument("--group", metavar="NAME",
                      help="xdist_group name for every new mark (default: one name per test module)")
+    rule_docs.add_commands(commands)
     return parser
 
 
@@ -126,7 +129,12 @@ def main(argv: Optional[Sequence[str]] = None, out: Optional[TextIO] = None,
 def _main(argv: List[str], out: TextIO, err: TextIO) -> int:
     argv = [_ADD_NOQA_ALL if arg == "--add-noqa=all" else "--add-noqa" if arg == "--add-noqa=unfixed" else arg
             for arg in argv]
-    args, flake8_argv = _parser().parse_known_args(argv)  # usage errors exit 2
+    parser = _parser()
+    args, flake8_argv = parser.parse_known_args(argv)  # usage errors exit 2
+    if args.command in rule_docs.COMMANDS:
+        if flake8_argv:
+            parser.parse_args(argv)  # says which arguments are not the command's, and exits 2
+        return rule_docs.run(args, out, err)
     try:
         narrowing = Narrowing(_codes("--select", args.select), _codes("--ignore", args.ignore))
         if args.group is not None and not args.group.strip():
@@ -279,7 +287,7 @@ def _plan(filename: str, run: Flake8Run, narrowing: Narrowing, args: argparse.Na
             raise FileError(f"cannot be fixed ({type(exc).__name__}); left untouched") from None
     fixed_codes = set(codes) if result.error is None and args.add_noqa != "all" else set()
     unfixable = [Note(v.line_number, v.column_number - 1, v.code,
-                      f"not fixed: the fixer does not rewrite {v.code}; see docs/rules/{v.code}.md")
+                      f"not fixed: the fixer does not rewrite {v.code}; see {rule_pointer(v.code)}")
                  for v in acted if v.code not in fixed_codes and v.code not in FIXABLE]
     if not args.add_noqa:
         return result._replace(not_fixed=sorted(result.not_fixed + unfixable)), {}

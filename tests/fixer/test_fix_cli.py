@@ -178,7 +178,8 @@ def test_unfixable_findings_flake8_reports_are_listed_and_fail(proj):
     status, out, err = proj.fix("test_a.py")
     assert (status, out) == (1, "")
     assert err == "test_a.py:5:5: MXS004 not fixed: the fixer does not rewrite MXS004; " \
-                  "see docs/rules/MXS004.md\n"
+                  "see \"flake8-xdist-safety rule MXS004\" or " \
+                  "https://github.com/OWNER/flake8-xdist-safety/blob/main/docs/rules/MXS004.md\n"
 
 
 # -- modes and exit status ------------------------------------------------------------------------------
