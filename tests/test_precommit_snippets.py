@@ -30,7 +30,8 @@ def test_the_snippets_are_two_configs_for_today_and_one_released_form():
     blocks = yaml_blocks()
     assert [block.startswith("repos:") for block in blocks] == [True, True, False]
     hook, local, released = blocks
-    assert (value(hook, "repo"), value(hook, "rev")) == ("https://github.com/OWNER/flake8-xdist-safety", "main")
+    assert value(hook, "repo") == "https://github.com/OWNER/flake8-xdist-safety"
+    assert value(hook, "rev") == "main"
     assert value(local, "repo") == "local"
     assert re.findall(r"flake8-xdist-safety[^\s\]]*", value(released, "additional_dependencies")) == [
         "flake8-xdist-safety==0.1.0"]
@@ -49,7 +50,8 @@ def test_the_local_hook_runs_what_the_manifest_runs():
     assert value(local, "entry") == f"{value(manifest, 'entry')} {select}"
     for key in ("language", "types", "files"):
         assert value(local, key) == value(manifest, key), key
-    assert dependencies(local) == ["flake8-xdist-safety @ git+https://github.com/OWNER/flake8-xdist-safety@main"]
+    assert dependencies(local) == [
+        "flake8-xdist-safety @ git+https://github.com/OWNER/flake8-xdist-safety@main"]
 
 
 def test_no_snippet_for_today_names_a_tag_or_the_index():
