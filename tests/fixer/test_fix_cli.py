@@ -298,3 +298,21 @@ def test_python_dash_m_entry_point(proj):
     fixed = proj.run("fix", "test_a.py")
     assert fixed.returncode == 0, fixed.stderr
     assert "monkeypatch.setenv" in proj.read("test_a.py")
+
+
+def test_another_plugins_exit_message_is_a_one_line_usage_error(proj, monkeypatch):
+    def refuse(argv):
+        raise SystemExit("other-plugin: bad\n  value")
+    monkeypatch.setattr("flake8_xdist_safety.fixer.cli.Flake8Run", refuse)
+    assert proj.fix("x.py") == (2, "", "flake8-xdist-safety: error: other-plugin: bad value\n")
+
+
+def test_a_plain_exit_from_flake8_passes_through_with_what_it_printed(proj, monkeypatch, capsys):
+    def leave(argv):
+        print("flake8 said this", file=sys.stderr)
+        raise SystemExit(0)
+    monkeypatch.setattr("flake8_xdist_safety.fixer.cli.Flake8Run", leave)
+    with pytest.raises(SystemExit) as exited:
+        proj.fix("--version")
+    assert exited.value.code == 0
+    assert capsys.readouterr().err == "flake8 said this\n"
