@@ -98,3 +98,11 @@ def test_the_page_commands_take_no_other_arguments(capsys):
         run("rules", "--select=MXS")
     assert exited.value.code == 2
     assert capsys.readouterr().err.endswith("error: unrecognized arguments: --select=MXS\n")
+
+
+def test_a_code_whose_page_is_missing_is_reported_not_raised(monkeypatch, tmp_path):
+    (tmp_path / "rule_pages").mkdir()
+    monkeypatch.setattr("flake8_xdist_safety.rule_docs.files", lambda package: tmp_path)
+    assert run("rule", "MXS003") == (2, "", "flake8-xdist-safety rule: error: no rule 'MXS003'; "
+                                            "`flake8-xdist-safety rules` lists them\n")
+    assert "\nMXS003  on       yes  -\n" in run("rules")[1]
