@@ -1,5 +1,6 @@
 """The flake8 entry point: wires options, builds the file model, runs the rules."""
 import ast
+import sys
 from typing import Any, ClassVar, FrozenSet, Iterator, Tuple, Type
 
 from flake8.exceptions import PluginExecutionFailed
@@ -13,6 +14,15 @@ from flake8_xdist_safety.analysis.project import file_config
 from flake8_xdist_safety.rules import ALL_CALLS, RULES, RULES_BY_CODE, calls_for
 
 _CODE_OF_RULE = {rule: code for code, rule in RULES_BY_CODE.items()}
+
+
+class OptionValueExit(SystemExit):
+    """A bad ``mxs-*`` value: exit status 2, the status flake8's own argument parser gives a bad value
+    of flake8's options (1 means findings, or a crash). ``message`` names the option and the value."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(2)
+        self.message = message
 
 
 class XdistSafetyChecker:
@@ -36,8 +46,9 @@ class XdistSafetyChecker:
         try:
             config = config_from_options(options)
         except OptionError as exc:
-            # One line, no traceback: flake8 stops with exit status 1.
-            raise SystemExit(f"flake8-xdist-safety: {exc}") from None
+            # One line, no traceback, and a status CI can tell from findings.
+            print(f"flake8-xdist-safety: error: {exc}", file=sys.stderr)
+            raise OptionValueExit(str(exc)) from None
         cls.config = config._replace(enabled_codes=enabled_codes(options))
 
     def run(self) -> Iterator[Tuple[int, int, str, Type["XdistSafetyChecker"]]]:

@@ -1,4 +1,5 @@
-"""The ``flake8-xdist-safety`` console script: ``flake8-xdist-safety fix [OPTIONS] [FLAKE8 OPTIONS] PATH...``.
+"""The ``flake8-xdist-safety`` console script: ``flake8-xdist-safety fix [OPTIONS] [FLAKE8 OPTIONS] PATH...``;
+``rule CODE`` and ``rules`` print the rule pages (rule_docs).
 
 Every argument the fixer does not define itself is flake8's: options, config files and files come from
 flake8 exactly as ``flake8`` resolves them for the same arguments (see flake8_run).
@@ -7,7 +8,10 @@ Exit status: 0 nothing (left) to do; 1 changes pending (``--check``/``--diff``),
 left unfixed, or a file could not be read, parsed or written; 2 usage or configuration error.
 """
 import argparse
+import configparser
+import contextlib
 import difflib
+import io
 import os
 import re
 import sys
@@ -16,18 +20,21 @@ from typing import Dict, List, NamedTuple, Optional, Sequence, TextIO, Tuple
 from flake8.defaults import VALID_CODE_PREFIX
 from flake8.exceptions import ExecutionError
 
-from flake8_xdist_safety import __version__
+from flake8_xdist_safety import __version__, rule_docs
 from flake8_xdist_safety.config import Config
 from flake8_xdist_safety.fixer.add_noqa import add_noqa
 from flake8_xdist_safety.fixer.edits import Text
-from flake8_xdist_safety.checker import enabled_codes
+from flake8_xdist_safety.checker import OptionValueExit, enabled_codes
 from flake8_xdist_safety.fixer.flake8_run import FileVerdict, Flake8Run, PluginMissing
 from flake8_xdist_safety.fixer.planner import Note
 from flake8_xdist_safety.fixer.rewrites import FIXABLE, FixResult, fix_text
 from flake8_xdist_safety.fixer.safe_write import FileError, encode_like, read_source, replace_atomically
+from flake8_xdist_safety.links import rule_pointer
 
 _LIST = re.compile(r"[,\s]+")
 _ADD_NOQA_ALL = "--add-noqa-for-all"
+_FIX_USAGE = ("flake8-xdist-safety fix [--diff | --check] [--add-noqa[=all]] [--select CODES] "
+              "[--ignore CODES] [--group NAME] [flake8 options] PATH...")
 
 
 class Narrowing(NamedTuple):
@@ -46,6 +53,10 @@ class Narrowing(NamedTuple):
 
 class UsageError(Exception):
     """A bad argument or configuration: one line, exit status 2."""
+
+
+class Flake8UsageError(UsageError):
+    """An argument flake8's parser refused: the fixer's usage, then one line, exit status 2."""
 
 
 class Tally:
@@ -72,8 +83,7 @@ def _parser() -> argparse.ArgumentParser:
     commands.required = True
     fix = commands.add_parser(
         "fix", allow_abbrev=False, help="rewrite what flake8 reports for MXS001/MXS002/MXS003 in place",
-        usage="flake8-xdist-safety fix [--diff | --check] [--add-noqa[=all]] [--select CODES] "
-              "[--ignore CODES] [--group NAME] [flake8 options] PATH...",
+        usage=_FIX_USAGE,
         description="Fix the MXS001 (xdist_group mark), MXS002 (gc.collect() teardown) and MXS003 "
                     "(os.environ change) findings flake8 reports for the same arguments. Every other "
                     "argument is flake8's: --config, --append-config, --isolated, --exclude, "
@@ -94,6 +104,7 @@ def _parser() -> argparse.ArgumentParser:
     fix.add_argument("--ignore", metavar="CODES", help="do not act on these codes (prefixes)")
     fix.add_argument("--group", metavar="NAME",
                      help="xdist_group name for every new mark (default: one name per test module)")
+    rule_docs.add_commands(commands)
     return parser
 
 
@@ -118,12 +129,20 @@ def main(argv: Optional[Sequence[str]] = None, out: Optional[TextIO] = None,
 def _main(argv: List[str], out: TextIO, err: TextIO) -> int:
     argv = [_ADD_NOQA_ALL if arg == "--add-noqa=all" else "--add-noqa" if arg == "--add-noqa=unfixed" else arg
             for arg in argv]
-    args, flake8_argv = _parser().parse_known_args(argv)  # usage errors exit 2
+    parser = _parser()
+    args, flake8_argv = parser.parse_known_args(argv)  # usage errors exit 2
+    if args.command in rule_docs.COMMANDS:
+        if flake8_argv:
+            parser.parse_args(argv)  # says which arguments are not the command's, and exits 2
+        return rule_docs.run(args, out, err)
     try:
         narrowing = Narrowing(_codes("--select", args.select), _codes("--ignore", args.ignore))
         if args.group is not None and not args.group.strip():
             raise UsageError("--group needs a non-empty name")
         run = _flake8(flake8_argv)
+    except Flake8UsageError as exc:
+        print(f"usage: {_FIX_USAGE}\nflake8-xdist-safety fix: error: {exc}", file=err)
+        return 2
     except UsageError as exc:
         print(f"flake8-xdist-safety: error: {exc}", file=err)
         return 2
@@ -147,14 +166,26 @@ def _main(argv: List[str], out: TextIO, err: TextIO) -> int:
 
 
 def _flake8(argv: List[str]) -> Flake8Run:
+    # What flake8's parser and the plugin print on the way to exiting is said again in the fixer's words.
+    printed = io.StringIO()
     try:
-        run = Flake8Run(argv)
-    except SystemExit as exc:  # flake8's argparse (it has printed the message), or the plugin's options
-        if isinstance(exc.code, str):
+        with contextlib.redirect_stderr(printed):
+            run = Flake8Run(argv)
+    except OptionValueExit as exc:  # a bad mxs-* value
+        raise UsageError(exc.message) from None
+    except SystemExit as exc:
+        if isinstance(exc.code, str):  # another plugin's
             raise UsageError(" ".join(exc.code.split())) from None
+        refused = re.search(r"^flake8: error: (.*)$", printed.getvalue(), re.MULTILINE)
+        if exc.code == 2 and refused:  # flake8's argparse: an unknown option, a bad value
+            raise Flake8UsageError(refused.group(1)) from None
+        sys.stderr.write(printed.getvalue())
         raise
+    except configparser.Error as exc:  # a config file flake8 cannot parse
+        raise UsageError(f"cannot read the configuration: {_one_line(exc)}") from None
     except (ExecutionError, PluginMissing, OSError, ValueError) as exc:
         raise UsageError(_one_line(exc)) from None
+    sys.stderr.write(printed.getvalue())
     if not run.paths:
         raise UsageError("fix needs at least one PATH")
     if "-" in run.paths:
@@ -256,7 +287,7 @@ def _plan(filename: str, run: Flake8Run, narrowing: Narrowing, args: argparse.Na
             raise FileError(f"cannot be fixed ({type(exc).__name__}); left untouched") from None
     fixed_codes = set(codes) if result.error is None and args.add_noqa != "all" else set()
     unfixable = [Note(v.line_number, v.column_number - 1, v.code,
-                      f"not fixed: the fixer does not rewrite {v.code}; see docs/rules/{v.code}.md")
+                      f"not fixed: the fixer does not rewrite {v.code}; see {rule_pointer(v.code)}")
                  for v in acted if v.code not in fixed_codes and v.code not in FIXABLE]
     if not args.add_noqa:
         return result._replace(not_fixed=sorted(result.not_fixed + unfixable)), {}

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[2] / "flake8_xdist_safety"
-BASE = {"codes", "findings", "config", "analysis.vocabulary", "analysis.imports", "__init__"}
+BASE = {"codes", "findings", "config", "links", "analysis.vocabulary", "analysis.imports", "__init__"}
 
 
 def layer(module: str) -> int:

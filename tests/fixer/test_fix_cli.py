@@ -178,7 +178,8 @@ def test_unfixable_findings_flake8_reports_are_listed_and_fail(proj):
     status, out, err = proj.fix("test_a.py")
     assert (status, out) == (1, "")
     assert err == "test_a.py:5:5: MXS004 not fixed: the fixer does not rewrite MXS004; " \
-                  "see docs/rules/MXS004.md\n"
+                  "see \"flake8-xdist-safety rule MXS004\" or " \
+                  "https://github.com/OWNER/flake8-xdist-safety/blob/main/docs/rules/MXS004.md\n"
 
 
 # -- modes and exit status ------------------------------------------------------------------------------
@@ -256,8 +257,38 @@ def test_invalid_plugin_setting_is_a_one_line_usage_error(proj):
     proj.write({"tox.ini": "[flake8]\nmxs-broad-scopes = modul\n"})
     status, out, err = proj.fix("x.py")
     assert (status, out) == (2, "")
-    assert err == "flake8-xdist-safety: error: flake8-xdist-safety: --mxs-broad-scopes: 'modul' is not " \
+    assert err == "flake8-xdist-safety: error: --mxs-broad-scopes: 'modul' is not " \
                   "a pytest scope (function, class, module, package, session)\n"
+
+
+def test_invalid_plugin_setting_on_the_command_line_names_the_tool_once(proj):
+    assert proj.fix("--mxs-broad-scopes=modul", "x.py") == (
+        2, "", "flake8-xdist-safety: error: --mxs-broad-scopes: 'modul' is not "
+               "a pytest scope (function, class, module, package, session)\n")
+
+
+FIX_USAGE = ("usage: flake8-xdist-safety fix [--diff | --check] [--add-noqa[=all]] [--select CODES] "
+             "[--ignore CODES] [--group NAME] [flake8 options] PATH...\n")
+
+
+@pytest.mark.parametrize("argv, refusal", [
+    (["--bogus", "x.py"], "unrecognized arguments: --bogus"),
+    (["--max-line-length=x", "x.py"], "argument --max-line-length: invalid int value: 'x'"),
+])
+def test_an_argument_flake8_refuses_gets_the_fixers_usage(proj, argv, refusal, capsys):
+    assert proj.fix(*argv) == (2, "", FIX_USAGE + f"flake8-xdist-safety fix: error: {refusal}\n")
+    assert capsys.readouterr() == ("", "")  # flake8's own usage text is not printed
+
+
+@pytest.mark.parametrize("config, message", [
+    (None, "The specified config file does not exist: missing.cfg"),
+    ("garbage\n", "cannot read the configuration: File contains no section headers. "
+                  "file: 'missing.cfg', line: 1 'garbage\\n'"),
+])
+def test_an_unreadable_config_is_a_configuration_error(proj, config, message):
+    if config is not None:
+        proj.write({"missing.cfg": config})
+    assert proj.fix("--config=missing.cfg", "x.py") == (2, "", f"flake8-xdist-safety: error: {message}\n")
 
 
 def test_python_dash_m_entry_point(proj):
@@ -267,3 +298,21 @@ def test_python_dash_m_entry_point(proj):
     fixed = proj.run("fix", "test_a.py")
     assert fixed.returncode == 0, fixed.stderr
     assert "monkeypatch.setenv" in proj.read("test_a.py")
+
+
+def test_another_plugins_exit_message_is_a_one_line_usage_error(proj, monkeypatch):
+    def refuse(argv):
+        raise SystemExit("other-plugin: bad\n  value")
+    monkeypatch.setattr("flake8_xdist_safety.fixer.cli.Flake8Run", refuse)
+    assert proj.fix("x.py") == (2, "", "flake8-xdist-safety: error: other-plugin: bad value\n")
+
+
+def test_a_plain_exit_from_flake8_passes_through_with_what_it_printed(proj, monkeypatch, capsys):
+    def leave(argv):
+        print("flake8 said this", file=sys.stderr)
+        raise SystemExit(0)
+    monkeypatch.setattr("flake8_xdist_safety.fixer.cli.Flake8Run", leave)
+    with pytest.raises(SystemExit) as exited:
+        proj.fix("--version")
+    assert exited.value.code == 0
+    assert capsys.readouterr().err == "flake8 said this\n"

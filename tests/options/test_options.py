@@ -258,7 +258,7 @@ INVALID = [
 
 def assert_one_line_error(result, option, named):
     output = result.stdout + result.stderr
-    assert result.returncode != 0, output
+    assert result.returncode == 2, output  # the configuration-error status, not 1 (findings)
     assert "Traceback" not in output, output
     lines = [line for line in output.splitlines() if line.strip()]
     assert len(lines) == 1, output
@@ -278,6 +278,16 @@ def test_invalid_value_in_config(project, option, value, named):
     project.write({"test_example.py": MOCKING_FN, "setup.cfg": f"[flake8]\n{option} = {value}\n"})
     result = project.run("test_example.py")
     assert_one_line_error(result, option, named)
+
+
+def test_exit_status_tells_a_configuration_error_from_findings(project):
+    project.write({"test_example.py": MOCKING_FN, "test_clean.py": "def test_ok():\n    pass\n"})
+    assert project.run("--select=MXS", "test_clean.py").returncode == 0
+    assert project.run("--select=MXS", "test_example.py").returncode == 1
+    bad = project.run("--select=MXS", "--exit-zero", "--mxs-broad-scopes=modul", "test_example.py")
+    assert (bad.returncode, bad.stdout) == (2, "")
+    assert bad.stderr == ("flake8-xdist-safety: error: --mxs-broad-scopes: 'modul' is not a pytest scope "
+                          "(function, class, module, package, session)\n")
 
 
 def test_valid_values_do_not_stop_flake8(project):
