@@ -18,6 +18,7 @@ from flake8_xdist_safety.analysis.model import (
 )
 from flake8_xdist_safety.analysis.definitions import classify_bases, classify_decorators, decorator_contexts
 from flake8_xdist_safety.analysis.expressions import ExpressionWalker, child_fields
+from flake8_xdist_safety.analysis.imports import absolute_module
 from flake8_xdist_safety.analysis.project import package_of
 from flake8_xdist_safety.analysis.scopes import Scope
 from flake8_xdist_safety.analysis.vocabulary import (
@@ -138,6 +139,9 @@ class _Builder(ExpressionWalker):
 
     def import_(self, node: Union[ast.Import, ast.ImportFrom]) -> None:
         scope = self.scope
+        if isinstance(node, ast.ImportFrom) and self.fn is None and self.cls is None \
+                and any(alias.name == "*" for alias in node.names):
+            self.model.star_imports.append(absolute_module(node.module or "", node.level or 0, scope.package))
         # ``from unittest.mock import MagicMock as MM``: calls of MM are interesting too.
         for local in scope.bind_import(node):
             target = scope.bindings[local]

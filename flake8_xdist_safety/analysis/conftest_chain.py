@@ -18,6 +18,8 @@ from flake8_xdist_safety.analysis import fixtures
 from flake8_xdist_safety.analysis.fixtures import PER_TEST_SCOPES, autouse_per_test, collects_garbage
 from flake8_xdist_safety.analysis.builder import build_model
 from flake8_xdist_safety.analysis.project import project_root
+from flake8_xdist_safety.analysis.project_modules import reached_fixtures
+from flake8_xdist_safety.analysis.regular_files import read_regular_file
 from flake8_xdist_safety.analysis.state import facts_of
 from flake8_xdist_safety.analysis.topics import TOPIC_CALLS, TOPICS
 from flake8_xdist_safety.analysis.topics.base import NOTHING, Undo
@@ -100,30 +102,34 @@ def _summary(path: str, config: Config) -> Optional[ConftestSummary]:
 
 
 def _summarise(path: str, config: Config) -> ConftestSummary:
-    with open(path, "rb") as f:
-        data = f.read()
+    data = read_regular_file(path)
+    if data is None:
+        raise OSError(f"{path}: not a regular file of bounded size")
     # Decode as Python would (coding cookie, else UTF-8): a file Python cannot
     # import is a conftest pytest cannot load, so its fixtures do not count.
     encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
     tree = ast.parse(data.decode(encoding), filename=path)
     model = build_model(tree, path, config, _CALLS)
-    defined = [fn for fn in model.module_functions.values() if fn.is_fixture]
-    autouse = [fn for fn in defined if fn.autouse]
-    per_test = [fn for fn in defined if fn.fixture_scope in PER_TEST_SCOPES]
+    # Its own fixtures, and those it brings in from the project's modules (star imports,
+    # pytest_plugins, fixtures imported by name): pytest registers them all here.
+    defined = [(model, fn) for fn in model.module_functions.values() if fn.is_fixture]
+    defined += reached_fixtures(model)
+    autouse = [(owner, fn) for owner, fn in defined if fn.autouse]
+    per_test = [(owner, fn) for owner, fn in defined if fn.fixture_scope in PER_TEST_SCOPES]
     undoing: Dict[str, Dict[str, Undo]] = {}
     autouse_undo: Dict[str, Undo] = {}
     for topic in TOPICS:
-        facts = facts_of(model, topic)
-        for fn in per_test:
-            undo = facts.fixture_undo(fn)
+        for owner, fn in per_test:
+            undo = facts_of(owner, topic).fixture_undo(fn)
             if undo:
                 undoing.setdefault(topic.code, {})[fn.name] = undo
                 if fn.autouse:
                     autouse_undo[topic.code] = autouse_undo.get(topic.code, NOTHING) | undo
     return ConftestSummary(
-        gc_autouse=any(collects_garbage(model, fn) for fn in autouse_per_test(autouse)),
-        gc_collectors=frozenset(fn.name for fn in per_test if collects_garbage(model, fn)),
-        autouse_names=frozenset(fn.name for fn in autouse),
+        gc_autouse=any(collects_garbage(owner, fn) for owner, fn in autouse
+                       if fn in autouse_per_test([fn])),
+        gc_collectors=frozenset(fn.name for owner, fn in per_test if collects_garbage(owner, fn)),
+        autouse_names=frozenset(fn.name for _owner, fn in autouse),
         undoing=undoing,
         autouse_undo=autouse_undo,
     )

@@ -246,6 +246,8 @@ class FileModel:
         self.attr_stores: List[Tuple[Site, str]] = []
         #: ``name = <call>`` / ``self.name = <call>``: (site of the value, key)
         self.call_assignments: List[Tuple[Site, str]] = []
+        #: modules the module body star-imports (``from tests.fixtures import *``), resolved
+        self.star_imports: List[str] = []
         #: what readers derive once per file (keyed by the reader's own name)
         self.cache: Dict[str, Any] = {}
 

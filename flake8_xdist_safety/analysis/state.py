@@ -9,7 +9,8 @@ per-test fixture around its test undoes it (undoing_fixtures.py).
 """
 from typing import Dict, List, Optional, Set
 
-from flake8_xdist_safety.analysis.model import AFTER_YIELD, CLEANUP, FINALLY, FileModel, FunctionInfo
+from flake8_xdist_safety.analysis.model import AFTER_YIELD, CLEANUP, FINALLY, Context, FileModel, FunctionInfo
+from flake8_xdist_safety.analysis.project_modules import function_named
 from flake8_xdist_safety.analysis.restores import Cleanup, RestoreIndex
 from flake8_xdist_safety.analysis.topics.base import NOTHING, Change, Topic, Undo, saver_reaches
 
@@ -88,7 +89,29 @@ class StateFacts:
         contexts = list(site.withs)
         for fn in site.fn.chain() if site.fn is not None else ():
             contexts.extend(fn.contexts)
-        return any(self.topic.context_undo(c).covers(change) for c in contexts)
+        return any(self.context_undo(c).covers(change) for c in contexts)
+
+    def context_undo(self, context: Context) -> Undo:
+        """What a context puts back: the topic's own forms, or (a ``with`` block) what the
+        context-manager function it calls puts back in a ``finally:`` (``with
+        isolated_environment():``, defined in this file or imported from the project's)."""
+        undo = self.topic.context_undo(context)
+        if context.block and not undo.wildcard:
+            reached = function_named(self.model, context.name)
+            if reached is not None and reached[1].has_yield:
+                undo |= facts_of(reached[0], self.topic).guaranteed_undo(reached[1])
+        return undo
+
+    def guaranteed_undo(self, fn: FunctionInfo) -> Undo:
+        """What a context-manager function puts back whatever its block does: its undos in
+        a ``finally:`` or a cleanup registration, and what it yields inside."""
+        undo = NOTHING
+        for item in self.undos.by_function.get(id(fn), ()):
+            if item.site.flags & (FINALLY | CLEANUP):
+                undo |= item.as_undo()
+        for context in fn.yield_contexts:
+            undo |= self.topic.context_undo(context)
+        return undo
 
     def restored(self, change: Change) -> bool:
         return any(undo.as_undo().covers(change) for undo in self.undos.index.restoring(change.site))
@@ -108,7 +131,7 @@ class StateFacts:
         finalizer, or saved with ``monkeypatch`` (undone when the test ends)."""
         undo = NOTHING
         for context in fixture.yield_contexts:
-            undo |= self.topic.context_undo(context)
+            undo |= self.context_undo(context)
         after_test = CLEANUP | (AFTER_YIELD | FINALLY if fixture.has_yield else 0)
         by_function = self.undos.by_function
         for item in by_function.get(id(fixture), ()):

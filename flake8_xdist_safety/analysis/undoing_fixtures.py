@@ -8,6 +8,7 @@ from flake8_xdist_safety.analysis.conftest_chain import ConftestSummary, summari
 from flake8_xdist_safety.analysis.fixtures import PER_TEST_SCOPES, visible_fixtures
 from flake8_xdist_safety.analysis.marks import function_marks, usefixtures_names
 from flake8_xdist_safety.analysis.model import FileModel, FunctionInfo
+from flake8_xdist_safety.analysis.project_modules import function_named
 from flake8_xdist_safety.analysis.state import facts_of
 from flake8_xdist_safety.analysis.topics.base import NOTHING, Change, Topic, Undo
 
@@ -17,14 +18,15 @@ FixtureUndo = Callable[[FunctionInfo], Undo]
 
 class FixturesThatUndo:
     """Answers "does a per-test fixture around this change's test undo it?". What one
-    fixture of this file undoes is *fixture_undo*'s; the conftest chain's fixtures count
-    for the topic whose *code* is given."""
+    fixture of this file undoes is *fixture_undo*'s; the conftest chain's fixtures, and
+    fixtures imported from the project's modules, count for the *topic* when one is given."""
 
     def __init__(self, model: FileModel, config: Config, fixture_undo: FixtureUndo,
-                 code: Optional[str] = None) -> None:
+                 topic: Optional[Topic] = None) -> None:
         self.model = model
         self.config = config
-        self.code = code
+        self.topic = topic
+        self.code = topic.code if topic is not None else None
         self.fixture_undo = fixture_undo
         self._undo: Dict[int, Undo] = {}
         self._conftest: Optional[List[ConftestSummary]] = None
@@ -81,6 +83,13 @@ class FixturesThatUndo:
                 continue
             seen.add(name)
             fixture = by_name.get(name)
+            if fixture is None and self.topic is not None:
+                # a fixture imported into this file from a project module
+                reached = function_named(self.model, self.model.imports.bindings.get(name))
+                if reached is not None and reached[1].is_fixture \
+                        and reached[1].fixture_scope in PER_TEST_SCOPES:
+                    undo |= facts_of(reached[0], self.topic).fixture_undo(reached[1])
+                    continue
             if fixture is None:
                 unresolved.add(name)
             else:
@@ -96,4 +105,4 @@ class FixturesThatUndo:
 def fixtures_undoing(model: FileModel, config: Config, topic: Topic) -> FixturesThatUndo:
     """The fixtures around a test that undo *topic*'s changes (this file's and the conftest
     chain's)."""
-    return FixturesThatUndo(model, config, facts_of(model, topic).fixture_undo, topic.code)
+    return FixturesThatUndo(model, config, facts_of(model, topic).fixture_undo, topic)
