@@ -13,19 +13,16 @@ untouched" (nothing was written), for the CLI to print after the path.
 import codecs
 import errno
 import hashlib
+import io
 import os
-import re
 import stat
 import tempfile
-from typing import NamedTuple, Optional, Tuple
+import tokenize
+from typing import NamedTuple, Tuple
 
 TEMP_SUFFIX = ".mxs-tmp"
 
 _BOM = codecs.BOM_UTF8
-# PEP 263, exactly as tokenize.detect_encoding matches it: a comment line holding "coding[:=]name".
-_COOKIE = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)")
-# A cookie counts on line 2 only when line 1 is blank or a comment (a shebang, usually).
-_BLANK_OR_COMMENT = re.compile(rb"^[ \t\f]*(?:[#\r\n]|$)")
 
 # O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer, forever; it changes nothing
 # for a regular file.  O_NOFOLLOW: a path swapped for a symlink after lstat() fails instead of being
@@ -53,7 +50,7 @@ class SourceFile(NamedTuple):
     path: str
     data: bytes  # exactly what was read
     text: str  # decoded in ``encoding``, BOM removed, line endings untouched
-    encoding: str  # "utf-8-sig" with a BOM, else the coding cookie's name as written, else "utf-8"
+    encoding: str  # as tokenize.detect_encoding names it: "utf-8-sig" with a BOM, else the cookie's
     has_bom: bool
     mode: int  # permission bits (stat.S_IMODE), copied to the new file
     fingerprint: Fingerprint
@@ -105,28 +102,22 @@ def _line_at(data: bytes, offset: int) -> int:
 
 
 def _detect_encoding(data: bytes) -> Tuple[str, bool]:
-    """``(encoding, has_bom)`` by PEP 263; ValueError(reason) for an unknown or contradictory cookie."""
-    has_bom = data.startswith(_BOM)
-    body = data[len(_BOM):] if has_bom else data
-    declared = _coding_cookie(body)
-    if declared is not None:
-        try:
-            codec_name = codecs.lookup(declared).name
-        except LookupError:
-            raise ValueError(f"declares an unknown encoding {declared!r}") from None
-        if has_bom and codec_name != "utf-8":
-            raise ValueError(f"has a UTF-8 byte order mark but declares coding {declared}")
-    if has_bom:
-        return "utf-8-sig", True
-    return (declared or "utf-8"), False
-
-
-def _coding_cookie(body: bytes) -> Optional[str]:
-    first, _, rest = body.partition(b"\n")
-    match = _COOKIE.match(first)
-    if match is None and _BLANK_OR_COMMENT.match(first):
-        match = _COOKIE.match(rest.partition(b"\n")[0])
-    return match.group(1).decode("ascii") if match else None
+    """``(encoding, has_bom)`` as Python's own source reader decides them (``tokenize.detect_encoding``:
+    a byte-order mark, a PEP 263 cookie on line 1 or 2); ValueError(reason) for an unknown or
+    contradictory cookie."""
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    except SyntaxError as exc:
+        message = str(exc.msg)
+        if message.startswith("unknown encoding: "):
+            raise ValueError(f"declares an unknown encoding {message.split(': ', 1)[1]!r}") from None
+        if message.startswith("encoding problem") and data.startswith(_BOM):
+            raise ValueError("has a UTF-8 byte order mark but declares another coding") from None
+        # "invalid or missing encoding declaration": line 1 or 2 is not UTF-8 and declares nothing.
+        # Python reads it as UTF-8 and fails; decoding says where.
+        return "utf-8", False
+    has_bom = encoding == "utf-8-sig"
+    return encoding, has_bom
 
 
 # -- encoding the fixed text -------------------------------------------------------------------------
