@@ -43,7 +43,7 @@ def fix_env(proj, source):
      "def test_env():\n    os.environ['A'] = '1'\n",
      "6:5: MXS003 not fixed: os.environ['A']: test_env is wrapped by "
      "some.helpers.module.wrap_with_setting..., which may not pass a new fixture parameter through"),
-    ("import os\n\n\ndef test_env(a, /):\n    os.environ['A'] = '1'\n",
+    ("import os\n\n\ndef test_env(tmp_path, /):\n    os.environ['A'] = '1'\n",
      "5:5: MXS003 not fixed: os.environ['A']: cannot add the monkeypatch parameter to test_env"),
     ("import os\n\n\ndef test_env \\\n        ():\n    os.environ['A'] = '1'\n",
      "6:5: MXS003 not fixed: os.environ['A']: cannot add the monkeypatch parameter to test_env"),
