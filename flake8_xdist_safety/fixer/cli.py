@@ -252,7 +252,7 @@ def _plan(filename: str, run: Flake8Run, narrowing: Narrowing, args: argparse.Na
     else:
         try:
             result = fix_text(text, filename, config, check, first, codes, args.group,
-                              int(getattr(run.options, "max_line_length", 79)))
+                              int(getattr(run.options, "max_line_length", 79)), run.reports(filename, "F401"))
         except (RecursionError, MemoryError, ValueError, SyntaxError) as exc:
             raise FileError(f"cannot be fixed ({type(exc).__name__}); left untouched") from None
     fixed_codes = set(codes) if result.error is None and args.add_noqa != "all" else set()

@@ -64,7 +64,7 @@ class Plan:
         self.also_changed: List[Note] = []
         self.new_imports: Set[str] = set()
         #: a new module-level ``pytestmark = ...`` line, and the line it must follow (an import it uses)
-        self.new_pytestmark: Optional[Tuple[str, int]] = None
+        self.new_pytestmark: Optional[Tuple[List[str], int]] = None
         #: ids of nodes already edited this round (a shared teardown, a test given monkeypatch)
         self.done: Set[int] = set()
         #: per-node verdicts a planner computed once this round (by node id)
@@ -122,9 +122,9 @@ class Plan:
             anchor = _last_leading_import(body, prefix)
             after = max(mark[1], anchor.end_lineno or anchor.lineno) if anchor is not None else mark[1]
             if after > 0:
-                self.edits.append(text.after_line(line_group_end(body, after), ["", mark[0]], order=2))
+                self.edits.append(text.after_line(line_group_end(body, after), ["", *mark[0]], order=2))
                 mark = None
-        tail = ["", mark[0]] if mark is not None else []
+        tail = ["", *mark[0]] if mark is not None else []
         if not imports and not tail:
             return
         if prefix < len(body) and isinstance(body[prefix], (ast.Import, ast.ImportFrom)) \

@@ -27,6 +27,7 @@ from flake8_xdist_safety.fixer.plan_environ import plan_environ
 from flake8_xdist_safety.fixer.plan_gc_teardown import plan_gc_teardown
 from flake8_xdist_safety.fixer.plan_xdist_group import plan_xdist_group
 from flake8_xdist_safety.fixer.planner import Note, Plan
+from flake8_xdist_safety.fixer.unused_imports import unused_import_edits
 from flake8_xdist_safety.rules import RULES_BY_CODE
 
 FIXABLE = ("MXS001", "MXS002", "MXS003")
@@ -64,6 +65,7 @@ class _Options(NamedTuple):
     group: Optional[str]
     max_line_length: int
     unsettled: FrozenSet[str]
+    remove_unused_imports: bool
 
 
 class _Round(NamedTuple):
@@ -158,6 +160,16 @@ def _attempt(text: str, filename: str, config: Config, check: Check, first: File
         maps.append(LineMap(later.plan.text, later.plan.edits))
         current = apply_edits(current, later.plan.edits)
         verdict = check(current)
+    if verdict.unparsable is None and options.remove_unused_imports and fixed.get("MXS003"):
+        before = first.tree if isinstance(first.tree, ast.Module) else ast.parse(text, filename)
+        after = verdict.tree if isinstance(verdict.tree, ast.Module) else ast.parse(current, filename)
+        fixed_text = Text(current)
+        # Not listed as changes of their own: they are part of the rewrites that made them unused.
+        edits, _ = unused_import_edits(before, after, fixed_text, lambda n: _back(maps, n), filename)
+        if edits:
+            maps.append(LineMap(fixed_text, edits))
+            current = apply_edits(current, edits)
+            verdict = check(current)
     if verdict.unparsable is not None:
         raise FixError(f"the fixed text does not parse ({verdict.unparsable})")
     try:  # the compiler's own checks (a misplaced return, nonlocal, ...) beyond what parsing proves
@@ -223,7 +235,8 @@ def _order(note: Note) -> Tuple[int, str, int]:
 
 
 def fix_text(text: str, filename: str, config: Config, check: Check, first: FileVerdict,
-             codes: Sequence[str], group: Optional[str] = None, max_line_length: int = 79) -> FixResult:
+             codes: Sequence[str], group: Optional[str] = None, max_line_length: int = 79,
+             remove_unused_imports: bool = True) -> FixResult:
     """Fix the findings of ``codes`` (a subset of FIXABLE) that flake8 reported in ``first`` (the verdict
     on ``text``). Never raises FixError: a rejected fix is a result with ``error`` set.
 
@@ -234,7 +247,7 @@ def fix_text(text: str, filename: str, config: Config, check: Check, first: File
         attempts.append([code for code in codes if code != "MXS003"])
     error = "nothing to fix"
     for attempt in attempts:
-        options = _Options(attempt, group, max_line_length, frozenset())
+        options = _Options(attempt, group, max_line_length, frozenset(), remove_unused_imports)
         try:
             result = _attempt_settling(text, filename, config, check, first, options)
         except FixError as exc:

@@ -67,7 +67,7 @@ def test_not_fixed_with_the_reason(proj, source, why):
 def test_the_monkeypatch_parameter_goes_before_any_other(proj, signature, expected):
     source = f"import os\n\n\ndef {signature}:\n    os.environ['A'] = '1'\n"
     assert fix_env(proj, source) == (
-        f"import os\n\n\ndef {expected}:\n    monkeypatch.setenv('A', '1')\n",
+        f"def {expected}:\n    monkeypatch.setenv('A', '1')\n",  # import os, now unused, is removed
         ["5:5: MXS003 fixed: test_env: monkeypatch.setenv('A', '1')"], [])
 
 
@@ -76,7 +76,7 @@ def test_a_static_test_method_gets_the_parameter_too(proj):
               "        os.environ['A'] = '1'\n")
     assert fix_env(proj, source) == (
         source.replace("test_env()", "test_env(monkeypatch)").replace(
-            "os.environ['A'] = '1'", "monkeypatch.setenv('A', '1')"),
+            "os.environ['A'] = '1'", "monkeypatch.setenv('A', '1')").replace("import os\n\n\n", ""),
         ["7:9: MXS003 fixed: test_env: monkeypatch.setenv('A', '1')"], [])
 
 

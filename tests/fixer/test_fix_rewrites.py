@@ -148,7 +148,7 @@ def test_suppressed_finding_keeps_the_module_mark_away(proj):
 def test_a_statement_that_is_the_change_becomes_monkeypatch(proj, statement, expected):
     source = f"import os\n\n\ndef test_env(key=str):\n    {statement}\n"
     text, err = fixed(proj, source)
-    assert text == f"import os\n\n\ndef test_env(monkeypatch, key=str):\n    {expected}\n"
+    assert text == f"def test_env(monkeypatch, key=str):\n    {expected}\n"  # import os is unused now
     assert err == ""
 
 
