@@ -8,10 +8,11 @@ left unfixed, or a file could not be read, parsed or written; 2 usage or configu
 """
 import argparse
 import difflib
+import io
 import os
 import re
 import sys
-from typing import Dict, List, NamedTuple, Optional, Sequence, TextIO, Tuple
+from typing import Dict, List, NamedTuple, Optional, Sequence, TextIO, Tuple, cast
 
 from flake8.defaults import VALID_CODE_PREFIX
 from flake8.exceptions import ExecutionError
@@ -24,7 +25,9 @@ from flake8_xdist_safety.checker import enabled_codes
 from flake8_xdist_safety.fixer.flake8_run import FileVerdict, Flake8Run, PluginMissing
 from flake8_xdist_safety.fixer.planner import Note
 from flake8_xdist_safety.fixer.rewrites import FIXABLE, FixResult, fix_text
-from flake8_xdist_safety.fixer.safe_write import FileError, encode_like, read_source, replace_atomically
+from flake8_xdist_safety.fixer.safe_write import (
+    TEMP_SUFFIX, FileError, encode_like, read_source, remove_stale_temp_files, replace_atomically,
+)
 
 _LIST = re.compile(r"[,\s]+")
 _ADD_NOQA_ALL = "--add-noqa-for-all"
@@ -52,6 +55,38 @@ class Tally:
     def __init__(self) -> None:
         self.noqa: Dict[str, int] = {}
         self.noqa_files = 0
+        self.gc_teardowns = 0  # MXS002 changes that make a teardown call gc.collect()
+        #: each directory's entries, listed once per run (stale temporary files are looked for there)
+        self.listings: Dict[str, List[str]] = {}
+
+
+#: The cost of MXS002's fix, measured (README, "Adopting the memory-safety policy"; docs/rules/MXS002.md).
+GC_COST = ("measured cost: 23-30 ms per test on a synthetic suite of mock-heavy tests, 7.2x the wall time "
+           "(221 s -> 1,581 s) on a real suite; see `flake8-xdist-safety rule MXS002`")
+
+
+class GuardedOutput(io.TextIOBase):
+    """Standard output for a run that writes files: a reader that went away (``fix . | head -1``) or a
+    closed stream never stops the run half-way; the lines that could not be printed are counted."""
+
+    def __init__(self, stream: Optional[TextIO]) -> None:
+        super().__init__()
+        self.stream = stream
+        self.lost = 0
+
+    def write(self, text: str) -> int:
+        if self.stream is not None:
+            try:
+                self.stream.write(text)
+                if text.endswith("\n"):
+                    self.stream.flush()  # one line at a time: a closed pipe is noticed at the next one
+                return len(text)
+            except (OSError, ValueError):  # BrokenPipeError; ValueError: the stream was closed
+                if self.stream is sys.stdout:
+                    _silence_stdout()
+                self.stream = None
+        self.lost += text.count("\n")
+        return len(text)
 
 
 def _codes(option: str, value: Optional[str]) -> Tuple[str, ...]:
@@ -99,7 +134,10 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Optional[Sequence[str]] = None, out: Optional[TextIO] = None,
          err: Optional[TextIO] = None) -> int:
-    out = out or sys.stdout
+    if out is None and sys.stdout is None:  # started with standard output closed (`fix . >&-`)
+        sys.stdout = open(os.devnull, "w")  # flake8's formatter asks it isatty()
+    else:
+        out = out or sys.stdout
     err = err or sys.stderr
     try:
         return _main(list(sys.argv[1:] if argv is None else argv), out, err)
@@ -107,15 +145,24 @@ def main(argv: Optional[Sequence[str]] = None, out: Optional[TextIO] = None,
         # `fix --diff | head -1`: the reader has gone; say nothing more and make sure the interpreter's
         # own flush at exit does not fail again on the closed pipe.
         if out is sys.stdout:
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
+            _silence_stdout()
         return 1
     except KeyboardInterrupt:
         print("flake8-xdist-safety: interrupted", file=err)
         return 130
 
 
-def _main(argv: List[str], out: TextIO, err: TextIO) -> int:
+def _silence_stdout() -> None:
+    """Make sure the interpreter's own flush of standard output at exit does not fail again on a pipe
+    whose reader has gone."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+def _main(argv: List[str], out: Optional[TextIO], err: TextIO) -> int:
     argv = [_ADD_NOQA_ALL if arg == "--add-noqa=all" else "--add-noqa" if arg == "--add-noqa=unfixed" else arg
             for arg in argv]
     args, flake8_argv = _parser().parse_known_args(argv)  # usage errors exit 2
@@ -129,6 +176,14 @@ def _main(argv: List[str], out: TextIO, err: TextIO) -> int:
         return 2
     status = 0
     tally = Tally()
+    guarded: Optional[GuardedOutput] = None
+    if not (args.diff or args.check):
+        guarded = GuardedOutput(out if out is not None and not out.closed else None)
+        out = cast(TextIO, guarded)
+    elif out is None or out.closed:
+        print("flake8-xdist-safety: error: standard output is closed; nothing to print the "
+              f"{'diff' if args.diff else 'changes'} to", file=err)
+        return 2
     if not any(narrowing.acts(code) for code in enabled_codes(run.options)):
         # flake8 can report none of the codes acted on, in any file: nothing to read
         for path in run.paths:
@@ -143,6 +198,14 @@ def _main(argv: List[str], out: TextIO, err: TextIO) -> int:
         counts = ", ".join(f"{code} {count}" for code, count in sorted(tally.noqa.items()))
         total = sum(tally.noqa.values())
         print(f"# noqa {verb} for {total} finding(s) in {tally.noqa_files} file(s): {counts}", file=out)
+    if tally.gc_teardowns and not args.diff:
+        verb = "would make" if args.check else "made"
+        print(f"MXS002: {verb} {tally.gc_teardowns} per-test teardown(s) call gc.collect(); {GC_COST}",
+              file=out)
+    if guarded is not None and guarded.lost:
+        print(f"flake8-xdist-safety: error: standard output was closed; {guarded.lost} line(s) were not "
+              "printed, but every file was fixed as if they had been", file=err)
+        status = 1
     return status
 
 
@@ -176,6 +239,8 @@ def _fix_file(filename: str, run: Flake8Run, narrowing: Narrowing, args: argpars
         return 1
     if not config.is_test_file(filename):
         return 0  # the checker skips it too: flake8 reports nothing here for the fixer
+    if not (args.diff or args.check):
+        _remove_stale_temp_files(filename, out, tally)
     try:
         source = read_source(filename)
         first = _check(run, filename, source.text)
@@ -193,6 +258,7 @@ def _fix_file(filename: str, run: Flake8Run, narrowing: Narrowing, args: argpars
         print(f"{filename}: error: {exc}", file=err)
         return 1
     status = 1 if result.not_fixed or result.error else 0
+    written = False
     if result.error is not None:
         print(f"{filename}: error: not fixed, left untouched: {result.error}", file=err)
     if result.text != source.text:
@@ -204,19 +270,37 @@ def _fix_file(filename: str, run: Flake8Run, narrowing: Narrowing, args: argpars
                 _print_notes(filename, result.changes, "would fix", out)
             else:
                 replace_atomically(source, data)
+                written = True
                 _print_notes(filename, result.changes, "fixed", out)
         except FileError as exc:
             print(f"{filename}: error: {exc}", file=err)
             return 1
         if args.diff or args.check:
             status = 1
+        tally.gc_teardowns += sum(1 for note in result.changes
+                                  if note.code == "MXS002" and note.text.endswith("gc.collect()"))
         if noqa:
             tally.noqa_files += 1
             for code, count in noqa.items():
                 tally.noqa[code] = tally.noqa.get(code, 0) + count
     for note in result.not_fixed:
-        print(f"{filename}:{note.line}:{note.col + 1}: {note.code} {note.text}", file=err)
+        line = result.forward(note.line) if written else note.line  # a line of the file as it now is
+        print(f"{filename}:{line}:{note.col + 1}: {note.code} {note.text}", file=err)
     return status
+
+
+def _remove_stale_temp_files(filename: str, out: TextIO, tally: Tally) -> None:
+    directory = os.path.dirname(filename) or os.curdir
+    names = tally.listings.get(directory)
+    if names is None:
+        try:
+            names = [n for n in os.listdir(directory) if n.endswith(TEMP_SUFFIX)]
+        except OSError:
+            names = []
+        tally.listings[directory] = names
+    for name in remove_stale_temp_files(filename, names):
+        print(f"{os.path.join(os.path.dirname(filename), name)}: removed: a temporary file an interrupted "
+              f"run left while fixing {filename}", file=out)
 
 
 def _check(run: Flake8Run, filename: str, text: str) -> FileVerdict:
@@ -264,7 +348,8 @@ def _plan(filename: str, run: Flake8Run, narrowing: Narrowing, args: argparse.Na
     left = _narrowed(check(result.text), narrowing) if result.text != text else _narrowed(first, narrowing)
     noqa = add_noqa(result.text, left.violations, lambda candidate: _narrowed(check(candidate), narrowing))
     # What could not be fixed is suppressed instead: no longer "not fixed", nor an error.
-    return result._replace(text=noqa.text, not_fixed=noqa.failed, error=None), noqa.added
+    # noqa.failed are lines of the text as written already
+    return result._replace(text=noqa.text, not_fixed=noqa.failed, error=None, maps=()), noqa.added
 
 
 def _print_notes(filename: str, notes: List[Note], verb: str, out: TextIO) -> None:

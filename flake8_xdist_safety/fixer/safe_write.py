@@ -5,7 +5,8 @@ file Python itself could not decode.  Writing never opens the original for writi
 a temporary file in the same directory, is flushed to disk, gets the original's permission bits and
 owner, and only then, after checking that nobody changed the original since it was read, is renamed over
 it with ``os.replace``.  A full disk, a kill or a crash at any point leaves the original byte-identical (at
-worst a stray ``.<name>*.mxs-tmp`` file next to it).
+worst a stray ``.<name>.<pid>.<random>.mxs-tmp`` file next to it, which the next run that fixes the file
+removes once no process of that id is running: see :func:`remove_stale_temp_files`).
 
 Every refusal is a :class:`FileError` whose text is one line ending in "skipped" (nothing was read) or "left
 untouched" (nothing was written), for the CLI to print after the path.
@@ -18,7 +19,7 @@ import os
 import stat
 import tempfile
 import tokenize
-from typing import NamedTuple, Tuple
+from typing import Iterable, List, NamedTuple, Tuple
 
 TEMP_SUFFIX = ".mxs-tmp"
 
@@ -155,7 +156,7 @@ def replace_atomically(source: SourceFile, data: bytes) -> None:
     directory = os.path.dirname(source.path) or os.curdir
     try:
         fd, temp_path = tempfile.mkstemp(
-            dir=directory, prefix="." + os.path.basename(source.path), suffix=TEMP_SUFFIX)
+            dir=directory, prefix=f".{os.path.basename(source.path)}.{os.getpid()}.", suffix=TEMP_SUFFIX)
     except OSError as exc:
         raise FileError(f"cannot write: {describe_os_error(exc)}; left untouched") from exc
     replaced = False
@@ -176,6 +177,49 @@ def replace_atomically(source: SourceFile, data: bytes) -> None:
         if not replaced:  # also on KeyboardInterrupt: no stray temp file for a Ctrl-C
             _remove_quietly(temp_path)
     _fsync_directory(directory)
+
+
+def stale_temp_files(path: str, names: Iterable[str]) -> List[str]:
+    """Among ``names`` (the entries of ``path``'s directory), the temporary files a fixer run that is no
+    longer running left for ``path``: ``.<name>.<pid>.<random>.mxs-tmp`` whose pid is not a live process."""
+    prefix = f".{os.path.basename(path)}."
+    found = []
+    for name in names:
+        if not (name.startswith(prefix) and name.endswith(TEMP_SUFFIX)):
+            continue
+        middle = name[len(prefix):-len(TEMP_SUFFIX)].split(".")
+        if len(middle) == 2 and middle[0].isdigit() and not _is_running(int(middle[0])):
+            found.append(name)
+    return sorted(found)
+
+
+def remove_stale_temp_files(path: str, names: Iterable[str]) -> List[str]:
+    """Remove what :func:`stale_temp_files` finds (regular files only); the names removed."""
+    directory = os.path.dirname(path) or os.curdir
+    removed = []
+    for name in stale_temp_files(path, names):
+        temp = os.path.join(directory, name)
+        try:
+            if stat.S_ISREG(os.lstat(temp).st_mode):
+                os.unlink(temp)
+                removed.append(name)
+        except OSError:
+            pass  # gone meanwhile, or not ours to remove: nothing to report
+    return removed
+
+
+def _is_running(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    if os.name != "posix" or pid <= 0:
+        return True  # cannot tell (os.kill(pid, 0) would end the process on Windows): keep the file
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # exists, owned by someone else
+    return True
 
 
 def _fill(fd: int, data: bytes) -> None:
