@@ -80,7 +80,7 @@ def _judge(plan: Plan, fn: FunctionInfo, cls: Optional[ClassInfo], testcase: boo
     autouse = [f for _, fixtures in scopes for f in fixtures.values() if f.autouse]
     for fixture in autouse:
         if fixture.teardown is not None:
-            return (f"autouse fixture {fixture.name} ({fixture.where}) {fixture.teardown} after {restorer} "
+            return (f"autouse fixture {fixture.name} ({fixture.where}) {fixture.teardown}, after {restorer} "
                     "restores")
     requested = [f.name for f in autouse]
     if not testcase:
@@ -131,7 +131,7 @@ def _requested_teardowns(names: List[str], scopes: Scopes, restorer: str) -> Opt
             return (f"fixture {name} is not defined in this file or its conftest chain: its teardown, which "
                     f"runs after {restorer} restores, cannot be seen")
         if fixture.teardown is not None:
-            return f"fixture {name} ({fixture.where}) {fixture.teardown} after {restorer} restores"
+            return f"fixture {name} ({fixture.where}) {fixture.teardown}, after {restorer} restores"
         todo.extend(fixture.requests)
     return None
 
