@@ -356,7 +356,8 @@ def test_the_fix_keeps_outcomes_and_restore_points(tmp_path: Path, name: str) ->
     assert "error" not in err, err
     after, leaks_after = pytest_run(project.root)
     assert set(after) == set(before)
-    regressions = {t: after[t] for t, outcome in before.items() if outcome == "passed" and after[t] != "passed"}
+    regressions = {t: after[t] for t, outcome in before.items()
+                   if outcome == "passed" and after[t] != "passed"}
     assert regressions == {}
     new_leaks: Dict[str, Set[str]] = {t: set(names) - set(leaks_before.get(t, ()))
                                       for t, names in leaks_after.items()}
