@@ -100,8 +100,8 @@ def restoring_context(stmt: ast.stmt, fn: AnyFunction, resolve: Resolve) -> Opti
                         "instead restore the value that context set, after the test")
     for node in own_nodes(fn.body):
         if _is_environ_patch_dict(node, resolve):
-            return (f"{fn.name} starts {_shown(node)}, which undoes it when stopped; monkeypatch would "
-                    "restore another value later")
+            return (f"{fn.name} also patches the environment with {_shown(node)}, whose exit or stop() "
+                    "undoes changes made meanwhile; monkeypatch would restore another value later")
     return None
 
 
