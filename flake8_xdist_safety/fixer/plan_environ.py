@@ -3,20 +3,24 @@
 In a pytest test (function or method of a pytest-style class) only a statement that *is* the change is
 rewritten, to the ``monkeypatch`` call that does the same thing (same exceptions, same evaluation):
 
-* ``os.environ[K] = V`` (one target, one value that is not a tuple, starred or ``yield``)
+* ``os.environ[K] = V`` (one target, one value that is a ``str`` by construction: environ_values)
   -> ``monkeypatch.setenv(K, V)``; when both K and V have side effects their order would swap: not fixed;
 * ``del os.environ[K]`` (one target) -> ``monkeypatch.delenv(K)`` (raises KeyError like ``del``);
 * ``os.environ.pop(K)`` as a whole statement -> ``monkeypatch.delenv(K)`` (raises like ``pop``), and
   ``os.environ.pop(K, default)`` with a default that has no side effects -> ``monkeypatch.delenv(K,
   raising=False)``.
 
-The test gets a ``monkeypatch`` parameter when it has none, unless the name already means something there
-or a decorator other than pytest marks and ``mock.patch*`` wraps it (``hypothesis.given``, for one, refuses
-function-scoped fixtures).
+Every change of one variable in one test is planned together (the reported one and its hand-written
+restores): all are rewritten in one round, or none. The test gets a ``monkeypatch`` parameter only where
+pytest is its caller (pytest_caller) and only when nothing that runs between monkeypatch's restore and the
+end of the test's teardown can observe the variable (restore_timing); never inside a
+``monkeypatch.context()`` or ``patch.dict(os.environ)`` context (environ_values). Rewritten statements fit
+the user's max-line-length (layout).
 
 pytest never passes fixtures to ``unittest.TestCase`` methods, so there the test method gets
 ``@unittest.mock.patch.dict("os.environ")`` instead (directly above its ``def``): the environment is saved
-before the method runs and restored when it returns or raises, and the statements stay exactly as written.
+before the method runs and restored when it returns or raises, and the statements stay exactly as written;
+only when no tearDown, cleanup or fixture teardown runs after that restore (restore_timing).
 """
 import ast
 from typing import Dict, List, Optional, Sequence, Set, Tuple
