@@ -222,6 +222,7 @@ def _plan_group(plan: Plan, item: Finding, fn: FunctionInfo, cls: Optional[Class
     new_texts: Dict[int, str] = {}
     edits: List[Edit] = []
     also: List[Note] = []
+    set_before = False  # a member that sets the variable came earlier (its restore is rewritten with it)
     for member in group:
         site = member.site
         other = "" if site.node is change.site.node else f"{member.target} on line {site.line}: "
@@ -234,6 +235,13 @@ def _plan_group(plan: Plan, item: Finding, fn: FunctionInfo, cls: Optional[Class
         call, why = _replacement(plan, member, fn)
         if call is None:
             return why if not other else f"{other}{why}; {_TOGETHER}"
+        if call[0] == "monkeypatch.setenv":
+            set_before = True
+        elif not set_before:
+            elsewhere = _set_elsewhere(plan, member, fn)
+            if elsewhere is not None:
+                return (f"{other}it may be the hand-written undo of the change on line {elsewhere.site.line} "
+                        f"({_where(elsewhere)}); monkeypatch would put that value back after the test")
         new = f"{call[0]}({', '.join(call[1])})"
         fitted = fitted_call(plan.text, site.stmt, call[0], call[1], plan.max_line_length)
         if fitted is None:
@@ -258,6 +266,31 @@ def _plan_group(plan: Plan, item: Finding, fn: FunctionInfo, cls: Optional[Class
     plan.edits.extend(edits)
     plan.also_changed.extend(also)
     return new_texts
+
+
+def _set_elsewhere(plan: Plan, change: EnvChange, fn: FunctionInfo) -> Optional[EnvChange]:
+    """A change setting the same variable outside ``fn`` (``setup_method``, a fixture, module level):
+    deleting it in the test may be the cleanup of that change."""
+    key = ("changes",)
+    changes = plan.cache.get(key)
+    if not isinstance(changes, list):
+        changes = env_changes(plan.model)
+        plan.cache[key] = changes
+    variable = _variable(change)
+    for other in changes:
+        site = other.site
+        inside = site.fn is not None and fn in site.fn.chain()
+        sets = isinstance(site.stmt, ast.Assign) or isinstance(site.node, ast.Call) and isinstance(
+            site.node.func, ast.Attribute) and site.node.func.attr in ("update", "setdefault", "putenv")
+        same = _variable(other) == variable or bool(set(change.keys) & set(other.keys))
+        if not inside and sets and same:
+            return other
+    return None
+
+
+def _where(change: EnvChange) -> str:
+    fn = change.site.fn
+    return "at module level" if fn is None else f"in {function_key(fn)}"
 
 
 def _why_no_monkeypatch(plan: Plan, fn: FunctionInfo, cls: Optional[ClassInfo]) -> Optional[str]:

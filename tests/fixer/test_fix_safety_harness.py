@@ -139,6 +139,37 @@ SUITES: Dict[str, Suite] = {
                 os.environ["MXS_T_CONFTEST"] = "1"
             """,
     }, ("test_timing::test_harmless_fixture", "test_unittest_timing.Plain::test_it")),
+    "cleanup-of-a-change-elsewhere": Suite({
+        "test_cleanup.py": """\
+            import os
+
+            import pytest
+
+
+            class TestSetUpElsewhere:
+                def setup_method(self, method):
+                    os.environ["MXS_E_SETUP"] = "1"
+
+                def test_it(self):
+                    assert os.environ["MXS_E_SETUP"] == "1"
+                    del os.environ["MXS_E_SETUP"]
+
+
+            @pytest.fixture
+            def configured():
+                os.environ["MXS_E_FIXTURE"] = "1"
+
+
+            def test_cleans_up(configured):
+                os.environ.pop("MXS_E_FIXTURE")
+
+
+            def test_deletes_its_own():
+                os.environ["MXS_E_OWN"] = "1"
+                del os.environ["MXS_E_OWN"]
+                os.environ["MXS_E_OWN"] = "2"
+            """,
+    }, ("test_cleanup::test_deletes_its_own",)),
     "pytest-is-the-caller": Suite({
         "base.py": """\
             import unittest
