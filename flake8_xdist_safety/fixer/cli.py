@@ -30,6 +30,7 @@ from flake8_xdist_safety.fixer.safe_write import (
 )
 
 _LIST = re.compile(r"[,\s]+")
+_LINE_IN_TEXT = re.compile(r"\bline (\d+)\b")
 _ADD_NOQA_ALL = "--add-noqa-for-all"
 
 
@@ -284,8 +285,11 @@ def _fix_file(filename: str, run: Flake8Run, narrowing: Narrowing, args: argpars
             for code, count in noqa.items():
                 tally.noqa[code] = tally.noqa.get(code, 0) + count
     for note in result.not_fixed:
-        line = result.forward(note.line) if written else note.line  # a line of the file as it now is
-        print(f"{filename}:{line}:{note.col + 1}: {note.code} {note.text}", file=err)
+        line, text = note.line, note.text
+        if written:  # lines of the file as it now is, also those the reason names
+            line = result.forward(line)
+            text = _LINE_IN_TEXT.sub(lambda m: f"line {result.forward(int(m.group(1)))}", text)
+        print(f"{filename}:{line}:{note.col + 1}: {note.code} {text}", file=err)
     return status
 
 

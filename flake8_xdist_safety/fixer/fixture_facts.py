@@ -61,7 +61,8 @@ def fixture_definitions(body: Sequence[ast.stmt], resolve: Resolve, where: str) 
                     autouse = not (isinstance(value, ast.Constant) and value.value is False)
         params = [a.arg for a in (*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs)]
         requests = tuple(p for p in params if p not in ("self", "cls", "request"))
-        out[name] = FixtureDef(name, node, autouse, f"{where}{node.lineno}", teardown_risk(node), requests)
+        out[name] = FixtureDef(name, node, autouse, f"{where}{node.lineno}", teardown_risk(node, where),
+                               requests)
     return out
 
 
@@ -71,9 +72,9 @@ def _is_fixture_decorator(node: ast.expr, resolve: Resolve) -> bool:
     return name in _FIXTURE_DECORATORS
 
 
-def teardown_risk(node: ast.AST) -> Optional[str]:
+def teardown_risk(node: ast.AST, where: str = "line ") -> Optional[str]:
     """Why the part of a fixture that runs after its test may observe the environment; None if it has no
-    such part or it cannot."""
+    such part or it cannot. ``where`` + a line number names a line of the fixture's file."""
     assert isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
     registrar = _registrar_call(node.body)
     if registrar is not None:
@@ -86,7 +87,7 @@ def teardown_risk(node: ast.AST) -> Optional[str]:
         if _is_yield_statement(statement):
             after = node.body[index + 1:]
             bad = next((s for s in after if not harmless(s, None)), None)
-            return None if bad is None else f"runs code after its yield (line {bad.lineno})"
+            return None if bad is None else f"runs code after its yield ({where}{bad.lineno})"
     return "yields inside a block (with, try, if, loop) whose rest runs after the test"
 
 
@@ -193,7 +194,9 @@ def _read_conftest(path: str) -> Optional[ConftestFixtures]:
         return None
     bindings = module_bindings(tree)
     shown = _shown_path(path)
-    result = ConftestFixtures(path, fixture_definitions(tree.body, bindings.resolve, f"{shown} line "))
+    # "path:N": a "line N" in a reason is a line of the file being fixed (the CLI maps those to the file
+    # as written)
+    result = ConftestFixtures(path, fixture_definitions(tree.body, bindings.resolve, f"{shown}:"))
     _CACHE[path] = (stamp, result)
     return result
 

@@ -106,7 +106,7 @@ def _patch_dict(plan: Plan, item: Finding, fn: FunctionInfo, cls: ClassInfo) -> 
     if id(fn.node) in plan.done:
         plan.fixed(item, f"{fn.name}: covered by the patch.dict decorator added to it")
         return None
-    moved = why_restore_moves(plan, fn, cls, testcase=True)
+    moved = why_restore_moves(plan, fn, cls, testcase=True) or _undoes_a_change_elsewhere(plan, fn)
     if moved is not None:
         return moved
     text, node = plan.text, fn.node
@@ -268,20 +268,49 @@ def _plan_group(plan: Plan, item: Finding, fn: FunctionInfo, cls: Optional[Class
     return new_texts
 
 
-def _set_elsewhere(plan: Plan, change: EnvChange, fn: FunctionInfo) -> Optional[EnvChange]:
-    """A change setting the same variable outside ``fn`` (``setup_method``, a fixture, module level):
-    deleting it in the test may be the cleanup of that change."""
+def _undoes_a_change_elsewhere(plan: Plan, fn: FunctionInfo) -> Optional[str]:
+    """Why restoring the whole environment after ``fn`` would put back a value it deletes on purpose: a
+    ``del``/``pop`` in it of a variable set outside it (``setUp``, module level), not set in it before."""
+    set_here: Set[str] = set()
+    for change in _all_changes(plan):
+        site = change.site
+        if site.fn is None or fn not in site.fn.chain():
+            continue
+        if _sets(change):
+            set_here.add(_variable(change))
+        elif _variable(change) not in set_here and not change.opaque:
+            elsewhere = _set_elsewhere(plan, change, fn)
+            if elsewhere is not None:
+                return (f"{change.target} on line {site.line} may be the hand-written undo of the change on "
+                        f"line {elsewhere.site.line} ({_where(elsewhere)}); patch.dict would put that value "
+                        "back after the test")
+    return None
+
+
+def _all_changes(plan: Plan) -> List[EnvChange]:
     key = ("changes",)
     changes = plan.cache.get(key)
     if not isinstance(changes, list):
         changes = env_changes(plan.model)
         plan.cache[key] = changes
+    return changes
+
+
+def _sets(change: EnvChange) -> bool:
+    site = change.site
+    return isinstance(site.stmt, ast.Assign) and isinstance(site.node, ast.Subscript) \
+        or isinstance(site.node, ast.Call) and isinstance(site.node.func, ast.Attribute) \
+        and site.node.func.attr in ("update", "setdefault", "putenv")
+
+
+def _set_elsewhere(plan: Plan, change: EnvChange, fn: FunctionInfo) -> Optional[EnvChange]:
+    """A change setting the same variable outside ``fn`` (``setup_method``, a fixture, module level):
+    deleting it in the test may be the cleanup of that change."""
     variable = _variable(change)
-    for other in changes:
+    for other in _all_changes(plan):
         site = other.site
         inside = site.fn is not None and fn in site.fn.chain()
-        sets = isinstance(site.stmt, ast.Assign) or isinstance(site.node, ast.Call) and isinstance(
-            site.node.func, ast.Attribute) and site.node.func.attr in ("update", "setdefault", "putenv")
+        sets = _sets(other)
         same = _variable(other) == variable or bool(set(change.keys) & set(other.keys))
         if not inside and sets and same:
             return other

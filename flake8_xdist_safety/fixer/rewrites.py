@@ -149,7 +149,10 @@ def _attempt(text: str, filename: str, config: Config, check: Check, first: File
     rounds = 0
     while follow_ups and any(v.code in follow_ups for v in verdict.violations):
         later, _ = _plan_round(current, filename, config, verdict, options._replace(codes=follow_ups))
-        not_fixed += [note._replace(line=_back(maps, note.line)) for note in later.plan.not_fixed]
+        # a finding refused again is reported once, as the first round saw it (its lines are the input's)
+        seen = {(note.line, note.col, note.code) for note in not_fixed}
+        not_fixed += [note._replace(line=_back(maps, note.line)) for note in later.plan.not_fixed
+                      if (_back(maps, note.line), note.col, note.code) not in seen]
         if not later.plan.edits:
             break
         if rounds == _MAX_ROUNDS:  # it would still change something: leave those functions alone
@@ -178,7 +181,7 @@ def _attempt(text: str, filename: str, config: Config, check: Check, first: File
     except (SyntaxError, ValueError) as exc:
         raise FixError(f"the fixed text does not compile ({exc})") from None
     _verify(first, verdict, codes, fixed)
-    return FixResult(current, sorted(changes, key=_order), sorted(set(not_fixed), key=_order), None,
+    return FixResult(current, sorted(changes, key=_order), sorted(not_fixed, key=_order), None,
                      tuple(maps))
 
 

@@ -150,7 +150,7 @@ def test_hooks_and_finalizers_of_a_pytest_test(proj):
 def test_an_autouse_fixture_of_the_conftest_chain_with_teardown_stops_the_rewrite(proj):
     conftest = "import pytest\n\n\n@pytest.fixture(autouse=True)\ndef audit():\n    yield\n    print()\n"
     assert fix(proj, one_test('os.environ["A"] = "1"'), **{"conftest.py": conftest}) == (False, [
-        "autouse fixture audit (conftest.py line 5) runs code after its yield (line 7), after monkeypatch "
+        "autouse fixture audit (conftest.py:5) runs code after its yield (conftest.py:7), after monkeypatch "
         "restores"])
 
 
@@ -216,7 +216,7 @@ def test_a_class_pytest_does_not_collect_gets_no_parameter(proj, source, why):
 def test_a_monkeypatch_fixture_of_the_conftest_chain_is_not_pytests(proj):
     conftest = 'import pytest\n\n\n@pytest.fixture\ndef monkeypatch():\n    return "own"\n'
     assert fix(proj, one_test('os.environ["A"] = "1"'), **{"conftest.py": conftest}) == (False, [
-        "a fixture named monkeypatch is defined in conftest.py line 5: the test would get it, not pytest's"])
+        "a fixture named monkeypatch is defined in conftest.py:5: the test would get it, not pytest's"])
 
 
 def test_the_functions_of_a_round_are_named_by_class_and_name():

@@ -169,7 +169,26 @@ SUITES: Dict[str, Suite] = {
                 del os.environ["MXS_E_OWN"]
                 os.environ["MXS_E_OWN"] = "2"
             """,
-    }, ("test_cleanup::test_deletes_its_own",)),
+        "test_tc.py": """\
+            import os
+            import unittest
+
+
+            class SetUpSets(unittest.TestCase):
+                def setUp(self):
+                    os.environ["MXS_E_TC"] = "1"
+
+                def test_it(self):
+                    del os.environ["MXS_E_TC"]
+
+
+            class OwnChange(unittest.TestCase):
+                def test_it(self):
+                    os.environ["MXS_E_TC2"] = "1"
+                    del os.environ["MXS_E_TC2"]
+                    os.environ["MXS_E_TC2"] = "2"
+            """,
+    }, ("test_cleanup::test_deletes_its_own", "test_tc.OwnChange::test_it")),
     "pytest-is-the-caller": Suite({
         "base.py": """\
             import unittest
