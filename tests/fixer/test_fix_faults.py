@@ -138,3 +138,28 @@ def test_the_cost_line_says_would_with_check_and_is_absent_from_a_diff_or_withou
         "MXS002: would make 1 per-test teardown(s) call gc.collect(); measured cost:")
     assert "MXS002: " not in proj.fix(OPT_IN, "--diff", "--select=MXS002", ".")[1]
     assert "MXS002: " not in proj.fix(OPT_IN, "--select=MXS001", ".")[1]
+
+
+class _GoneReader:
+    def __init__(self, error):
+        self.error, self.written = error, []
+
+    def write(self, text):
+        if self.written:
+            raise self.error
+        self.written.append(text)
+
+    def flush(self):
+        pass
+
+
+@pytest.mark.parametrize("error", [BrokenPipeError(32, "Broken pipe"),
+                                   ValueError("I/O operation on closed file")])
+def test_the_guarded_output_counts_the_lines_it_could_not_print(error):
+    from flake8_xdist_safety.fixer.cli import GuardedOutput
+    stream = _GoneReader(error)
+    guarded = GuardedOutput(stream)
+    for line in ("one\n", "two\n", "three\n"):
+        assert guarded.write(line) == len(line)
+    assert (stream.written, guarded.lost, guarded.stream) == (["one\n"], 2, None)
+    assert GuardedOutput(None).write("a\nb\n") == 4
