@@ -130,6 +130,9 @@ def _parser() -> argparse.ArgumentParser:
     fix.add_argument("--ignore", metavar="CODES", help="do not act on these codes (prefixes)")
     fix.add_argument("--group", metavar="NAME",
                      help="xdist_group name for every new mark (default: one name per test module)")
+    fix.add_argument("--harmless-decorators", metavar="NAMES",
+                     help="decorators (dotted names, as imported) that pass a new monkeypatch parameter "
+                          "through to the test, like pytest's marks")
     return parser
 
 
@@ -340,7 +343,8 @@ def _plan(filename: str, run: Flake8Run, narrowing: Narrowing, args: argparse.Na
     else:
         try:
             result = fix_text(text, filename, config, check, first, codes, args.group,
-                              int(getattr(run.options, "max_line_length", 79)), run.reports(filename, "F401"))
+                              int(getattr(run.options, "max_line_length", 79)), run.reports(filename, "F401"),
+                              frozenset(n for n in _LIST.split(args.harmless_decorators or "") if n))
         except (RecursionError, MemoryError, ValueError, SyntaxError) as exc:
             raise FileError(f"cannot be fixed ({type(exc).__name__}); left untouched") from None
     fixed_codes = set(codes) if result.error is None and args.add_noqa != "all" else set()

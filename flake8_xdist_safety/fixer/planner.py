@@ -75,6 +75,9 @@ class Plan:
         self.max_line_length = 79
         #: functions (``Class.test_name``) whose MXS003 fixes did not settle: left as they are
         self.unsettled: FrozenSet[str] = frozenset()
+        #: decorators the team declares harmless (``fix --harmless-decorators``): they pass a new fixture
+        #: parameter through as pytest's marks do
+        self.harmless_decorators: FrozenSet[str] = frozenset()
 
     def fixed(self, finding: Finding, text: str) -> None:
         self.changes.append(note_for(finding, text))

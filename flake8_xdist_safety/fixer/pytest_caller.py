@@ -60,7 +60,10 @@ def _decorator_problem(plan: Plan, decorator: ast.expr, owner: str, method: bool
     name = plan.module_names.resolve(target) or ""
     if name.startswith("pytest.mark.") or name.endswith(_CALL_PASSING_DECORATORS):
         return None
-    shown = name or " ".join(ast.unparse(target).split())
+    written = " ".join(ast.unparse(target).split())
+    if (name or written) in plan.harmless_decorators:
+        return None
+    shown = name or written
     shown = shown if len(shown) <= 40 else shown[:37] + "..."
     return f"{owner} is wrapped by {shown}, which may not pass a new fixture parameter through"
 

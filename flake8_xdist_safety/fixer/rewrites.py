@@ -66,6 +66,7 @@ class _Options(NamedTuple):
     max_line_length: int
     unsettled: FrozenSet[str]
     remove_unused_imports: bool
+    harmless_decorators: FrozenSet[str]
 
 
 class _Round(NamedTuple):
@@ -118,6 +119,7 @@ def _plan_round(text: str, filename: str, config: Config, verdict: FileVerdict,
     plan = Plan(Text(text), tree, model, config)
     plan.max_line_length = options.max_line_length
     plan.unsettled = options.unsettled
+    plan.harmless_decorators = options.harmless_decorators
     if "MXS001" in codes:
         plan_xdist_group(plan, [f for f in acted if f.code == "MXS001"], findings["MXS001"], options.group)
     if "MXS002" in codes:
@@ -239,7 +241,8 @@ def _order(note: Note) -> Tuple[int, str, int]:
 
 def fix_text(text: str, filename: str, config: Config, check: Check, first: FileVerdict,
              codes: Sequence[str], group: Optional[str] = None, max_line_length: int = 79,
-             remove_unused_imports: bool = True) -> FixResult:
+             remove_unused_imports: bool = True, harmless_decorators: FrozenSet[str] = frozenset()
+             ) -> FixResult:
     """Fix the findings of ``codes`` (a subset of FIXABLE) that flake8 reported in ``first`` (the verdict
     on ``text``). Never raises FixError: a rejected fix is a result with ``error`` set.
 
@@ -250,7 +253,8 @@ def fix_text(text: str, filename: str, config: Config, check: Check, first: File
         attempts.append([code for code in codes if code != "MXS003"])
     error = "nothing to fix"
     for attempt in attempts:
-        options = _Options(attempt, group, max_line_length, frozenset(), remove_unused_imports)
+        options = _Options(attempt, group, max_line_length, frozenset(), remove_unused_imports,
+                           harmless_decorators)
         try:
             result = _attempt_settling(text, filename, config, check, first, options)
         except FixError as exc:

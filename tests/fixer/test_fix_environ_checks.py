@@ -229,3 +229,22 @@ def test_the_functions_of_a_round_are_named_by_class_and_name():
         changes = [Note(3, 8, "MXS003", "x"), Note(7, 4, "MXS003", "y")]
 
     assert _functions_at(Round()) == frozenset({"TestA.test_a", "test_b"})
+
+
+def test_decorators_the_team_declares_harmless_pass_the_parameter_through(proj):
+    source = dedent("""\
+        import os
+
+        from helpers import keep_signature
+
+
+        @keep_signature
+        def test_it():
+            os.environ["A"] = "1"
+        """)
+    assert fix(proj, source) == (False, [
+        "test_it is wrapped by helpers.keep_signature, which may not pass a new fixture parameter through"])
+    proj.write({"test_it.py": source})
+    status, out, err = proj.fix("--harmless-decorators=helpers.keep_signature,other", "test_it.py")
+    assert (status, err) == (0, "")
+    assert "def test_it(monkeypatch):\n    monkeypatch.setenv(\"A\", \"1\")\n" in proj.read("test_it.py")
