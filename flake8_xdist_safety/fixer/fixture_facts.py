@@ -157,9 +157,19 @@ def _is_super_call(call: ast.Call) -> bool:
 
 # -- the conftest chain ---------------------------------------------------------------------------------
 
+#: pytest hooks that run during or after a test's teardown phase: a conftest implementing one runs code
+#: between monkeypatch's restore and the end of the test's teardown
+TEARDOWN_HOOKS = frozenset({
+    "pytest_runtest_protocol", "pytest_runtest_teardown", "pytest_fixture_post_finalizer",
+    "pytest_runtest_makereport", "pytest_runtest_logreport", "pytest_runtest_logfinish",
+})
+
+
 class ConftestFixtures(NamedTuple):
     path: str
     fixtures: Dict[str, FixtureDef]
+    #: ``path:N`` of each teardown-phase hook it implements, by hook name
+    hooks: Dict[str, str]
 
 
 _CACHE: Dict[str, Tuple[Tuple[int, int], Optional[ConftestFixtures]]] = {}
@@ -196,7 +206,9 @@ def _read_conftest(path: str) -> Optional[ConftestFixtures]:
     shown = _shown_path(path)
     # "path:N": a "line N" in a reason is a line of the file being fixed (the CLI maps those to the file
     # as written)
-    result = ConftestFixtures(path, fixture_definitions(tree.body, bindings.resolve, f"{shown}:"))
+    hooks = {node.name: f"{shown}:{node.lineno}" for node in tree.body
+             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name in TEARDOWN_HOOKS}
+    result = ConftestFixtures(path, fixture_definitions(tree.body, bindings.resolve, f"{shown}:"), hooks)
     _CACHE[path] = (stamp, result)
     return result
 

@@ -76,6 +76,10 @@ def _judge(plan: Plan, fn: FunctionInfo, cls: Optional[ClassInfo], testcase: boo
         hook = plan.model.module_functions.get(name)
         if hook is not None and not _all_harmless(plan, hook.node.body, False):
             return f"{name} runs after {restorer} restores and may see the variable"
+    for conftest in conftest_fixtures(plan.model.filename):
+        for hook_name, where in sorted(conftest.hooks.items()):
+            return (f"{where} implements {hook_name}, which runs around the test's teardown, after "
+                    f"{restorer} restores")
     scopes = _fixture_scopes(plan, classes)
     autouse = [f for _, fixtures in scopes for f in fixtures.values() if f.autouse]
     for fixture in autouse:

@@ -248,3 +248,14 @@ def test_decorators_the_team_declares_harmless_pass_the_parameter_through(proj):
     status, out, err = proj.fix("--harmless-decorators=helpers.keep_signature,other", "test_it.py")
     assert (status, err) == (0, "")
     assert "def test_it(monkeypatch):\n    monkeypatch.setenv(\"A\", \"1\")\n" in proj.read("test_it.py")
+
+
+@pytest.mark.parametrize("hook", ["pytest_runtest_teardown(item)",
+                                  "pytest_fixture_post_finalizer(fixturedef)"])
+def test_a_conftest_hook_of_the_teardown_phase_stops_the_rewrite(proj, hook):
+    conftest = (f"import os\n\n\ndef {hook}:\n    print(os.environ)\n\n\n"
+                "def pytest_configure(config):\n    pass\n")
+    name = hook.split("(")[0]
+    assert fix(proj, one_test('os.environ["A"] = "1"'), **{"conftest.py": conftest}) == (False, [
+        f"conftest.py:4 implements {name}, which runs around the test's teardown, after monkeypatch "
+        "restores"])
