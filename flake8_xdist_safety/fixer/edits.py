@@ -45,6 +45,10 @@ class Text:
         for line in self.lines:
             self.starts.append(self.starts[-1] + len(line))
 
+    def line_number_at(self, offset: int) -> int:
+        """The 1-based line holding character ``offset``."""
+        return max(1, bisect.bisect_right(self.starts, offset) - (1 if offset >= len(self.source) else 0))
+
     def line(self, lineno: int) -> str:
         return self.lines[lineno - 1] if 0 < lineno <= len(self.lines) else ""
 
@@ -119,8 +123,13 @@ class LineMap:
         self.last_new: List[int] = []  # the new line on which it ends
         self.old_line: List[int] = []  # the original line it was made at
         self.shift_after: List[int] = []  # lines added (or removed) by this edit and all before it
+        self.old_starts: List[int] = []  # character offsets of each edit in the original
+        self.old_ends: List[int] = []
+        self.original = original
         shift = 0
         for edit in sort_edits(edits):
+            self.old_starts.append(edit.start)
+            self.old_ends.append(edit.end)
             old = bisect.bisect_right(original.starts, edit.start)  # 1-based line holding the offset
             first = old + shift
             added = count_line_breaks(edit.text)
@@ -129,6 +138,17 @@ class LineMap:
             self.last_new.append(first + added)
             self.old_line.append(old)
             self.shift_after.append(shift)
+
+    def forward(self, old_line: int) -> int:
+        """The line of the edited text that original line ``old_line`` became (a line inside a replaced
+        region: the first line of its replacement)."""
+        if not 0 < old_line <= len(self.original.starts):
+            return old_line
+        offset = self.original.starts[old_line - 1]
+        before = bisect.bisect_right(self.old_ends, offset)  # edits that end at or before the line
+        if before < len(self.old_starts) and self.old_starts[before] < offset:
+            return self.first_new[before]
+        return old_line + (self.shift_after[before - 1] if before else 0)
 
     def back(self, new_line: int) -> int:
         index = bisect.bisect_right(self.first_new, new_line) - 1

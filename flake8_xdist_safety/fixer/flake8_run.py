@@ -127,6 +127,14 @@ class Flake8Run:
         )
         return sorted(set(found))
 
+    def reports(self, filename: str, code: str) -> bool:
+        """Would flake8 report ``code`` (of another plugin, e.g. F401) in this file on a line without
+        ``# noqa``? Asked of its style guide: select/ignore, extend-*, per-file-ignores."""
+        self.collector.reported = []
+        with self.guide.processing_file(filename):
+            self.guide.handle_error(code, filename, 1, 1, "probe", "")
+        return bool(self.collector.reported)
+
     def check(self, filename: str, text: str) -> FileVerdict:
         """What flake8 reports for ``filename`` if it held ``text``. Errors of the plugin
         (PluginExecutionFailed), RecursionError and MemoryError propagate."""

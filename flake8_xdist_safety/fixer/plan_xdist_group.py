@@ -21,6 +21,7 @@ from flake8_xdist_safety.analysis.xdist_groups import suggested_group
 from flake8_xdist_safety.findings import Finding
 from flake8_xdist_safety.fixer.edits import Edit
 from flake8_xdist_safety.fixer.names import Use
+from flake8_xdist_safety.fixer.layout import over_limit
 from flake8_xdist_safety.fixer.planner import Plan, statement_start
 
 Owner = Union[ClassInfo, FunctionInfo]
@@ -144,7 +145,12 @@ def _decorate(plan: Plan, item: Finding, node: ast.stmt, classes: List[ast.Class
         plan.refuse(item, f"{what}: {plan.why_unbound('pytest.mark')}")
         return False
     mark = f"{spelled.text}.{_MARK}(name={literal})"
-    plan.edits.append(text.before_line(first, [text.indent(first) + "@" + mark]))
+    indent = text.indent(first)
+    lines = [indent + "@" + mark]
+    if over_limit(lines, plan.max_line_length):  # split as black would
+        step = _step(plan)
+        lines = [f"{indent}@{spelled.text}.{_MARK}(", f"{indent}{step}name={literal},", f"{indent})"]
+    plan.edits.append(text.before_line(first, lines))
     plan.fixed(item, f"{what}: added @{mark}")
     return True
 
@@ -171,7 +177,10 @@ def _module_pytestmark(plan: Plan, functions: List[Finding], literal: str) -> bo
     if spelled is None:
         return False
     line = f"pytestmark = {spelled.text}.{_MARK}(name={literal})"
-    plan.new_pytestmark = (line, spelled.bound_at)
+    lines = [line]
+    if over_limit(lines, plan.max_line_length):
+        lines = [f"pytestmark = {spelled.text}.{_MARK}(", f"{_step(plan)}name={literal},", ")"]
+    plan.new_pytestmark = (lines, spelled.bound_at)
     plan.fixed(functions[0], f"test functions {names}: added {line}")
     for item in functions[1:]:
         plan.fixed(item, f"test function {item.subject.name}: covered by the module pytestmark")
@@ -192,9 +201,40 @@ def _extend_pytestmark(plan: Plan, values: List[ast.expr], mark: str) -> Optiona
             line = last.end_lineno or last.lineno
             return [text.after_line(line, [text.indent(last.lineno) + mark + ","])]
         at = text.end(last)
-        return [Edit(at, at, ", " + mark)]
+        if _fits_after(plan, at, ", " + mark):
+            return [Edit(at, at, ", " + mark)]
+        if value.lineno != value.end_lineno or not isinstance(value, ast.List):
+            return None  # would not fit, and splitting it would move its own line breaks
+        return [_exploded_list(plan, value, [text.segment(e) for e in value.elts] + [mark])]
     if len(values) == 1 and isinstance(value, (ast.Call, ast.Attribute)) \
             and len(parse_marks(plan.model, value)) == 1:
-        return [Edit(text.start(value), text.start(value), "["),
-                Edit(text.end(value), text.end(value), ", " + mark + "]")]
+        if _fits_after(plan, text.end(value), ", " + mark + "]", extra=1):
+            return [Edit(text.start(value), text.start(value), "["),
+                    Edit(text.end(value), text.end(value), ", " + mark + "]")]
+        return [_exploded_list(plan, value, [text.segment(value), mark])]
     return None
+
+
+def _fits_after(plan: Plan, at: int, inserted: str, extra: int = 0) -> bool:
+    """Does the line holding offset ``at`` stay within max-line-length with ``inserted`` there (and
+    ``extra`` more characters elsewhere on it)?"""
+    text = plan.text
+    number = text.line_number_at(at)
+    line = text.line(number)
+    offset = at - text.starts[number - 1]
+    new = line[:offset] + " " * extra + inserted + line[offset:]
+    return over_limit([new], plan.max_line_length) <= over_limit([line], plan.max_line_length)
+
+
+def _exploded_list(plan: Plan, value: ast.expr, elements: List[str]) -> Edit:
+    """``value`` replaced by a list of ``elements``, one per line, as black lays out a long list."""
+    text = plan.text
+    ending = text.ending(value.lineno)
+    indent = text.indent(value.lineno)
+    body = [f"{indent}{_step(plan)}{element}," for element in elements]
+    return Edit(text.start(value), text.end(value), ending.join(["["] + body + [f"{indent}]"]))
+
+
+def _step(plan: Plan) -> str:
+    """One indentation step in the file's own style: a tab if its indented lines use tabs."""
+    return "\t" if any(line.startswith("\t") for line in plan.text.lines) else "    "

@@ -6,7 +6,7 @@ and places new imports and a new module ``pytestmark`` where they are valid: aft
 ``from __future__`` imports, which stay first.
 """
 import ast
-from typing import Dict, List, NamedTuple, Optional, Sequence, Set, Tuple
+from typing import Dict, FrozenSet, List, NamedTuple, Optional, Sequence, Set, Tuple
 
 from flake8_xdist_safety.analysis.model import FileModel
 from flake8_xdist_safety.config import Config
@@ -59,13 +59,25 @@ class Plan:
         self.edits: List[Edit] = []
         self.changes: List[Note] = []
         self.not_fixed: List[Note] = []
+        #: statements rewritten along with a finding that flake8 did not report (a hand-written restore of
+        #: the same variable): listed as changes, not counted as findings fixed
+        self.also_changed: List[Note] = []
         self.new_imports: Set[str] = set()
         #: a new module-level ``pytestmark = ...`` line, and the line it must follow (an import it uses)
-        self.new_pytestmark: Optional[Tuple[str, int]] = None
+        self.new_pytestmark: Optional[Tuple[List[str], int]] = None
         #: ids of nodes already edited this round (a shared teardown, a test given monkeypatch)
         self.done: Set[int] = set()
         #: per-node verdicts a planner computed once this round (by node id)
         self.memo: Dict[int, Optional[str]] = {}
+        #: facts a planner computed once this round (fixtures of the file and its conftest chain, ...)
+        self.cache: Dict[Tuple[object, ...], object] = {}
+        #: the longest line flake8 accepts (the user's max-line-length)
+        self.max_line_length = 79
+        #: functions (``Class.test_name``) whose MXS003 fixes did not settle: left as they are
+        self.unsettled: FrozenSet[str] = frozenset()
+        #: decorators the team declares harmless (``fix --harmless-decorators``): they pass a new fixture
+        #: parameter through as pytest's marks do
+        self.harmless_decorators: FrozenSet[str] = frozenset()
 
     def fixed(self, finding: Finding, text: str) -> None:
         self.changes.append(note_for(finding, text))
@@ -113,9 +125,9 @@ class Plan:
             anchor = _last_leading_import(body, prefix)
             after = max(mark[1], anchor.end_lineno or anchor.lineno) if anchor is not None else mark[1]
             if after > 0:
-                self.edits.append(text.after_line(line_group_end(body, after), ["", mark[0]], order=2))
+                self.edits.append(text.after_line(line_group_end(body, after), ["", *mark[0]], order=2))
                 mark = None
-        tail = ["", mark[0]] if mark is not None else []
+        tail = ["", *mark[0]] if mark is not None else []
         if not imports and not tail:
             return
         if prefix < len(body) and isinstance(body[prefix], (ast.Import, ast.ImportFrom)) \

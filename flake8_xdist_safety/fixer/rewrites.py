@@ -13,7 +13,7 @@ without them). A ``del os.environ[K]`` that restored by hand what a rewritten as
 finding once the assignment is gone: later rounds rewrite those follow-ups too.
 """
 import ast
-from typing import Callable, Dict, List, NamedTuple, Optional, Sequence, Tuple
+from typing import Callable, Dict, FrozenSet, List, NamedTuple, Optional, Sequence, Set, Tuple
 
 from flake8.violation import Violation
 
@@ -27,6 +27,7 @@ from flake8_xdist_safety.fixer.plan_environ import plan_environ
 from flake8_xdist_safety.fixer.plan_gc_teardown import plan_gc_teardown
 from flake8_xdist_safety.fixer.plan_xdist_group import plan_xdist_group
 from flake8_xdist_safety.fixer.planner import Note, Plan
+from flake8_xdist_safety.fixer.unused_imports import unused_import_edits
 from flake8_xdist_safety.rules import ALL_CALLS, RULES_BY_CODE
 
 FIXABLE = ("MXS001", "MXS002", "MXS003")
@@ -38,9 +39,34 @@ Check = Callable[[str], FileVerdict]
 
 class FixResult(NamedTuple):
     text: str  # the fixed text (the input if nothing changed or the fix was rejected)
-    changes: List[Note]
-    not_fixed: List[Note]
+    changes: List[Note]  # on the lines of the input
+    not_fixed: List[Note]  # on the lines of the input
     error: Optional[str] = None  # why the file was left as it was
+    #: from the input's lines to the fixed text's, one map per round
+    maps: Tuple[LineMap, ...] = ()
+
+    def forward(self, line: int) -> int:
+        """The line of the fixed text that line ``line`` of the input became."""
+        for line_map in self.maps:
+            line = line_map.forward(line)
+        return line
+
+
+class _Unsettled(Exception):
+    """Follow-up rounds kept finding work in these functions (``Class.test_name``)."""
+
+    def __init__(self, functions: FrozenSet[str]) -> None:
+        super().__init__(", ".join(sorted(functions)))
+        self.functions = functions
+
+
+class _Options(NamedTuple):
+    codes: Sequence[str]
+    group: Optional[str]
+    max_line_length: int
+    unsettled: FrozenSet[str]
+    remove_unused_imports: bool
+    harmless_decorators: FrozenSet[str]
 
 
 class _Round(NamedTuple):
@@ -83,33 +109,38 @@ def _model(verdict: FileVerdict, text: str, filename: str, config: Config) -> Tu
     return tree, build_model(tree, filename, config, ALL_CALLS)
 
 
-def _plan_round(text: str, filename: str, config: Config, verdict: FileVerdict, codes: Sequence[str],
-                group: Optional[str]) -> Tuple[_Round, List[Violation]]:
+def _plan_round(text: str, filename: str, config: Config, verdict: FileVerdict,
+                options: _Options) -> Tuple[_Round, List[Violation]]:
+    codes = options.codes
     tree, model = _model(verdict, text, filename, config)
     findings = rule_findings(model, config, codes)
     wanted = [v for v in verdict.violations if v.code in codes]
     acted, unmatched = matching_findings(wanted, findings)
     plan = Plan(Text(text), tree, model, config)
+    plan.max_line_length = options.max_line_length
+    plan.unsettled = options.unsettled
+    plan.harmless_decorators = options.harmless_decorators
     if "MXS001" in codes:
-        plan_xdist_group(plan, [f for f in acted if f.code == "MXS001"], findings["MXS001"], group)
+        plan_xdist_group(plan, [f for f in acted if f.code == "MXS001"], findings["MXS001"], options.group)
     if "MXS002" in codes:
         plan_gc_teardown(plan, [f for f in acted if f.code == "MXS002"])
     if "MXS003" in codes:
-        plan_environ(plan, [f for f in acted if f.code == "MXS003"])
+        plan_environ(plan, [f for f in acted if f.code == "MXS003"], findings["MXS003"])
     plan.header()
     return _Round(plan, findings), unmatched
 
 
 def _attempt(text: str, filename: str, config: Config, check: Check, first: FileVerdict,
-             codes: Sequence[str], group: Optional[str]) -> FixResult:
-    current_round, unmatched = _plan_round(text, filename, config, first, codes, group)
+             options: _Options) -> FixResult:
+    codes = options.codes
+    current_round, unmatched = _plan_round(text, filename, config, first, options)
     plan = current_round.plan
     not_fixed = list(plan.not_fixed)
     not_fixed += [Note(v.line_number, v.column_number - 1, v.code,
                        "not fixed: the fixer found no finding of its own here") for v in unmatched]
     if not plan.edits:
         return FixResult(text, [], not_fixed)
-    changes = list(plan.changes)
+    changes = plan.changes + plan.also_changed
     fixed: Dict[str, int] = {}
     for note in plan.changes:
         fixed[note.code] = fixed.get(note.code, 0) + 1
@@ -119,16 +150,31 @@ def _attempt(text: str, filename: str, config: Config, check: Check, first: File
     verdict = check(current)
     rounds = 0
     while follow_ups and any(v.code in follow_ups for v in verdict.violations):
-        if rounds == _MAX_ROUNDS:  # a round that settles is checked above: only then give up
-            raise FixError("the fixes did not settle after several rounds")
-        rounds += 1
-        later, _ = _plan_round(current, filename, config, verdict, follow_ups, group)
+        later, _ = _plan_round(current, filename, config, verdict, options._replace(codes=follow_ups))
+        # a finding refused again is reported once, as the first round saw it (its lines are the input's)
+        seen = {(note.line, note.col, note.code) for note in not_fixed}
+        not_fixed += [note._replace(line=_back(maps, note.line)) for note in later.plan.not_fixed
+                      if (_back(maps, note.line), note.col, note.code) not in seen]
         if not later.plan.edits:
             break
-        changes += [note._replace(line=_back(maps, note.line)) for note in later.plan.changes]
+        if rounds == _MAX_ROUNDS:  # it would still change something: leave those functions alone
+            raise _Unsettled(_functions_at(later.plan))
+        rounds += 1
+        changes += [note._replace(line=_back(maps, note.line))
+                    for note in later.plan.changes + later.plan.also_changed]
         maps.append(LineMap(later.plan.text, later.plan.edits))
         current = apply_edits(current, later.plan.edits)
         verdict = check(current)
+    if verdict.unparsable is None and options.remove_unused_imports and fixed.get("MXS003"):
+        before = first.tree if isinstance(first.tree, ast.Module) else ast.parse(text, filename)
+        after = verdict.tree if isinstance(verdict.tree, ast.Module) else ast.parse(current, filename)
+        fixed_text = Text(current)
+        # Not listed as changes of their own: they are part of the rewrites that made them unused.
+        edits, _ = unused_import_edits(before, after, fixed_text, lambda n: _back(maps, n), filename)
+        if edits:
+            maps.append(LineMap(fixed_text, edits))
+            current = apply_edits(current, edits)
+            verdict = check(current)
     if verdict.unparsable is not None:
         raise FixError(f"the fixed text does not parse ({verdict.unparsable})")
     try:  # the compiler's own checks (a misplaced return, nonlocal, ...) beyond what parsing proves
@@ -137,7 +183,35 @@ def _attempt(text: str, filename: str, config: Config, check: Check, first: File
     except (SyntaxError, ValueError) as exc:
         raise FixError(f"the fixed text does not compile ({exc})") from None
     _verify(first, verdict, codes, fixed)
-    return FixResult(current, sorted(changes, key=_order), sorted(not_fixed, key=_order))
+    return FixResult(current, sorted(changes, key=_order), sorted(not_fixed, key=_order), None,
+                     tuple(maps))
+
+
+def _functions_at(plan: Plan) -> FrozenSet[str]:
+    """The functions (``Class.test_name``) in which a round's plan changed something."""
+    lines = {note.line for note in plan.changes}
+    found: Set[str] = set()
+    todo: List[Tuple[ast.AST, Tuple[str, ...]]] = [(plan.tree, ())]
+    while todo:
+        node, names = todo.pop()
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.ClassDef):
+                todo.append((child, names + (child.name,)))
+            elif isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                if any(child.lineno <= line <= (child.end_lineno or child.lineno) for line in lines):
+                    found.add(".".join(names + (child.name,)))
+    return frozenset(found)
+
+
+def _attempt_settling(text: str, filename: str, config: Config, check: Check, first: FileVerdict,
+                      options: _Options) -> FixResult:
+    while True:
+        try:
+            return _attempt(text, filename, config, check, first, options)
+        except _Unsettled as exc:
+            if exc.functions <= options.unsettled:  # no function to leave out: give the whole file up
+                raise FixError("the fixes did not settle after several rounds") from None
+            options = options._replace(unsettled=options.unsettled | exc.functions)
 
 
 def _verify(first: FileVerdict, last: FileVerdict, codes: Sequence[str], fixed: Dict[str, int]) -> None:
@@ -166,16 +240,23 @@ def _order(note: Note) -> Tuple[int, str, int]:
 
 
 def fix_text(text: str, filename: str, config: Config, check: Check, first: FileVerdict,
-             codes: Sequence[str], group: Optional[str] = None) -> FixResult:
+             codes: Sequence[str], group: Optional[str] = None, max_line_length: int = 79,
+             remove_unused_imports: bool = True, harmless_decorators: FrozenSet[str] = frozenset()
+             ) -> FixResult:
     """Fix the findings of ``codes`` (a subset of FIXABLE) that flake8 reported in ``first`` (the verdict
-    on ``text``). Never raises FixError: a rejected fix is a result with ``error`` set."""
+    on ``text``). Never raises FixError: a rejected fix is a result with ``error`` set.
+
+    A function whose environment fixes do not settle is left as it was (its findings "not fixed") and the
+    rest of the file is fixed without it."""
     attempts = [list(codes)]
     if "MXS003" in codes and len(codes) > 1:
         attempts.append([code for code in codes if code != "MXS003"])
     error = "nothing to fix"
     for attempt in attempts:
+        options = _Options(attempt, group, max_line_length, frozenset(), remove_unused_imports,
+                           harmless_decorators)
         try:
-            result = _attempt(text, filename, config, check, first, attempt, group)
+            result = _attempt_settling(text, filename, config, check, first, options)
         except FixError as exc:
             error = str(exc)
             continue

@@ -5,7 +5,8 @@ file Python itself could not decode.  Writing never opens the original for writi
 a temporary file in the same directory, is flushed to disk, gets the original's permission bits and
 owner, and only then, after checking that nobody changed the original since it was read, is renamed over
 it with ``os.replace``.  A full disk, a kill or a crash at any point leaves the original byte-identical (at
-worst a stray ``.<name>*.mxs-tmp`` file next to it).
+worst a stray ``.<name>.<pid>.<random>.mxs-tmp`` file next to it, which the next run that fixes the file
+removes once no process of that id is running: see :func:`remove_stale_temp_files`).
 
 Every refusal is a :class:`FileError` whose text is one line ending in "skipped" (nothing was read) or "left
 untouched" (nothing was written), for the CLI to print after the path.
@@ -13,19 +14,16 @@ untouched" (nothing was written), for the CLI to print after the path.
 import codecs
 import errno
 import hashlib
+import io
 import os
-import re
 import stat
 import tempfile
-from typing import NamedTuple, Optional, Tuple
+import tokenize
+from typing import Iterable, List, NamedTuple, Tuple
 
 TEMP_SUFFIX = ".mxs-tmp"
 
 _BOM = codecs.BOM_UTF8
-# PEP 263, exactly as tokenize.detect_encoding matches it: a comment line holding "coding[:=]name".
-_COOKIE = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)")
-# A cookie counts on line 2 only when line 1 is blank or a comment (a shebang, usually).
-_BLANK_OR_COMMENT = re.compile(rb"^[ \t\f]*(?:[#\r\n]|$)")
 
 # O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer, forever; it changes nothing
 # for a regular file.  O_NOFOLLOW: a path swapped for a symlink after lstat() fails instead of being
@@ -53,7 +51,7 @@ class SourceFile(NamedTuple):
     path: str
     data: bytes  # exactly what was read
     text: str  # decoded in ``encoding``, BOM removed, line endings untouched
-    encoding: str  # "utf-8-sig" with a BOM, else the coding cookie's name as written, else "utf-8"
+    encoding: str  # as tokenize.detect_encoding names it: "utf-8-sig" with a BOM, else the cookie's
     has_bom: bool
     mode: int  # permission bits (stat.S_IMODE), copied to the new file
     fingerprint: Fingerprint
@@ -105,28 +103,22 @@ def _line_at(data: bytes, offset: int) -> int:
 
 
 def _detect_encoding(data: bytes) -> Tuple[str, bool]:
-    """``(encoding, has_bom)`` by PEP 263; ValueError(reason) for an unknown or contradictory cookie."""
-    has_bom = data.startswith(_BOM)
-    body = data[len(_BOM):] if has_bom else data
-    declared = _coding_cookie(body)
-    if declared is not None:
-        try:
-            codec_name = codecs.lookup(declared).name
-        except LookupError:
-            raise ValueError(f"declares an unknown encoding {declared!r}") from None
-        if has_bom and codec_name != "utf-8":
-            raise ValueError(f"has a UTF-8 byte order mark but declares coding {declared}")
-    if has_bom:
-        return "utf-8-sig", True
-    return (declared or "utf-8"), False
-
-
-def _coding_cookie(body: bytes) -> Optional[str]:
-    first, _, rest = body.partition(b"\n")
-    match = _COOKIE.match(first)
-    if match is None and _BLANK_OR_COMMENT.match(first):
-        match = _COOKIE.match(rest.partition(b"\n")[0])
-    return match.group(1).decode("ascii") if match else None
+    """``(encoding, has_bom)`` as Python's own source reader decides them (``tokenize.detect_encoding``:
+    a byte-order mark, a PEP 263 cookie on line 1 or 2); ValueError(reason) for an unknown or
+    contradictory cookie."""
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    except SyntaxError as exc:
+        message = str(exc.msg)
+        if message.startswith("unknown encoding: "):
+            raise ValueError(f"declares an unknown encoding {message.split(': ', 1)[1]!r}") from None
+        if message.startswith("encoding problem") and data.startswith(_BOM):
+            raise ValueError("has a UTF-8 byte order mark but declares another coding") from None
+        # "invalid or missing encoding declaration": line 1 or 2 is not UTF-8 and declares nothing.
+        # Python reads it as UTF-8 and fails; decoding says where.
+        return "utf-8", False
+    has_bom = encoding == "utf-8-sig"
+    return encoding, has_bom
 
 
 # -- encoding the fixed text -------------------------------------------------------------------------
@@ -164,7 +156,7 @@ def replace_atomically(source: SourceFile, data: bytes) -> None:
     directory = os.path.dirname(source.path) or os.curdir
     try:
         fd, temp_path = tempfile.mkstemp(
-            dir=directory, prefix="." + os.path.basename(source.path), suffix=TEMP_SUFFIX)
+            dir=directory, prefix=f".{os.path.basename(source.path)}.{os.getpid()}.", suffix=TEMP_SUFFIX)
     except OSError as exc:
         raise FileError(f"cannot write: {describe_os_error(exc)}; left untouched") from exc
     replaced = False
@@ -185,6 +177,49 @@ def replace_atomically(source: SourceFile, data: bytes) -> None:
         if not replaced:  # also on KeyboardInterrupt: no stray temp file for a Ctrl-C
             _remove_quietly(temp_path)
     _fsync_directory(directory)
+
+
+def stale_temp_files(path: str, names: Iterable[str]) -> List[str]:
+    """Among ``names`` (the entries of ``path``'s directory), the temporary files a fixer run that is no
+    longer running left for ``path``: ``.<name>.<pid>.<random>.mxs-tmp`` whose pid is not a live process."""
+    prefix = f".{os.path.basename(path)}."
+    found = []
+    for name in names:
+        if not (name.startswith(prefix) and name.endswith(TEMP_SUFFIX)):
+            continue
+        middle = name[len(prefix):-len(TEMP_SUFFIX)].split(".")
+        if len(middle) == 2 and middle[0].isdigit() and not _is_running(int(middle[0])):
+            found.append(name)
+    return sorted(found)
+
+
+def remove_stale_temp_files(path: str, names: Iterable[str]) -> List[str]:
+    """Remove what :func:`stale_temp_files` finds (regular files only); the names removed."""
+    directory = os.path.dirname(path) or os.curdir
+    removed = []
+    for name in stale_temp_files(path, names):
+        temp = os.path.join(directory, name)
+        try:
+            if stat.S_ISREG(os.lstat(temp).st_mode):
+                os.unlink(temp)
+                removed.append(name)
+        except OSError:
+            pass  # gone meanwhile, or not ours to remove: nothing to report
+    return removed
+
+
+def _is_running(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    if os.name != "posix" or pid <= 0:
+        return True  # cannot tell (os.kill(pid, 0) would end the process on Windows): keep the file
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # exists, owned by someone else
+    return True
 
 
 def _fill(fd: int, data: bytes) -> None:

@@ -7,6 +7,12 @@ import pytest
 
 from fix_harness import OPT_IN, FixProject
 
+
+def change_lines(out):
+    """The per-change lines of the fixer's standard output (not its closing MXS002 cost line)."""
+    return [line for line in out.splitlines() if not line.startswith("MXS002: ")]
+
+
 MOCKING_CLASS = """\
     import os
     from unittest.mock import MagicMock
@@ -48,7 +54,7 @@ def test_disable_noqa_fixes_them_too(proj):
     proj.write({"test_env.py": ENV_ONLY})
     status, out, _ = proj.fix("--disable-noqa", "test_env.py")
     assert status == 0
-    assert len(out.splitlines()) == 3
+    assert len(change_lines(out)) == 3
 
 
 def test_file_level_flake8_noqa_is_left_alone(proj):
@@ -85,7 +91,7 @@ def test_config_file_select_ignore_and_per_file_ignores(proj):
     before = {name: proj.read(name) for name in ("tests/api/test_b.py", "tests/legacy/sub/test_c.py")}
     status, out, err = proj.fix("tests")
     assert (status, err) == (0, "")
-    assert [line.split(" fixed: ")[0] for line in out.splitlines()] == [
+    assert [line.split(" fixed: ")[0] for line in change_lines(out)] == [
         "tests/api/test_b.py:5:1: MXS001", "tests/test_a.py:5:1: MXS001", "tests/test_a.py:8:9: MXS003"]
     assert "teardown_method" not in proj.read("tests/test_a.py")  # MXS002 is extend-ignored
     assert 'os.environ["A"] = "1"' in proj.read("tests/api/test_b.py")  # per-file-ignored
@@ -124,7 +130,7 @@ def test_config_append_config_and_isolated(proj):
 
     def fixed_codes(*argv):
         status, out, _ = proj.fix("--check", *argv, "test_a.py")
-        return sorted({line.split(" ")[1] for line in out.splitlines()})
+        return sorted({line.split(" ")[1] for line in change_lines(out)})
 
     assert fixed_codes() == []  # MXS003 ignored; MXS001/MXS002 not selected
     assert fixed_codes("--append-config=extra.cfg") == ["MXS001"]
@@ -136,12 +142,12 @@ def test_filename_and_exclude_patterns(proj):
     proj.write({"check_a.py": MOCKING_CLASS, "test_b.py": MOCKING_CLASS, "sub/dir/test_c.py": MOCKING_CLASS,
                 "setup.cfg": "[flake8]\nmxs-test-files = check_*.py,test_*.py\n"})
     status, out, _ = proj.fix("--check", "--filename=*/check_*.py", ".")
-    assert {line.split(":")[0] for line in out.splitlines()} == {"./check_a.py"}
+    assert {line.split(":")[0] for line in change_lines(out)} == {"./check_a.py"}
     # flake8 matches --filename against the path as walked, like the fixer does
     assert proj.fix("--check", "--filename=check_*.py", ".")[1] == ""
     assert proj.flake8("--filename=check_*.py", ".") == []
     status, out, _ = proj.fix("--check", "--exclude=./sub/dir", ".")
-    assert {line.split(":")[0] for line in out.splitlines()} == {"./check_a.py", "./test_b.py"}
+    assert {line.split(":")[0] for line in change_lines(out)} == {"./check_a.py", "./test_b.py"}
 
 
 def test_mxs_options_come_from_flake8(proj):
@@ -157,10 +163,10 @@ def test_mxs_options_come_from_flake8(proj):
 def test_select_and_ignore_narrow_what_is_fixed(proj):
     proj.write({"test_a.py": MOCKING_CLASS})
     status, out, err = proj.fix("--check", OPT_IN, "--select=MXS002", "test_a.py")
-    assert [line.split(" ")[1] for line in out.splitlines()] == ["MXS002"]
+    assert [line.split(" ")[1] for line in change_lines(out)] == ["MXS002"]
     assert err == ""  # findings outside the selection are neither fixed nor reported
     status, out, _ = proj.fix("--check", OPT_IN, "--ignore=MXS00", "--select=MXS003", "test_a.py")
-    assert [line.split(" ")[1] for line in out.splitlines()] == ["MXS003"]
+    assert [line.split(" ")[1] for line in change_lines(out)] == ["MXS003"]
     # --select narrows what flake8 reports; it never turns on an opt-in code.
     assert proj.fix("--check", "--select=MXS001", "test_a.py") == (0, "", "")
     assert proj.fix("--check", "--select=MXS001", "test_missing.py") == (
@@ -188,7 +194,7 @@ def test_default_mode_prints_one_line_per_change_after_writing(proj):
     proj.write({"test_a.py": MOCKING_CLASS})
     status, out, err = proj.fix(OPT_IN, "test_a.py")
     assert (status, err) == (0, "")
-    assert out.splitlines() == [
+    assert change_lines(out) == [
         'test_a.py:5:1: MXS001 fixed: test class TestA: added @pytest.mark.xdist_group(name="test_a")',
         "test_a.py:5:1: MXS002 fixed: test class TestA: added teardown_method calling gc.collect()",
         'test_a.py:8:9: MXS003 fixed: test_it: monkeypatch.setenv("A", "1")',

@@ -43,7 +43,7 @@ def fix_env(proj, source):
      "def test_env():\n    os.environ['A'] = '1'\n",
      "6:5: MXS003 not fixed: os.environ['A']: test_env is wrapped by "
      "some.helpers.module.wrap_with_setting..., which may not pass a new fixture parameter through"),
-    ("import os\n\n\ndef test_env(a, /):\n    os.environ['A'] = '1'\n",
+    ("import os\n\n\ndef test_env(tmp_path, /):\n    os.environ['A'] = '1'\n",
      "5:5: MXS003 not fixed: os.environ['A']: cannot add the monkeypatch parameter to test_env"),
     ("import os\n\n\ndef test_env \\\n        ():\n    os.environ['A'] = '1'\n",
      "6:5: MXS003 not fixed: os.environ['A']: cannot add the monkeypatch parameter to test_env"),
@@ -67,7 +67,7 @@ def test_not_fixed_with_the_reason(proj, source, why):
 def test_the_monkeypatch_parameter_goes_before_any_other(proj, signature, expected):
     source = f"import os\n\n\ndef {signature}:\n    os.environ['A'] = '1'\n"
     assert fix_env(proj, source) == (
-        f"import os\n\n\ndef {expected}:\n    monkeypatch.setenv('A', '1')\n",
+        f"def {expected}:\n    monkeypatch.setenv('A', '1')\n",  # import os, now unused, is removed
         ["5:5: MXS003 fixed: test_env: monkeypatch.setenv('A', '1')"], [])
 
 
@@ -76,7 +76,7 @@ def test_a_static_test_method_gets_the_parameter_too(proj):
               "        os.environ['A'] = '1'\n")
     assert fix_env(proj, source) == (
         source.replace("test_env()", "test_env(monkeypatch)").replace(
-            "os.environ['A'] = '1'", "monkeypatch.setenv('A', '1')"),
+            "os.environ['A'] = '1'", "monkeypatch.setenv('A', '1')").replace("import os\n\n\n", ""),
         ["7:9: MXS003 fixed: test_env: monkeypatch.setenv('A', '1')"], [])
 
 

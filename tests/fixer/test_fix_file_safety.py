@@ -13,7 +13,7 @@ from fix_harness import OPT_IN, FixProject
 from flake8_xdist_safety.fixer import cli
 
 ENV = "import os\n\n\ndef test_env():\n    os.environ['A'] = '1'\n"
-FIXED_ENV = "import os\n\n\ndef test_env(monkeypatch):\n    monkeypatch.setenv('A', '1')\n"
+FIXED_ENV = "def test_env(monkeypatch):\n    monkeypatch.setenv('A', '1')\n"
 IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 
 
@@ -127,7 +127,7 @@ def test_coding_cookie_is_honoured(proj):
     assert (status, err) == (0, "")
     data = (proj.root / "test_latin.py").read_bytes()
     assert data.decode("latin-1") == source.replace("def test_env():", "def test_env(monkeypatch):").replace(
-        "os.environ['A'] = 'caf\xe9'", "monkeypatch.setenv('A', 'caf\xe9')")
+        "os.environ['A'] = 'caf\xe9'", "monkeypatch.setenv('A', 'caf\xe9')").replace("import os\n", "")
 
 
 def test_group_name_the_encoding_cannot_hold_leaves_the_file_untouched(proj):

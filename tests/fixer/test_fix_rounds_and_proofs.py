@@ -8,6 +8,7 @@ import pytest
 from fix_harness import dedent
 from flake8_xdist_safety.fixer.flake8_run import Flake8Run
 from flake8_xdist_safety.fixer.planner import Note
+from flake8_xdist_safety.fixer import rewrites
 from flake8_xdist_safety.fixer.rewrites import fix_text
 
 ENV_TESTS = """
@@ -111,28 +112,63 @@ def test_a_fix_may_leave_fewer_of_a_fixed_code_but_not_more(flake8):
     assert result.error == "after the fix flake8 would report 1 MXS003 finding(s) instead of 0"
 
 
-def test_follow_ups_that_do_not_settle_in_three_rounds_are_rejected(flake8):
-    # Five findings, of which flake8 reports one at a time: one round and three follow-ups fix four.
-    source = "import os\n" + "".join(f"\n\ndef test_{n}():\n    os.environ['{n}'] = '1'\n" for n in "abcde")
-    run = flake8(source)
-    assert len(run.first.violations) == 5
-    reported = []
+def test_a_function_whose_fixes_do_not_settle_is_left_alone_and_the_rest_is_fixed(flake8, monkeypatch):
+    # No input known makes the follow-up rounds run on (the changes of one variable in one function are
+    # planned together); the attempt reports test_b as unsettled to exercise what happens then.
+    run = flake8(ENV_TESTS + "\n\n    def test_c():\n        os.environ['C'] = '1'\n")
+    real, seen = rewrites._attempt, []
 
-    def one_at_a_time(text):
-        verdict = run.check(text)
-        reported.append(len(verdict.violations))
-        return verdict._replace(violations=verdict.violations[:1])
+    def attempt(text, filename, config, check, first, options):
+        seen.append(options.unsettled)
+        if not options.unsettled:
+            raise rewrites._Unsettled(frozenset({"test_b"}))
+        return real(text, filename, config, check, first, options)
 
-    result = run.fix(one_at_a_time, ["MXS003"], first=run.first._replace(violations=run.first.violations[:1]))
-    assert reported == [4, 3, 2, 1]
-    assert result.text == run.text
-    assert result.error == "the fixes did not settle after several rounds"
-    assert _left(result) == [(5, 4, "MXS003", "not fixed: the fixes did not settle after several rounds")]
+    monkeypatch.setattr(rewrites, "_attempt", attempt)
+    result = run.fix(run.check, ["MXS003"])
+    assert seen == [frozenset(), frozenset({"test_b"})]
+    assert result.error is None
+    assert result.text == run.text.replace("def test_a():", "def test_a(monkeypatch):").replace(
+        'os.environ["A"] = "1"', 'monkeypatch.setenv("A", "1")').replace(
+        "def test_c():", "def test_c(monkeypatch):").replace(
+        "os.environ['C'] = '1'", "monkeypatch.setenv('C', '1')")
+    why = ("not fixed: os.environ['B']: the fixes of test_b did not settle after several rounds; "
+           "it is left as it was")
+    assert _left(result) == [(9, 4, "MXS003", why)]
 
 
-def test_changes_after_monkeypatch_saved_the_variable_are_left_as_written(flake8):
-    # monkeypatch.setenv saved A first: it puts A back after the test, whatever the later
-    # raw changes did, so they are no longer findings and stay as they are.
+def test_follow_ups_that_never_settle_with_nothing_left_to_leave_out_reject_the_file(flake8, monkeypatch):
+    run = flake8(ENV_TESTS)
+
+    def attempt(text, filename, config, check, first, options):
+        raise rewrites._Unsettled(frozenset({"test_b"}))
+
+    monkeypatch.setattr(rewrites, "_attempt", attempt)
+    result = run.fix(run.check, ["MXS003"])
+    assert (result.text, result.error) == (run.text, "the fixes did not settle after several rounds")
+    assert _left(result) == [(5, 4, "MXS003", "not fixed: the fixes did not settle after several rounds"),
+                             (9, 4, "MXS003", "not fixed: the fixes did not settle after several rounds")]
+
+
+def test_the_changes_of_one_variable_in_one_test_are_planned_in_one_round(flake8):
+    # Five set/del pairs: flake8 reports only the first set; one round rewrites all ten statements.
+    body = "".join(f"    os.environ['K'] = '{n}'\n    del os.environ['K']\n" for n in range(5))
+    run = flake8("import os\n\n\ndef test_many():\n" + body)
+    checked = []
+
+    def check(text):
+        checked.append(text)
+        return run.check(text)
+
+    result = run.fix(check, ["MXS003"])
+    # the fixed text, once (no follow-up round), and once more without the import it left unused
+    assert [text.startswith("import os\n") for text in checked] == [True, False]
+    assert result.error is None
+    assert "os" not in result.text.replace("monkeypatch", "")
+    assert [note.line for note in result.changes] == list(range(5, 15))
+
+
+def test_changes_restored_by_hand_are_rewritten_with_the_change_they_restore(flake8):
     source = """
         import os
 
@@ -147,14 +183,11 @@ def test_changes_after_monkeypatch_saved_the_variable_are_left_as_written(flake8
     result = run.fix(run.check, ["MXS003"])
     assert result.error is None
     assert result.text == dedent("""
-        import os
-
-
         def test_a(monkeypatch):
             monkeypatch.setenv("A", "1")
-            del os.environ["A"]
-            os.environ["A"] = "2"
-            del os.environ["A"]
+            monkeypatch.delenv("A")
+            monkeypatch.setenv("A", "2")
+            monkeypatch.delenv("A")
     """)
 
 
