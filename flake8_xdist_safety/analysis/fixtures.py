@@ -13,9 +13,13 @@ PER_TEST_SCOPES = ("function", None)  # None: a scope flake8 cannot read
 
 def visible_fixtures(model: FileModel, cls: Optional[ClassInfo]) -> List[FunctionInfo]:
     """Fixtures defined in the visible classes and at module level."""
-    classes = cls.applying_classes() if cls is not None else []
+    classes = cls.applying_where("fixtures", _has_fixtures) if cls is not None else []
     fixtures = [fn for klass in classes for fn in klass.methods.values() if fn.is_fixture]
     return fixtures + [fn for fn in model.module_functions.values() if fn.is_fixture]
+
+
+def _has_fixtures(cls: ClassInfo) -> bool:
+    return any(fn.is_fixture for fn in cls.methods.values())
 
 
 def autouse_per_test(fixtures: List[FunctionInfo]) -> List[FunctionInfo]:

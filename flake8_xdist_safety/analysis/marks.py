@@ -113,7 +113,7 @@ def class_marks(model: FileModel, cls: ClassInfo) -> List[Mark]:
 
 def _class_marks(model: FileModel, cls: ClassInfo) -> List[Mark]:
     marks: List[Mark] = []
-    for klass in cls.applying_classes():
+    for klass in cls.applying_where("marked", lambda c: bool(c.pytestmark or c.decorators)):
         marks += [m for value in klass.pytestmark for m in parse_marks(model, value)]
         marks += decorator_marks(model, klass.decorators)
     return marks + module_marks(model)
@@ -122,7 +122,7 @@ def _class_marks(model: FileModel, cls: ClassInfo) -> List[Mark]:
 def opaque_pytestmark(model: FileModel, cls: Optional[ClassInfo]) -> bool:
     """Is a ``pytestmark`` that applies (module, class, bases, enclosing) opaque?"""
     values = list(model.module_pytestmark)
-    for klass in cls.applying_classes() if cls is not None else ():
+    for klass in cls.applying_where("marked", lambda c: bool(c.pytestmark or c.decorators)) if cls else ():
         values += klass.pytestmark
     return any(is_opaque(model, value) for value in values)
 

@@ -6,7 +6,7 @@ the rules decide. Calls are indexed by their last name (``patch(...).start()`` i
 under ``start``), for the last names the caller of the builder asked for.
 """
 import ast
-from typing import Any, Dict, FrozenSet, List, NamedTuple, Optional, Set, Tuple, Union
+from typing import Any, Callable, Dict, FrozenSet, List, NamedTuple, Optional, Set, Tuple, Union
 
 from flake8_xdist_safety.analysis.scopes import Scope
 from flake8_xdist_safety.analysis.vocabulary import UNITTEST_TEARDOWNS
@@ -40,7 +40,7 @@ XDIST_WORKER_VAR = "PYTEST_XDIST_WORKER"
 class ClassInfo:
     __slots__ = (
         "node", "name", "parent", "fn", "is_test", "is_testcase", "base_classes",
-        "unseen_base", "methods", "pytestmark", "decorators", "contexts", "nested", "_ancestors",
+        "unseen_base", "methods", "pytestmark", "decorators", "contexts", "nested", "_ancestors", "_memo",
     )
 
     def __init__(self, node: ast.ClassDef, parent: Optional["ClassInfo"], fn: Optional["FunctionInfo"]):
@@ -59,6 +59,7 @@ class ClassInfo:
         self.contexts: List[Context] = []
         self.nested: List["ClassInfo"] = []
         self._ancestors: Optional[List["ClassInfo"]] = None
+        self._memo: Dict[str, List["ClassInfo"]] = {}
 
     def ancestors(self) -> List["ClassInfo"]:
         """This class and its same-file bases, breadth first, each once (kept: asked for
@@ -78,18 +79,31 @@ class ClassInfo:
     def applying_classes(self) -> List["ClassInfo"]:
         """Classes whose markers and fixtures apply to this one, closest first: itself, its
         same-file bases, then each enclosing test class with its bases (pytest's node chain)."""
-        out: List[ClassInfo] = []
-        current: Optional[ClassInfo] = self
-        while current is not None:
-            for klass in current.ancestors():
-                if klass not in out:
-                    out.append(klass)
-            parent = current.parent
-            current = parent if parent is not None and parent.is_test else None
-        return out
+        return self.applying_where("all", lambda cls: True)
+
+    def applying_where(self, key: str, wanted: Callable[["ClassInfo"], bool]) -> List["ClassInfo"]:
+        """The applying classes for which *wanted* holds (*key* names the question), kept per
+        class and built from the bases' answers: a chain of a thousand classes none of which
+        has what is asked costs a thousand small steps, not a million."""
+        memo = self._memo.get(key)
+        if memo is None:
+            out: List[ClassInfo] = [self] if wanted(self) else []
+            for base in self.base_classes:
+                out.extend(cls for cls in base._inherited(key, wanted) if cls not in out)
+            self._memo["inherited:" + key] = list(out)
+            parent = self.parent
+            if parent is not None and parent.is_test:
+                out.extend(cls for cls in parent.applying_where(key, wanted) if cls not in out)
+            memo = self._memo[key] = out
+        return memo
+
+    def _inherited(self, key: str, wanted: Callable[["ClassInfo"], bool]) -> List["ClassInfo"]:
+        """This class and its same-file bases for which *wanted* holds."""
+        self.applying_where(key, wanted)
+        return self._memo["inherited:" + key]
 
     def has_unseen_base(self) -> bool:
-        return any(cls.unseen_base for cls in self.ancestors())
+        return bool(self._inherited("unseen", lambda cls: cls.unseen_base))
 
     def runs_hook(self, hook: str) -> bool:
         """Is *hook* called on this class? unittest's tearDown & co run on TestCases, and

@@ -148,8 +148,9 @@ class RestoreIndex(Generic[T]):
         for fn in _chain(change.fn):
             candidates.extend(self.by_function.get(id(fn), ()))
         owner = class_of(change)
-        for cls in owner.ancestors() if owner is not None else ():
-            candidates.extend(self.by_class.get(id(cls), ()))
+        if owner is not None and self.by_class:
+            for cls in owner.applying_where(f"restores:{id(self)}", lambda c: id(c) in self.by_class):
+                candidates.extend(self.by_class[id(cls)])
         candidates.extend(self.module_wide)
         seen: Set[int] = set()
         for item in candidates:

@@ -1,13 +1,13 @@
 """Per-test fixtures that undo what a test changed: an autouse fixture, or one the test
 requests (as a parameter, through other fixtures, or with ``usefixtures``), that puts a
 topic's state back after the test, in this file or in the conftest.py files above it."""
-from typing import Callable, Dict, List, Optional, Set
+from typing import Callable, Dict, List, Optional, Set, Tuple
 
 from flake8_xdist_safety.config import Config
 from flake8_xdist_safety.analysis.conftest_chain import ConftestSummary, summaries_for
 from flake8_xdist_safety.analysis.fixtures import PER_TEST_SCOPES, visible_fixtures
 from flake8_xdist_safety.analysis.marks import function_marks, usefixtures_names
-from flake8_xdist_safety.analysis.model import FileModel, FunctionInfo
+from flake8_xdist_safety.analysis.model import ClassInfo, FileModel, FunctionInfo
 from flake8_xdist_safety.analysis.project_modules import function_named
 from flake8_xdist_safety.analysis.state import facts_of
 from flake8_xdist_safety.analysis.topics.base import NOTHING, Change, Topic, Undo
@@ -30,7 +30,7 @@ class FixturesThatUndo:
         self.fixture_undo = fixture_undo
         self._undo: Dict[int, Undo] = {}
         self._conftest: Optional[List[ConftestSummary]] = None
-        self._visible: Dict[int, List[FunctionInfo]] = {}
+        self._visible: Dict[int, Tuple[Undo, Dict[str, FunctionInfo]]] = {}
         self._around: Dict[int, Undo] = {}
 
     def _fixture_undo(self, fn: FunctionInfo) -> Undo:
@@ -53,24 +53,32 @@ class FixturesThatUndo:
             undo = self._around[id(top)] = self.around(top)
         return undo.covers(change)
 
+    def _in_class(self, cls: Optional[ClassInfo]) -> Tuple[Undo, Dict[str, FunctionInfo]]:
+        """What the autouse fixtures visible in *cls* (or at module level) undo, and the
+        visible fixtures by name (the nearest definition wins); once per class, since a
+        file may hold thousands of tests and fixtures."""
+        known = self._visible.get(id(cls))
+        if known is None:
+            visible = visible_fixtures(self.model, cls)
+            undo = NOTHING
+            for fn in visible:
+                if fn.autouse:
+                    undo |= self._fixture_undo(fn)
+            by_name: Dict[str, FunctionInfo] = {}
+            for fn in reversed(visible):  # class before module
+                by_name[fn.name] = fn
+            known = self._visible[id(cls)] = (undo, by_name)
+        return known
+
     def around(self, top: FunctionInfo) -> Undo:
         """What the per-test fixtures around *top* (a test or a fixture) undo after it."""
         if top.is_fixture and top.fixture_scope not in PER_TEST_SCOPES:
             return NOTHING  # set up before the per-test fixtures, torn down after them
         code = self.code
-        visible = self._visible.get(id(top.cls))
-        if visible is None:  # once per class: a file may have thousands of tests
-            visible = self._visible[id(top.cls)] = visible_fixtures(self.model, top.cls)
-        undo = NOTHING
-        for fn in visible:
-            if fn.autouse:
-                undo |= self._fixture_undo(fn)
+        undo, by_name = self._in_class(top.cls)
         summaries = self._summaries() if code is not None else []
         for summary in summaries:
             undo |= summary.autouse_undo.get(str(code), NOTHING)
-        by_name: Dict[str, FunctionInfo] = {}
-        for fn in reversed(visible):  # the nearest definition (class before module) wins
-            by_name[fn.name] = fn
         requested = set(top.params)
         if top.is_test or top.is_test_method:
             requested |= usefixtures_names(function_marks(self.model, top))

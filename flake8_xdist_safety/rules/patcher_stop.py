@@ -43,6 +43,12 @@ def _same_scope(a: Site, b: Site, key: str) -> bool:
     return b.fn is None and b.cls is None
 
 
+def _home(site: Site, key: str) -> Optional[object]:
+    """Where a name lives: a ``self.`` attribute in its class, anything else in its function
+    (None: module level)."""
+    return class_of(site) if key.startswith("self.") else site.fn
+
+
 def check_patchers(model: FileModel, config: Config) -> Iterator[Finding]:
     """MXS004."""
     starts = model.calls_named(*_STARTS)
@@ -70,6 +76,13 @@ def check_patchers(model: FileModel, config: Config) -> Iterator[Finding]:
             stops.setdefault(receiver_key(node.value), []).append(site)
 
     cleanup = Cleanup(model)
+    # Filed by where they stand, so a file of a thousand tests that each start and stop
+    # their own ``p`` compares each start with its own test's sites only.
+    stop_index = {key: cleanup.index(sites, lambda s: s) for key, sites in stops.items()}
+    nearby: Dict[Tuple[str, int], List[Tuple[Site, Site]]] = {}
+    for name, pairs in assigned.items():
+        for pair in pairs:
+            nearby.setdefault((name, id(_home(pair[0], name))), []).append(pair)
     for start in starts:
         func = start.node.func  # type: ignore[attr-defined]
         if not isinstance(func, ast.Attribute) or func.attr != "start":
@@ -84,13 +97,17 @@ def check_patchers(model: FileModel, config: Config) -> Iterator[Finding]:
             key = receiver_key(receiver)
             if key is None:
                 continue
-            matches = [call for site, call in assigned.get(key, ()) if _same_scope(start, site, key)]
+            # the assignments where the start stands (and module level); a self. attribute
+            # may be assigned in a base or subclass: then all of them
+            near = nearby.get((key, id(_home(start, key))), []) + nearby.get((key, id(None)), [])
+            candidates = near or assigned.get(key, [])
+            matches = [call for site, call in candidates if _same_scope(start, site, key)]
             if not matches:
                 continue
             patcher = matches[-1]
         # Where a stop may stand is decided by restores(); any stop of the same name counts.
-        candidates = stops.get(None, []) + (stops.get(key, []) if key is not None else [])
-        if cleanup.any_restores(start, candidates):
+        if any(True for index in (stop_index.get(None), stop_index.get(key) if key is not None else None)
+               if index is not None for _stop in index.restoring(start)):
             continue
         yield finding("MXS004", start.node, start, target=_target(patcher))
 

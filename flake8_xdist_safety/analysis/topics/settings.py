@@ -136,10 +136,10 @@ class SettingsTopic(Topic):
             if site.name in _HOOKS:
                 out.append(_setting(site, site.name, site.name + " = ...", _HOOKS[site.name],
                                     "put the saved hook back " + _IN_CLEANUP))
-            elif isinstance(node, ast.Attribute):
+            elif isinstance(node, ast.Attribute) and node.attr in _LOGGER_ATTRS:
                 out.extend(_logger_attribute(site, node, f"{shown(node, limit=60)} = ..."))
         for site, target, _kind in model.subscript_stores:  # logger.handlers[:] = saved
-            if isinstance(target.value, ast.Attribute):
+            if isinstance(target.value, ast.Attribute) and target.value.attr in _LOGGER_ATTRS:
                 out.extend(_logger_attribute(site, target.value, shown(target, limit=60)))
         out.extend(_pairs(model))
         return out
