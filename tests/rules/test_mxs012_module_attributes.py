@@ -460,12 +460,15 @@ NARROWED = [
         id="setUp-and-tearDown-of-a-same-file-mixin"),
     case(
         """
+        import flask
         from flask import g, session
 
         def test_request_locals(app):
             with app.test_request_context():
                 g.user = "x"
                 session.permanent = True
+                flask.g.other = 1
+                flask.session.modified = True
         """,
         id="request-and-app-context-locals"),
     case(

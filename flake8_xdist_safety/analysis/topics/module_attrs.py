@@ -104,7 +104,8 @@ class ModuleAttrsTopic(Topic):
         scope = site.scope
         if scope.binding_kind(root.id) != "module":
             return False  # a local, a parameter (fixture value), a builtin, a star import
-        if scope.resolve(root) in CONTEXT_LOCALS:
+        dotted = scope.resolve(owner) or ""
+        if any(dotted == name or dotted.startswith(name + ".") for name in CONTEXT_LOCALS):
             return False
         if scope.is_imported(root.id):
             return True
