@@ -7,7 +7,7 @@ from unittest import mock
 
 import pytest
 
-from flake8_xdist_safety.runtime import grouping, locations, session
+from flake8_xdist_safety.runtime import grouping, locations
 from flake8_xdist_safety.runtime.findings import FAIL, KIND_MEMORY, WARN, Finding
 from flake8_xdist_safety.runtime.memory import MB
 from flake8_xdist_safety.runtime.session import WORKEROUTPUT_KEY, RuntimeChecks
