@@ -165,8 +165,8 @@ class SettingsProbe:
                 and after.get(change[0]) is not _NOT_IMPORTED]
 
     def describe(self, key: Hashable, change: str, before: Snapshot, after: Snapshot) -> Tuple[str, str]:
-        return str(key), "{} changed from {} to {}".format(
-            key, short_repr(before[key]), short_repr(after[key]))
+        show = (lambda mask: "0o{:03o}".format(mask)) if key == "umask" else short_repr
+        return str(key), "{} changed from {} to {}".format(key, show(before[key]), show(after[key]))
 
     def restore(self, key: Hashable, change: str, before: Snapshot) -> bool:
         setting = self.settings[str(key)]

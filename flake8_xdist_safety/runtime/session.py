@@ -124,16 +124,16 @@ class RuntimeChecks:
         directory = os.path.dirname(str(collector.path))
         self.import_path.ignored_additions = lambda entry: directory.startswith(entry)
         # The warnings filters and sys.std* are restored by pytest after the whole collection.
-        import_time = Watcher([self.logging], self.notes)
-        before, outer_before = self.watcher.snapshot(), import_time.snapshot()
+        outer_kinds = {self.logging.kind}
+        before, outer_before = self.watcher.snapshot(), self.outer.snapshot(kinds=outer_kinds)
         yield
-        after, outer_after = self.watcher.snapshot(), import_time.snapshot()
+        after, outer_after = self.watcher.snapshot(), self.outer.snapshot(kinds=outer_kinds)
         path = relative(str(collector.path), str(self.config.rootpath))
         found = self._report(self.watcher.leaks(before, after, set()), before, self.watcher,
                              collector.nodeid, path, 1, " at import time")
         self.import_path.ignored_additions = lambda entry: False
-        found += self._report(import_time.leaks(outer_before, outer_after, set()), outer_before,
-                              import_time, collector.nodeid, path, 1, " at import time")
+        found += self._report(self.outer.leaks(outer_before, outer_after, set()), outer_before,
+                              self.outer, collector.nodeid, path, 1, " at import time")
         self.findings.extend(found)
         if self.journal is not None:
             self.journal.extra(found)

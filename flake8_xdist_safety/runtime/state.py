@@ -6,8 +6,10 @@ Each probe has the interface of ``probes.py``'s (``snapshot``, ``changes``, ``de
 A snapshot is a plain dict; reading one must be cheap, since it happens after every test.
 """
 import os
+import re
 import sys
 import threading
+import types
 from typing import Any, Callable, Dict, Hashable, List, Optional, Sequence, Tuple
 
 from flake8_xdist_safety.runtime.probes import Change, Snapshot, compare
@@ -24,11 +26,19 @@ KIND_FILES = "files"
 KIND_ATTRIBUTES = "module attributes"
 
 
+_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
+
+
 def short_repr(value: Any, limit: int = 60) -> str:
-    try:
-        text = repr(value)
-    except Exception:  # noqa: BLE001 - an object whose repr fails is still reported
-        text = "<{} object>".format(type(value).__qualname__)
+    """A repr for a report line: functions by name, without memory addresses (which differ
+    from run to run and between workers), cut to *limit* characters."""
+    if isinstance(value, (types.FunctionType, types.BuiltinFunctionType, types.MethodType)):
+        text = "{}.{}".format(getattr(value, "__module__", None) or "?", value.__qualname__)
+    else:
+        try:
+            text = _ADDRESS.sub("", repr(value))
+        except Exception:  # noqa: BLE001 - an object whose repr fails is still reported
+            text = "<{} object>".format(type(value).__qualname__)
     return text if len(text) <= limit else text[:limit - 3] + "..."
 
 

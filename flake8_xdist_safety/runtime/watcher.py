@@ -28,11 +28,14 @@ class Watcher:
             self.notes.append("the {} probe ({}) is switched off: {}: {}".format(
                 probe.kind, probe.code, type(error).__name__, error))
 
-    def snapshot(self, previous: Optional[Snapshots] = None) -> Snapshots:
-        """Each probe's snapshot; with *previous*, a probe may return its own previous one when
-        nothing changed (comparing is cheaper than copying)."""
+    def snapshot(self, previous: Optional[Snapshots] = None,
+                 kinds: Optional[Set[str]] = None) -> Snapshots:
+        """Each probe's snapshot (of the *kinds* asked for, or all); with *previous*, a probe may
+        return its own previous one when nothing changed (comparing is cheaper than copying)."""
         taken: Snapshots = {}
         for probe in list(self.probes):
+            if kinds is not None and probe.kind not in kinds:
+                continue
             try:
                 taken[probe.kind] = probe.snapshot(previous.get(probe.kind) if previous else None)
             except Exception as error:  # noqa: BLE001 - a probe must never fail a test
