@@ -165,8 +165,10 @@ class SettingsProbe:
                 and after.get(change[0]) is not _NOT_IMPORTED]
 
     def describe(self, key: Hashable, change: str, before: Snapshot, after: Snapshot) -> Tuple[str, str]:
-        show = (lambda mask: "0o{:03o}".format(mask)) if key == "umask" else short_repr
-        return str(key), "{} changed from {} to {}".format(key, show(before[key]), show(after[key]))
+        old, new = before[key], after[key]
+        if key == "umask":
+            return str(key), "umask changed from 0o{:03o} to 0o{:03o}".format(old, new)
+        return str(key), "{} changed from {} to {}".format(key, short_repr(old), short_repr(new))
 
     def restore(self, key: Hashable, change: str, before: Snapshot) -> bool:
         setting = self.settings[str(key)]

@@ -79,7 +79,8 @@ KIND_LEAKS = [
     ("MXS015", "test_kinds.py::test_meta_path", "sys.meta_path changed: added <class 'object'>"),
     ("MXS015", "test_kinds.py::test_sys_path", "sys.path changed: added '/mxs/added'"),
     ("MXS016", "test_kinds.py::test_asyncio_policy",
-     "asyncio event loop policy changed from None to <asyncio.unix_events._UnixDefaultEventLoopPolicy object>"),
+     "asyncio event loop policy changed from None to "
+     "<asyncio.unix_events._UnixDefaultEventLoopPolicy object>"),
     ("MXS016", "test_kinds.py::test_child",
      "child process PID ('{python} -c import time; time.sleep(3)') started and still running after teardown"),
     ("MXS016", "test_kinds.py::test_excepthook",
@@ -199,7 +200,8 @@ def test_what_pytest_restores_counts_only_when_it_outlives_pytest(pytester, run_
     assert run.leaks() == [
         ("MXS016", "test_streams.py::test_stdout",
          "sys.stdout replaced by <_io.TextIOWrapper name='/dev/null' mode='w' encoding='UT..."),
-        ("MXS016", "test_streams.py::test_warnings_filter", "warnings filters changed: added ignore:mxs:Warning"),
+        ("MXS016", "test_streams.py::test_warnings_filter",
+         "warnings filters changed: added ignore:mxs:Warning"),
     ]
 
 
@@ -247,7 +249,8 @@ def test_os_environ_rebound_in_a_conftest_and_in_a_test(pytester, run_checks):
     run.result.assert_outcomes(passed=2)
     assert "INTERNALERROR" not in run.result.stdout.str()
     leaks = run.leaks()
-    assert leaks[0] == ("MXS003", "test_rebound.py::test_rebinds", "os.environ rebound to another object (dict)")
+    assert leaks[0] == ("MXS003", "test_rebound.py::test_rebinds",
+                        "os.environ rebound to another object (dict)")
     assert ("MXS003", "test_rebound.py::test_sets_afterwards", "os.environ['MXS_LATER'] added") in leaks
 
 
