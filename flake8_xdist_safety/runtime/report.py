@@ -24,7 +24,8 @@ def _versions() -> Dict[str, str]:
 
 
 def write_json(path: str, findings: List[Finding], workers: Dict[str, Dict[str, Any]],
-               notes: List[str], order: Optional[Dict[str, List[str]]] = None) -> None:
+               notes: List[str], order: Optional[Dict[str, List[str]]] = None,
+               rootdir: str = "") -> None:
     document = {
         "format": JSON_FORMAT_VERSION,
         "versions": _versions(),
@@ -33,6 +34,7 @@ def write_json(path: str, findings: List[Finding], workers: Dict[str, Dict[str, 
         "notes": notes,
         # Each worker's tests in the order it ran them ("" without workers): what `bisect` replays.
         "order": order or {},
+        "rootdir": rootdir,
     }
     directory = os.path.dirname(os.path.abspath(path))
     os.makedirs(directory, exist_ok=True)

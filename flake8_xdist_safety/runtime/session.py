@@ -331,7 +331,8 @@ class RuntimeChecks:
         self.findings = dedupe(self.findings)
         order = {worker: tests for worker, tests in sorted(self.order.items()) if tests}
         if self.settings.json_path:
-            report.write_json(self.settings.json_path, self.findings, self.workers, self.notes, order)
+            report.write_json(self.settings.json_path, self.findings, self.workers, self.notes, order,
+                              str(self.config.rootpath))
         if any(finding.level == FAIL for finding in self.findings) and session.exitstatus == 0:
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
