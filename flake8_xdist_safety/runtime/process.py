@@ -5,7 +5,9 @@ around each test (``sys.std*`` under capture, the warnings filters), checked aft
 A setting of a module the suite has not imported yet (``socket``, ``asyncio``) is not read:
 the plugin imports nothing for the suite, and a first import is not a change.
 """
+import functools
 import gc
+import importlib
 import os
 import signal
 import sys
@@ -24,6 +26,11 @@ KIND_LOGGING = "logging"
 #: Not every catchable signal: reading a handler costs 0.7 µs, and this runs after every test.
 SIGNAL_NAMES = ("SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT", "SIGALRM", "SIGUSR1", "SIGUSR2",
                 "SIGCHLD", "SIGPIPE", "SIGWINCH", "SIGABRT", "SIGTSTP", "SIGCONT", "SIGVTALRM")
+
+
+#: The C getter: signal.getsignal converts each handler to an enum, 0.8 µs a signal.
+_raw_getsignal: Callable[[int], Any] = getattr(importlib.import_module("_signal"), "getsignal",
+                                               signal.getsignal)
 
 
 class Setting(NamedTuple):
@@ -78,23 +85,14 @@ def _gc_enabled(value: Any) -> None:
     gc.enable() if value else gc.disable()
 
 
-def _signal_settings() -> List[Setting]:
-    settings = []
-    for name in SIGNAL_NAMES:
-        number = getattr(signal, name, None)
-        if number is None:
-            continue
+def _signal_numbers() -> List[Tuple[str, int]]:
+    return [(name, int(getattr(signal, name))) for name in SIGNAL_NAMES if hasattr(signal, name)]
 
-        def read(number: int = number) -> Any:
-            return signal.getsignal(number)
 
-        def write(value: Any, number: int = number) -> None:
-            if value is None:  # installed from C: nothing Python can put back
-                raise ValueError("handler installed outside Python")
-            signal.signal(number, value)
-
-        settings.append(Setting("signal handler of " + name, read, write))
-    return settings
+def _set_signal(number: int, value: Any) -> None:
+    if value is None:  # installed from C: nothing Python can put back
+        raise ValueError("handler installed outside Python")
+    signal.signal(number, value)
 
 
 def process_settings() -> List[Setting]:
@@ -119,7 +117,7 @@ def process_settings() -> List[Setting]:
         Setting("gc.isenabled()", gc.isenabled, _gc_enabled),
         Setting("gc thresholds", gc.get_threshold, lambda value: gc.set_threshold(*value)),
         Setting("umask", _umask, lambda value: None if os.umask(value) else None),
-    ] + _signal_settings()
+    ]
 
 
 def _logging_state() -> Snapshot:
@@ -154,11 +152,22 @@ class SettingsProbe:
 
     def __init__(self) -> None:
         self.settings = {setting.name: setting for setting in process_settings()}
+        self.readers = [(name, setting.read) for name, setting in self.settings.items()]
+        signals = _signal_numbers()
+        self.signal_keys = ["signal handler of " + name for name, _number in signals]
+        self.signal_numbers = [number for _name, number in signals]
+        for key, number in zip(self.signal_keys, self.signal_numbers):
+            self.settings[key] = Setting(key, functools.partial(_raw_getsignal, number),
+                                         functools.partial(_set_signal, number))
 
     def snapshot(self, previous: Optional[Snapshot] = None) -> Snapshot:
-        return {name: setting.read() for name, setting in self.settings.items()}
+        found: Snapshot = {name: read() for name, read in self.readers}
+        found.update(zip(self.signal_keys, map(_raw_getsignal, self.signal_numbers)))
+        return found
 
     def changes(self, before: Snapshot, after: Snapshot) -> List[Change]:
+        if before == after:  # the common case, decided in C (identity first)
+            return []
         # "added": a module imported during the test (socket, asyncio): a first import is no leak.
         return [change for change in compare(before, after, _same)
                 if change[1] != "added" and before[change[0]] is not _NOT_IMPORTED
@@ -168,6 +177,8 @@ class SettingsProbe:
         old, new = before[key], after[key]
         if key == "umask":
             return str(key), "umask changed from 0o{:03o} to 0o{:03o}".format(old, new)
+        if str(key).startswith("signal handler of "):
+            old, new = _handler(old), _handler(new)
         return str(key), "{} changed from {} to {}".format(key, short_repr(old), short_repr(new))
 
     def restore(self, key: Hashable, change: str, before: Snapshot) -> bool:
@@ -179,6 +190,14 @@ class SettingsProbe:
         except (ValueError, TypeError, OSError):  # e.g. a signal handler installed from C
             return False
         return True
+
+
+def _handler(value: Any) -> Any:
+    """SIG_DFL / SIG_IGN as signal.getsignal shows them."""
+    try:
+        return signal.Handlers(value)
+    except (ValueError, TypeError):
+        return value
 
 
 class LoggingProbe:
@@ -194,6 +213,8 @@ class LoggingProbe:
         return _logging_state()
 
     def changes(self, before: Snapshot, after: Snapshot) -> List[Change]:
+        if before == after:
+            return []
         # "added": a logger created during the test (getLogger in an import), not a leak.
         return [change for change in compare(before, after, _same) if change[1] != "added"]
 
@@ -243,6 +264,8 @@ class StreamsProbe:
                 "warnings filters": tuple(warnings.filters)}
 
     def changes(self, before: Snapshot, after: Snapshot) -> List[Change]:
+        if before == after:
+            return []
         return [(key, "changed") for key in before if not _same(before[key], after[key])]
 
     def describe(self, key: Hashable, change: str, before: Snapshot, after: Snapshot) -> Tuple[str, str]:
