@@ -215,7 +215,7 @@ def _running(pid: int) -> bool:
 def _command_line(pid: int) -> str:
     try:
         with open("/proc/{}/cmdline".format(pid), "rb") as cmdline:
-            return cmdline.read().replace(b"\0", b" ").decode(errors="replace").strip()
+            return cmdline.read().replace(b"\0", b" ").decode(errors="replace").strip() or "?"
     except OSError:
         return "?"
 
