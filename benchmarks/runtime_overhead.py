@@ -237,7 +237,8 @@ def main() -> None:
         print("| probe | code | µs per test (median of 3 runs) |")
         print("|---|---|---|")
         for index, (kind, code, _micros) in enumerate(probes[0]):
-            print("| {} | {} | {:.1f} |".format(kind, code, statistics.median(run[index][2] for run in probes)))
+            micros = statistics.median(run[index][2] for run in probes)
+            print("| {} | {} | {:.1f} |".format(kind, code, micros))
 
 
 if __name__ == "__main__":
