@@ -151,7 +151,9 @@ code = pytest.main(sys.argv[1:], plugins=[Timer()])
 def per_probe(root: Path, args: List[str], env: Dict[str, str]) -> List[Tuple[str, str, float]]:
     done = subprocess.run([sys.executable, "-c", PER_PROBE, "-q", "-p", "no:cacheprovider", *args, "."],
                           cwd=str(root), env=env, stdout=subprocess.PIPE, check=True)
-    rows = [line.split()[1:] for line in done.stdout.decode().splitlines() if line.startswith("PROBE ")]
+    # pytest's progress line has no newline at its end: a row may follow it on the same line.
+    rows = [line[line.index("PROBE "):].split()[1:] for line in done.stdout.decode().splitlines()
+            if "PROBE " in line]
     return [(kind.replace("_", " "), code, float(micros)) for kind, code, micros in rows]
 
 
