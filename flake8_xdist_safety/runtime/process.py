@@ -81,6 +81,17 @@ def _set_locale(value: Any) -> None:
     locale.setlocale(locale.LC_ALL, value)
 
 
+def _asyncio_policy() -> Any:
+    events = sys.modules.get("asyncio.events")
+    if events is None:
+        return _NOT_IMPORTED
+    policy = getattr(events, "_event_loop_policy", None)
+    # asyncio creates its default policy on first use (pytest-asyncio's session fixture does):
+    # None and an instance of the default class are the same setting.
+    default = getattr(sys.modules.get("asyncio"), "DefaultEventLoopPolicy", None)
+    return None if default is not None and type(policy) is default else policy
+
+
 def _gc_enabled(value: Any) -> None:
     gc.enable() if value else gc.disable()
 
@@ -112,7 +123,7 @@ def process_settings() -> List[Setting]:
         Setting("threading.excepthook", _module_attribute("threading", "excepthook"),
                 _set_attribute("threading", "excepthook")),
         Setting("locale LC_ALL", _locale, _set_locale),
-        Setting("asyncio event loop policy", _module_attribute("asyncio.events", "_event_loop_policy"),
+        Setting("asyncio event loop policy", _asyncio_policy,
                 _set_attribute("asyncio.events", "_event_loop_policy")),
         Setting("gc.isenabled()", gc.isenabled, _gc_enabled),
         Setting("gc thresholds", gc.get_threshold, lambda value: gc.set_threshold(*value)),
