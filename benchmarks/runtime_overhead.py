@@ -50,8 +50,22 @@ class TestArithmetic:
 '''
 
 
-def write_suite(root: Path, files: int, tests_per_file: int) -> int:
-    """A realistic mix of tiny tests: plain functions, methods, a fixture, a monkeypatch."""
+APP = '''
+
+class App:
+    """Shaped like a FastAPI application: the runtime checks watch its dependency_overrides."""
+
+    def __init__(self):
+        self.dependency_overrides = {}
+
+
+app = App()
+'''
+
+
+def write_suite(root: Path, files: int, tests_per_file: int, apps: bool = False) -> int:
+    """A realistic mix of tiny tests: plain functions, methods, a fixture, a monkeypatch; with
+    *apps*, one app with ``dependency_overrides`` per file (as a suite with an app per module)."""
     for index in range(files):
         methods = "\n".join(
             "    def test_method_{0}(self, number):\n        assert number * {0} == {0} * 2\n".format(n)
@@ -62,7 +76,7 @@ def write_suite(root: Path, files: int, tests_per_file: int) -> int:
              "def test_function_{0}():\n    assert sum(range({0})) >= 0\n").format(n)
             for n in range(tests_per_file - tests_per_file // 2))
         (root / "test_bench_{:03d}.py".format(index)).write_text(
-            TEST_FILE.format(methods=methods, functions=functions))
+            TEST_FILE.format(methods=methods, functions=functions) + (APP if apps else ""))
     return files * tests_per_file
 
 
@@ -179,6 +193,8 @@ def main() -> None:
                              "of every run, a fixed cost that only dilutes the percentages)")
     parser.add_argument("--hook-time", action="store_true",
                         help="also time the checks' hooks from inside (median of 5 runs)")
+    parser.add_argument("--apps", action="store_true",
+                        help="one app with dependency_overrides per test file (e.g. --files 250)")
     parser.add_argument("--per-probe", action="store_true",
                         help="also time each probe's per-test work in a real session (median of 3)")
     parser.add_argument("pytest_args", nargs="*", help="passed to every arm, e.g. -- -n 2")
@@ -198,7 +214,7 @@ def main() -> None:
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     root = Path(tempfile.mkdtemp(prefix="xdist-safety-bench-"))
     try:
-        count = write_suite(root, options.files, options.tests_per_file)
+        count = write_suite(root, options.files, options.tests_per_file, options.apps)
         for args in arms.values():  # warm-up: bytecode caches, page cache
             run_pytest(root, args, env)
         walls: Dict[str, List[float]] = {name: [] for name in arms}

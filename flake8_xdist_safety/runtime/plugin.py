@@ -25,6 +25,9 @@ def pytest_addoption(parser: Any) -> None:
     group.addoption("--xdist-safety-restore", action="store_true", default=False,
                     help="after reporting a leak, put back what can be put back (environment, cwd, "
                          "sys.path, sys.modules entries, settings, logging, warnings filters...)")
+    group.addoption("--xdist-safety-modules", action="store_true", default=False,
+                    help="also report sys.modules entries a test replaced or removed (MXS013; "
+                         "compares every module after every test)")
     group.addoption("--xdist-safety-files", action="store_true", default=False,
                     help="also report files a test leaves in the rootdir or the working directory")
     group.addoption("--xdist-safety-watch", metavar="MODULE[,MODULE...]", default=None,

@@ -13,7 +13,7 @@ import signal
 import sys
 import threading
 import warnings
-from typing import Any, Callable, Hashable, List, NamedTuple, Optional, Tuple
+from typing import Any, Callable, Dict, Hashable, List, NamedTuple, Optional, Tuple
 
 from flake8_xdist_safety.runtime.probes import Change, Snapshot, compare
 from flake8_xdist_safety.runtime.state import short_repr
@@ -155,6 +155,12 @@ def _same(old: Any, new: Any) -> bool:
     return old is new or bool(old == new)
 
 
+class _Settings(Dict[Hashable, Any]):
+    """A reading of the settings that keeps its values as a tuple, for a quick comparison."""
+
+    readings: Tuple[Any, ...] = ()
+
+
 class SettingsProbe:
     """Process-wide settings and the logging configuration (MXS016)."""
 
@@ -170,10 +176,17 @@ class SettingsProbe:
         for key, number in zip(self.signal_keys, self.signal_numbers):
             self.settings[key] = Setting(key, functools.partial(_raw_getsignal, number),
                                          functools.partial(_set_signal, number))
+        self.names = [name for name, _read in self.readers] + self.signal_keys
 
     def snapshot(self, previous: Optional[Snapshot] = None) -> Snapshot:
-        found: Snapshot = {name: read() for name, read in self.readers}
-        found.update(zip(self.signal_keys, map(_raw_getsignal, self.signal_numbers)))
+        values = tuple([read() for _name, read in self.readers]) + tuple(
+            map(_raw_getsignal, self.signal_numbers))
+        # The same values as the previous reading (compared in C, identity first): reuse it
+        # rather than build a dict of 30 settings after every test.
+        if isinstance(previous, _Settings) and previous.readings == values:
+            return previous
+        found = _Settings(zip(self.names, values))
+        found.readings = values
         return found
 
     def changes(self, before: Snapshot, after: Snapshot) -> List[Change]:

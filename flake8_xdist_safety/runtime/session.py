@@ -68,7 +68,9 @@ class RuntimeChecks:
         self.children = ChildrenProbe()
         self.import_path = ImportPathProbe()
         probes: List[Any] = [EnvironProbe(), self.patchers, self.overrides, CwdProbe(), self.import_path,
-                             ModulesProbe(), SettingsProbe(), ThreadsProbe(), self.children]
+                             SettingsProbe(), ThreadsProbe(), self.children]
+        if settings.modules:  # opt-in: comparing sys.modules touches every module, 20 µs a test
+            probes.append(ModulesProbe())
         if settings.files:
             probes.append(FilesProbe([str(config.rootpath), os.getcwd()]))
         if settings.watch:

@@ -77,6 +77,8 @@ class Settings:
     restore: bool = False
     #: --xdist-safety-files: files left in the rootdir or the working directory.
     files: bool = False
+    #: --xdist-safety-modules: sys.modules entries replaced or removed (MXS013).
+    modules: bool = False
     #: --xdist-safety-watch: module name prefixes whose attributes are compared (MXS012).
     watch: Tuple[str, ...] = ()
 
@@ -103,6 +105,7 @@ def read_settings(config: Any) -> Settings:
             "--xdist-safety-session-growth"),
         restore=bool(config.getoption("xdist_safety_restore")),
         files=bool(config.getoption("xdist_safety_files")),
+        modules=bool(config.getoption("xdist_safety_modules")),
         watch=tuple(name.strip() for name in (config.getoption("xdist_safety_watch") or "").split(",")
                     if name.strip()),
     )
