@@ -92,6 +92,14 @@ def _asyncio_policy() -> Any:
     return None if default is not None and type(policy) is default else policy
 
 
+def _set_prompt(name: str, value: Any) -> None:
+    if value is None:
+        if hasattr(sys, name):
+            delattr(sys, name)
+    else:
+        setattr(sys, name, value)
+
+
 def _gc_enabled(value: Any) -> None:
     gc.enable() if value else gc.disable()
 
@@ -128,6 +136,11 @@ def process_settings() -> List[Setting]:
         Setting("gc.isenabled()", gc.isenabled, _gc_enabled),
         Setting("gc thresholds", gc.get_threshold, lambda value: gc.set_threshold(*value)),
         Setting("umask", _umask, lambda value: None if os.umask(value) else None),
+        # Set by interactive shells (IPython's embed); libraries take it as "running interactively".
+        Setting("sys.ps1", functools.partial(getattr, sys, "ps1", None),
+                functools.partial(_set_prompt, "ps1")),
+        Setting("sys.ps2", functools.partial(getattr, sys, "ps2", None),
+                functools.partial(_set_prompt, "ps2")),
     ]
 
 
@@ -203,7 +216,10 @@ class SettingsProbe:
             return str(key), "umask changed from 0o{:03o} to 0o{:03o}".format(old, new)
         if str(key).startswith("signal handler of "):
             old, new = _handler(old), _handler(new)
-        return str(key), "{} changed from {} to {}".format(key, short_repr(old), short_repr(new))
+        old_text, new_text = short_repr(old), short_repr(new)
+        if old_text == new_text:  # two objects that print alike
+            return str(key), "{} replaced by another {}".format(key, old_text)
+        return str(key), "{} changed from {} to {}".format(key, old_text, new_text)
 
     def restore(self, key: Hashable, change: str, before: Snapshot) -> bool:
         setting = self.settings[str(key)]

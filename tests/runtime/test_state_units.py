@@ -392,3 +392,22 @@ def test_replay_runs_exactly_the_listed_order(pytester):
     outcome.unlink()
     pytester.runpytest("-p", "flake8_xdist_safety.runtime.replay").assert_outcomes(passed=3, failed=1)
     assert not outcome.exists()
+
+
+def test_interactive_prompts_and_objects_that_print_alike():
+    probe = process.SettingsProbe()
+    assert not hasattr(sys, "ps1")
+    try:
+        assert _round_trip(probe, lambda: setattr(sys, "ps1", ">>> ")) == (
+            ["sys.ps1 changed from None to '>>> '"], [True])
+    finally:
+        process._set_prompt("ps1", None)
+    assert not hasattr(sys, "ps1")
+
+    class Hook:
+        def __repr__(self):
+            return "<Hook>"
+
+    before, after = {"sys.excepthook": Hook()}, {"sys.excepthook": Hook()}
+    assert probe.describe("sys.excepthook", "changed", before, after)[1] == (
+        "sys.excepthook replaced by another <Hook>")
