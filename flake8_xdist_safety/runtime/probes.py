@@ -10,7 +10,7 @@ import inspect
 import os
 import sys
 import types
-from typing import Any, Callable, Dict, Hashable, Iterable, List, Mapping, Optional, Tuple
+from typing import Any, Callable, Dict, Hashable, Iterable, List, Mapping, Optional, Set, Tuple
 
 from flake8_xdist_safety.runtime.findings import KIND_ENV, KIND_OVERRIDE, KIND_PATCHER
 
@@ -255,6 +255,10 @@ class OverrideProbe:
         # suite with 250 apps. Objects without an instance dict keep the slow, safe read.
         self._apps = apps
         self._readers: List[Callable[[], Any]] = []
+        #: The apps read per test (indexes into apps): all, until focus() narrows them.
+        self._focused: Optional[List[int]] = None
+        self._focus_key: Tuple[int, ...] = ()
+        self._reachable_from: Dict[int, Set[int]] = {}
         for _label, app in apps:
             try:
                 namespace = object.__getattribute__(app, "__dict__")
@@ -265,12 +269,36 @@ class OverrideProbe:
             else:
                 self._readers.append(functools.partial(_overrides_of, app))
 
+    def _reachable(self, module: types.ModuleType) -> Set[int]:
+        """The apps a test in *module* can reach: in its globals, or one module further."""
+        found = self._reachable_from.get(id(module))
+        if found is None:
+            index_of = {id(app): index for index, (_label, app) in enumerate(self._apps)}
+            found = set()
+            for value in list(vars(module).values()):
+                inner = list(vars(value).values()) if isinstance(value, types.ModuleType) else []
+                found.update(index_of[id(each)] for each in [value] + inner if id(each) in index_of)
+            self._reachable_from[id(module)] = found
+        return found
+
+    def focus(self, modules: List[types.ModuleType]) -> bool:
+        """Read per test only the apps reachable from *modules* (the test's module and the
+        conftests): with an app per test module, reading all of them after every test is work
+        proportional to the suite. Returns whether the focus changed."""
+        key = tuple(id(module) for module in modules)
+        if key == self._focus_key:
+            return False
+        self._focus_key = key
+        self._focused = sorted(set().union(*(self._reachable(module) for module in modules)))
+        return True
+
     def snapshot(self, previous: Optional[Snapshot] = None) -> Snapshot:
-        current = [read() for read in self._readers]
-        if not any(current):  # every app's overrides empty (or gone): the common case
+        indexes = range(len(self._readers)) if self._focused is None else self._focused
+        current = [(index, self._readers[index]()) for index in indexes]
+        if not any(overrides for _index, overrides in current):  # all empty: the common case
             return {}
         snapshot: Snapshot = {}
-        for index, overrides in enumerate(current):
+        for index, overrides in current:
             if isinstance(overrides, dict):
                 for key, value in overrides.items():
                     snapshot[(index, key)] = value

@@ -10,8 +10,6 @@ for the test, and the fixture is checked against its own setup once it is finali
 """
 import dataclasses
 import os
-import shutil
-import tempfile
 import types
 from dataclasses import dataclass, field
 from typing import Any, Dict, Generator, List, Optional
@@ -19,10 +17,11 @@ from typing import Any, Dict, Generator, List, Optional
 import pytest
 
 from flake8_xdist_safety.runtime import grouping, report
+from flake8_xdist_safety.runtime.controller import WORKEROUTPUT_KEY, ControllerHooks
 from flake8_xdist_safety.runtime.findings import (
     FAIL, KIND_MEMORY, KIND_MOCKS, Finding, dedupe,
 )
-from flake8_xdist_safety.runtime.journal import RUN_DIRECTORY_KEY, Journal, read_journal
+from flake8_xdist_safety.runtime.journal import RUN_DIRECTORY_KEY, Journal
 from flake8_xdist_safety.runtime.locations import fixture_location, relative
 from flake8_xdist_safety.runtime.memory import MB, live_mock_count, rss_reader
 from flake8_xdist_safety.runtime.probes import EnvironProbe, OverrideProbe, PatcherProbe, find_apps
@@ -32,9 +31,6 @@ from flake8_xdist_safety.runtime.state import (
     AttributesProbe, ChildrenProbe, CwdProbe, FilesProbe, ImportPathProbe, ModulesProbe, ThreadsProbe,
 )
 from flake8_xdist_safety.runtime.watcher import ExcusedKeys, Leak, Snapshots, Watcher
-
-#: The key of this plugin's data in ``config.workeroutput``.
-WORKEROUTPUT_KEY = "xdist_safety"
 
 
 @dataclass
@@ -54,7 +50,7 @@ class _WideFixtureState:
     before_finalize: Optional[Snapshots] = None
 
 
-class RuntimeChecks:
+class RuntimeChecks(ControllerHooks):
     """One per process (controller or worker); holds every finding of that process."""
 
     def __init__(self, config: Any, settings: Settings) -> None:
@@ -95,6 +91,7 @@ class RuntimeChecks:
         self._current: Optional[_TestState] = None
         self._last_after: Optional[Snapshots] = None
         self._last_outer: Optional[Snapshots] = None
+        self._conftests: List[types.ModuleType] = []
         self._wide_fixtures: Dict[int, _WideFixtureState] = {}
         #: The findings of the test in progress, for the journal once its protocol is over.
         self._last_test_findings: List[Finding] = []
@@ -157,6 +154,7 @@ class RuntimeChecks:
                      and os.path.basename(getattr(plugin, "__file__", "") or "") == "conftest.py"]
         conftests.sort(key=lambda module: str(module.__file__))
         self.overrides.apps = find_apps(list(modules.values()) + conftests)
+        self._conftests = conftests
         found = grouping.conftest_pytestmark(conftests, items, str(self.config.rootpath))
         if self.worker and self.config.getvalue("loadgroup"):
             found += grouping.missing_group_suffix(items)
@@ -205,6 +203,10 @@ class RuntimeChecks:
         # The previous test's reading after its teardown is this test's before: between the two,
         # only pytest's reporting runs (halves the cost; a restore makes it read afresh).
         before = self._last_after if self._last_after is not None else self.watcher.snapshot()
+        module = getattr(item, "module", None) if isinstance(item, pytest.Function) else None
+        if module is not None and self.overrides.focus([module] + self._conftests):
+            # Another set of apps than the previous test's reading: read this test's afresh.
+            before = dict(before, **{self.overrides.kind: self.overrides.snapshot()})
         self._current = _TestState(item, before, rss, mocks)
 
     @pytest.hookimpl(hookwrapper=True)
@@ -343,52 +345,6 @@ class RuntimeChecks:
                               str(self.config.rootpath))
         if any(finding.level == FAIL for finding in self.findings) and session.exitstatus == 0:
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
-
-    # -- under pytest-xdist, on the controller ---------------------------------------------------
-
-    @pytest.hookimpl(optionalhook=True)
-    def pytest_configure_node(self, node: Any) -> None:
-        if self.run_directory is None:
-            self.run_directory = tempfile.mkdtemp(prefix="xdist-safety-run-")
-        node.workerinput[RUN_DIRECTORY_KEY] = self.run_directory
-
-    def pytest_unconfigure(self, config: Any) -> None:
-        if self.journal is not None:
-            self.journal.close()
-        if self.run_directory is not None:
-            shutil.rmtree(self.run_directory, ignore_errors=True)
-
-    @pytest.hookimpl(optionalhook=True)
-    def pytest_testnodedown(self, node: Any, error: Any) -> None:
-        worker = str(getattr(node, "gateway", None) and node.gateway.id or "?")
-        output = getattr(node, "workeroutput", None) or {}
-        data = output.get(WORKEROUTPUT_KEY)
-        if data is None:
-            self._recover(worker, error)
-            return
-        self.findings.extend(Finding.from_dict(raw, worker) for raw in data.get("findings", []))
-        self.order[worker] = [str(nodeid) for nodeid in data.get("order", [])]
-        if data.get("summary"):
-            self.workers[worker] = dict(data["summary"])
-        self.notes.extend(note for note in data.get("notes", []) if note not in self.notes)
-
-    def _recover(self, worker: str, error: Any) -> None:
-        """A worker that died: what its journal holds, and which test it died in or after."""
-        recovered = read_journal(self.run_directory, worker) if self.run_directory else None
-        if recovered is None:
-            self.notes.append("worker {} went down without sending its findings ({})".format(
-                worker, error or "no --xdist-safety data"))
-            return
-        self.findings.extend(recovered.findings)
-        self.order[worker] = recovered.order
-        if recovered.running is not None:
-            when = "during {}".format(recovered.running)
-        elif recovered.last_done is not None:
-            when = "after {}".format(recovered.last_done)
-        else:
-            when = "before its first test"
-        self.notes.append("worker {} died {} ({} test(s) started); its findings and order up to "
-                          "then are kept".format(worker, when, len(recovered.order)))
 
     def pytest_terminal_summary(self, terminalreporter: Any, exitstatus: Any, config: Any) -> None:
         if not self.worker:

@@ -411,3 +411,27 @@ def test_interactive_prompts_and_objects_that_print_alike():
     before, after = {"sys.excepthook": Hook()}, {"sys.excepthook": Hook()}
     assert probe.describe("sys.excepthook", "changed", before, after)[1] == (
         "sys.excepthook replaced by another <Hook>")
+
+
+def test_overrides_are_read_only_for_the_apps_a_test_can_reach():
+    def module_with_app(name, **more):
+        module = types.ModuleType(name)
+        module.app = types.SimpleNamespace(dependency_overrides={})
+        vars(module).update(more)
+        return module
+
+    shared = module_with_app("shared")
+    first = module_with_app("test_first", shared=shared)  # reaches shared.app one module further
+    second = module_with_app("test_second")
+    conftest = module_with_app("conftest")
+    apps = [("conftest.app", conftest.app), ("shared.app", shared.app), ("test_first.app", first.app),
+            ("test_second.app", second.app)]
+    probe = OverrideProbe(apps)
+    for _label, app in apps:
+        app.dependency_overrides["dep"] = len  # noqa: MXS007 - fakes made by this test
+    assert sorted(index for index, _key in probe.snapshot()) == [0, 1, 2, 3]  # before any focus
+    assert probe.focus([first, conftest]) is True
+    assert probe.focus([first, conftest]) is False
+    assert sorted(index for index, _key in probe.snapshot()) == [0, 1, 2]
+    probe.focus([second, conftest])
+    assert sorted(index for index, _key in probe.snapshot()) == [0, 3]
