@@ -137,10 +137,9 @@ def process_settings() -> List[Setting]:
         Setting("gc thresholds", gc.get_threshold, lambda value: gc.set_threshold(*value)),
         Setting("umask", _umask, lambda value: None if os.umask(value) else None),
         # Set by interactive shells (IPython's embed); libraries take it as "running interactively".
-        Setting("sys.ps1", functools.partial(getattr, sys, "ps1", None),
-                functools.partial(_set_prompt, "ps1")),
-        Setting("sys.ps2", functools.partial(getattr, sys, "ps2", None),
-                functools.partial(_set_prompt, "ps2")),
+        # vars(sys).get: getattr(sys, "ps1", None) raises and catches inside, 0.8 µs.
+        Setting("sys.ps1", functools.partial(vars(sys).get, "ps1"), functools.partial(_set_prompt, "ps1")),
+        Setting("sys.ps2", functools.partial(vars(sys).get, "ps2"), functools.partial(_set_prompt, "ps2")),
     ]
 
 
