@@ -168,6 +168,8 @@ class PatcherProbe:
         if not registries and "unittest.mock" in sys.modules:
             self.unavailable = ("unittest.mock has no _patch._active_patches on this Python: "
                                 "patchers are not checked")
+        if previous is not None and not previous and not any(registries):  # none, as before
+            return previous
         return {id(patcher): patcher for registry in registries for patcher in registry}
 
     def changes(self, before: Snapshot, after: Snapshot) -> List[Change]:
@@ -296,7 +298,7 @@ class OverrideProbe:
         indexes = range(len(self._readers)) if self._focused is None else self._focused
         current = [(index, self._readers[index]()) for index in indexes]
         if not any(overrides for _index, overrides in current):  # all empty: the common case
-            return {}
+            return previous if previous is not None and not previous else {}
         snapshot: Snapshot = {}
         for index, overrides in current:
             if isinstance(overrides, dict):

@@ -299,8 +299,12 @@ class StreamsProbe:
     kind = KIND_STREAMS
 
     def snapshot(self, previous: Optional[Snapshot] = None) -> Snapshot:
+        if (previous is not None and sys.stdin is previous["sys.stdin"]
+                and sys.stdout is previous["sys.stdout"] and sys.stderr is previous["sys.stderr"]
+                and warnings.filters == previous["warnings filters"]):
+            return previous
         return {"sys.stdin": sys.stdin, "sys.stdout": sys.stdout, "sys.stderr": sys.stderr,
-                "warnings filters": tuple(warnings.filters)}
+                "warnings filters": list(warnings.filters)}
 
     def changes(self, before: Snapshot, after: Snapshot) -> List[Change]:
         if before == after:

@@ -175,7 +175,7 @@ class RuntimeChecks(ControllerHooks):
         # Nothing runs between two tests' protocols: the previous one's last reading is this one's.
         before = self._last_outer if self._last_outer is not None else self.outer.snapshot()
         yield
-        after = self._last_outer = self.outer.snapshot()
+        after = self._last_outer = self.outer.snapshot(before)
         leaks = self.outer.leaks(before, after, set())
         found = self._report(leaks, before, self.outer, item.nodeid,
                              *grouping._location(item)) if leaks else []
@@ -263,10 +263,10 @@ class RuntimeChecks(ControllerHooks):
         if state is None:
             return
         item = state.item
-        path, line = grouping._location(item)
         after = self._last_after = self.watcher.snapshot(state.before)
-        new = self._report(self.watcher.leaks(state.before, after, state.excused), state.before,
-                           self.watcher, item.nodeid, path, line)
+        leaks = self.watcher.leaks(state.before, after, state.excused)
+        path, line = grouping._location(item)
+        new = self._report(leaks, state.before, self.watcher, item.nodeid, path, line)
         if new and self.settings.restore:
             self._last_after = None  # what was put back is read again before the next test
         failing = [finding.detail for finding in new] if self.settings.strict else []

@@ -50,9 +50,11 @@ class CwdProbe:
 
     def snapshot(self, previous: Optional[Snapshot] = None) -> Snapshot:
         try:
-            return {"cwd": _getcwd()}
+            cwd: Optional[str] = _getcwd()
         except OSError:  # the directory was removed under the process
-            return {"cwd": None}
+            cwd = None
+        # Unchanged: the previous reading itself (no new object after every test).
+        return previous if previous is not None and previous.get("cwd") == cwd else {"cwd": cwd}
 
     def changes(self, before: Snapshot, after: Snapshot) -> List[Change]:
         return [("cwd", "changed")] if before != after else []
@@ -79,7 +81,10 @@ class ImportPathProbe:
         self.ignored_additions = ignored_additions
 
     def snapshot(self, previous: Optional[Snapshot] = None) -> Snapshot:
-        return {name: tuple(getattr(sys, name)) for name in self.names}
+        if previous is not None and sys.path == previous["path"] and sys.meta_path == previous[
+                "meta_path"] and sys.path_hooks == previous["path_hooks"]:  # list == list, in C
+            return previous
+        return {name: list(getattr(sys, name)) for name in self.names}
 
     def changes(self, before: Snapshot, after: Snapshot) -> List[Change]:
         if before == after:
@@ -141,6 +146,8 @@ class ThreadsProbe:
 
     def snapshot(self, previous: Optional[Snapshot] = None) -> Snapshot:
         active: Dict[Any, Any] = getattr(threading, "_active", {})
+        if previous is not None and active == previous:  # the same Thread objects (identity)
+            return previous
         # A dict copy in C; _DummyThread entries are foreign threads that called into Python.
         return {ident: thread for ident, thread in active.copy().items()
                 if not isinstance(thread, threading._DummyThread)}
@@ -170,6 +177,8 @@ class ChildrenProbe:
     def __init__(self) -> None:
         self.unavailable = ""
         self._opened: Dict[str, int] = {}
+        #: The last text read and the reading made of it.
+        self._last: Tuple[bytes, Optional[Snapshot]] = (b"", None)
 
     def _read(self) -> bytes:
         pid = os.getpid()
@@ -193,7 +202,11 @@ class ChildrenProbe:
         except OSError:
             self.unavailable = "child processes are not checked (no /proc/PID/task/TID/children here)"
             return {}
-        return dict.fromkeys(int(pid) for pid in text.split())
+        if previous is not None and previous is self._last[1] and text == self._last[0]:
+            return previous
+        found: Snapshot = dict.fromkeys(int(pid) for pid in text.split())
+        self._last = (text, found)
+        return found
 
     def changes(self, before: Snapshot, after: Snapshot) -> List[Change]:
         if before.keys() == after.keys():
