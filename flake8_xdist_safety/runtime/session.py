@@ -12,7 +12,7 @@ import dataclasses
 import os
 import types
 from dataclasses import dataclass, field
-from typing import Any, Dict, Generator, List, Optional
+from typing import Any, Dict, Generator, List, Optional, Tuple
 
 import pytest
 
@@ -92,6 +92,7 @@ class RuntimeChecks(ControllerHooks):
         self._last_after: Optional[Snapshots] = None
         self._last_outer: Optional[Snapshots] = None
         self._conftests: List[types.ModuleType] = []
+        self._last_import: Tuple[Optional[Snapshots], Optional[Snapshots]] = (None, None)
         self._wide_fixtures: Dict[int, _WideFixtureState] = {}
         #: The findings of the test in progress, for the journal once its protocol is over.
         self._last_test_findings: List[Finding] = []
@@ -125,15 +126,23 @@ class RuntimeChecks(ControllerHooks):
         self.import_path.ignored_additions = lambda entry: directory.startswith(entry)
         # The warnings filters and sys.std* are restored by pytest after the whole collection.
         outer_kinds = {self.logging.kind}
-        before, outer_before = self.watcher.snapshot(), self.outer.snapshot(kinds=outer_kinds)
+        # Read afresh (a conftest may have been imported since the previous module), but offered
+        # the previous module's reading to reuse where nothing changed.
+        last, last_outer = self._last_import
+        before = self.watcher.snapshot(last)
+        outer_before = self.outer.snapshot(last_outer, kinds=outer_kinds)
         yield
-        after, outer_after = self.watcher.snapshot(), self.outer.snapshot(kinds=outer_kinds)
+        after = self.watcher.snapshot(before)
+        outer_after = self.outer.snapshot(outer_before, kinds=outer_kinds)
+        self._last_import = (after, outer_after)
         path = relative(str(collector.path), str(self.config.rootpath))
         found = self._report(self.watcher.leaks(before, after, set()), before, self.watcher,
                              collector.nodeid, path, 1, " at import time")
         self.import_path.ignored_additions = lambda entry: False
         found += self._report(self.outer.leaks(outer_before, outer_after, set()), outer_before,
                               self.outer, collector.nodeid, path, 1, " at import time")
+        if found and self.settings.restore:
+            self._last_import = (None, None)  # what was put back is read again
         self.findings.extend(found)
         if self.journal is not None:
             self.journal.extra(found)
