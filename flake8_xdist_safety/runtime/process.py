@@ -163,6 +163,20 @@ def _logging_state() -> Snapshot:
 _LOGGER_FIELDS = ("level", "handlers", "propagate", "disabled")
 
 
+def _changed_text(name: str, old: Any, new: Any) -> str:
+    if isinstance(old, tuple) and isinstance(new, tuple):  # handlers: what came and went
+        added = [short_repr(each) for each in new if each not in old]
+        removed = [short_repr(each) for each in old if each not in new]
+        parts = (["added " + ", ".join(added)] if added else []) + (
+            ["removed " + ", ".join(removed)] if removed else [])
+        if parts:
+            return "{} changed: {}".format(name, "; ".join(parts))
+    old_text, new_text = short_repr(old), short_repr(new)
+    if old_text == new_text:  # two objects that print alike
+        return "{} replaced by another {}".format(name, old_text)
+    return "{} changed from {} to {}".format(name, old_text, new_text)
+
+
 def _same(old: Any, new: Any) -> bool:
     return old is new or bool(old == new)
 
@@ -215,10 +229,7 @@ class SettingsProbe:
             return str(key), "umask changed from 0o{:03o} to 0o{:03o}".format(old, new)
         if str(key).startswith("signal handler of "):
             old, new = _handler(old), _handler(new)
-        old_text, new_text = short_repr(old), short_repr(new)
-        if old_text == new_text:  # two objects that print alike
-            return str(key), "{} replaced by another {}".format(key, old_text)
-        return str(key), "{} changed from {} to {}".format(key, old_text, new_text)
+        return str(key), _changed_text(str(key), old, new)
 
     def restore(self, key: Hashable, change: str, before: Snapshot) -> bool:
         setting = self.settings[str(key)]
@@ -266,8 +277,7 @@ class LoggingProbe:
                       for field, old, new in zip(_LOGGER_FIELDS, before[key], after[key])
                       if not _same(old, new)]
             return name, "{} changed: {}".format(name, ", ".join(fields))
-        return str(key), "{} changed from {} to {}".format(
-            key, short_repr(before[key]), short_repr(after[key]))
+        return str(key), _changed_text(str(key), before[key], after[key])
 
     def restore(self, key: Hashable, change: str, before: Snapshot) -> bool:
         logging = sys.modules.get("logging")
