@@ -163,8 +163,8 @@ def _logging_state() -> Snapshot:
 _LOGGER_FIELDS = ("level", "handlers", "propagate", "disabled")
 
 
-def _changed_text(name: str, old: Any, new: Any) -> str:
-    if isinstance(old, tuple) and isinstance(new, tuple):  # handlers: what came and went
+def _changed_text(name: str, old: Any, new: Any, members: bool = False) -> str:
+    if members and isinstance(old, tuple) and isinstance(new, tuple):  # handlers: what came and went
         added = [short_repr(each) for each in new if each not in old]
         removed = [short_repr(each) for each in old if each not in new]
         parts = (["added " + ", ".join(added)] if added else []) + (
@@ -277,7 +277,7 @@ class LoggingProbe:
                       for field, old, new in zip(_LOGGER_FIELDS, before[key], after[key])
                       if not _same(old, new)]
             return name, "{} changed: {}".format(name, ", ".join(fields))
-        return str(key), _changed_text(str(key), before[key], after[key])
+        return str(key), _changed_text(str(key), before[key], after[key], members=True)
 
     def restore(self, key: Hashable, change: str, before: Snapshot) -> bool:
         logging = sys.modules.get("logging")

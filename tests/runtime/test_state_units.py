@@ -60,7 +60,7 @@ def test_cwd_probe_reads_a_removed_directory_and_restores(tmp_path, monkeypatch)
 
 
 def test_import_path_probe(monkeypatch):
-    monkeypatch.setattr(sys, "path", list(sys.path))
+    monkeypatch.setattr(sys, "path", ["/mxs/old"] + sys.path)
     monkeypatch.setattr(sys, "path_hooks", list(sys.path_hooks))
     probe = state.ImportPathProbe()
     first = sys.path[0]
