@@ -50,8 +50,22 @@ class TestArithmetic:
 '''
 
 
-def write_suite(root: Path, files: int, tests_per_file: int) -> int:
-    """A realistic mix of tiny tests: plain functions, methods, a fixture, a monkeypatch."""
+APP = '''
+
+class App:
+    """Shaped like a FastAPI application: the runtime checks watch its dependency_overrides."""
+
+    def __init__(self):
+        self.dependency_overrides = {}
+
+
+app = App()
+'''
+
+
+def write_suite(root: Path, files: int, tests_per_file: int, apps: bool = False) -> int:
+    """A realistic mix of tiny tests: plain functions, methods, a fixture, a monkeypatch; with
+    *apps*, one app with ``dependency_overrides`` per file (as a suite with an app per module)."""
     for index in range(files):
         methods = "\n".join(
             "    def test_method_{0}(self, number):\n        assert number * {0} == {0} * 2\n".format(n)
@@ -62,7 +76,7 @@ def write_suite(root: Path, files: int, tests_per_file: int) -> int:
              "def test_function_{0}():\n    assert sum(range({0})) >= 0\n").format(n)
             for n in range(tests_per_file - tests_per_file // 2))
         (root / "test_bench_{:03d}.py".format(index)).write_text(
-            TEST_FILE.format(methods=methods, functions=functions))
+            TEST_FILE.format(methods=methods, functions=functions) + (APP if apps else ""))
     return files * tests_per_file
 
 
@@ -95,13 +109,66 @@ def timed(method):
         finally:
             spent[0] += time.perf_counter() - start
     return wrapper
+def timed_wrapper(method):
+    # A hookwrapper is a generator: time its code before and after the yield, not the hooks
+    # it wraps (pluggy reads the hookwrapper marker from the function, so copy it over).
+    @functools.wraps(method)
+    def wrapper(*args, **kwargs):
+        start = time.perf_counter()
+        inner = method(*args, **kwargs)
+        next(inner)
+        spent[0] += time.perf_counter() - start
+        outcome = yield
+        start = time.perf_counter()
+        try:
+            inner.send(outcome)
+        except StopIteration:
+            pass
+        spent[0] += time.perf_counter() - start
+    return wrapper
 for name in ("pytest_runtest_setup", "pytest_runtest_teardown", "pytest_runtest_logfinish",
              "pytest_fixture_post_finalizer", "pytest_collection_finish", "pytest_sessionfinish"):
     setattr(session.RuntimeChecks, name, timed(getattr(session.RuntimeChecks, name)))
+for name in ("pytest_runtest_protocol", "pytest_fixture_setup", "pytest_make_collect_report"):
+    setattr(session.RuntimeChecks, name, timed_wrapper(getattr(session.RuntimeChecks, name)))
 start = time.process_time()
 code = pytest.main(sys.argv[1:])
 print(spent[0], time.process_time() - start, int(code))
 """
+
+
+# Run in a child: after an in-process pytest run of the suite (so that sys.modules, loggers and
+# the rest are what a real session holds), time each probe's per-test work: the snapshot before
+# the test (offered the previous one to reuse), the one after, and the comparison.
+PER_PROBE = """
+import sys, time
+import pytest
+from flake8_xdist_safety.runtime.plugin import CHECKS_PLUGIN_NAME
+class Timer:
+    @pytest.hookimpl(trylast=True)
+    def pytest_sessionfinish(self, session):
+        checks = session.config.pluginmanager.get_plugin(CHECKS_PLUGIN_NAME)
+        for probe in checks.watcher.probes + checks.outer.probes:
+            previous = probe.snapshot()
+            rounds = 2000
+            start = time.perf_counter()
+            for _ in range(rounds):
+                before = probe.snapshot(previous)
+                previous = probe.snapshot(before)
+                probe.changes(before, previous)
+            print("PROBE", probe.kind.replace(" ", "_"), probe.code,
+                  1e6 * (time.perf_counter() - start) / rounds)
+code = pytest.main(sys.argv[1:], plugins=[Timer()])
+"""
+
+
+def per_probe(root: Path, args: List[str], env: Dict[str, str]) -> List[Tuple[str, str, float]]:
+    done = subprocess.run([sys.executable, "-c", PER_PROBE, "-q", "-p", "no:cacheprovider", *args, "."],
+                          cwd=str(root), env=env, stdout=subprocess.PIPE, check=True)
+    # pytest's progress line has no newline at its end: a row may follow it on the same line.
+    rows = [line[line.index("PROBE "):].split()[1:] for line in done.stdout.decode().splitlines()
+            if "PROBE " in line]
+    return [(kind.replace("_", " "), code, float(micros)) for kind, code, micros in rows]
 
 
 def hook_time(root: Path, args: List[str], env: Dict[str, str]) -> Tuple[float, float]:
@@ -126,6 +193,10 @@ def main() -> None:
                              "of every run, a fixed cost that only dilutes the percentages)")
     parser.add_argument("--hook-time", action="store_true",
                         help="also time the checks' hooks from inside (median of 5 runs)")
+    parser.add_argument("--apps", action="store_true",
+                        help="one app with dependency_overrides per test file (e.g. --files 250)")
+    parser.add_argument("--per-probe", action="store_true",
+                        help="also time each probe's per-test work in a real session (median of 3)")
     parser.add_argument("pytest_args", nargs="*", help="passed to every arm, e.g. -- -n 2")
     options = parser.parse_args()
 
@@ -143,7 +214,7 @@ def main() -> None:
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     root = Path(tempfile.mkdtemp(prefix="xdist-safety-bench-"))
     try:
-        count = write_suite(root, options.files, options.tests_per_file)
+        count = write_suite(root, options.files, options.tests_per_file, options.apps)
         for args in arms.values():  # warm-up: bytecode caches, page cache
             run_pytest(root, args, env)
         walls: Dict[str, List[float]] = {name: [] for name in arms}
@@ -156,6 +227,7 @@ def main() -> None:
                 walls[name].append(wall)
                 cpus[name].append(cpu)
         timed = [hook_time(root, arms["active"], env) for _ in range(5)] if options.hook_time else []
+        probes = [per_probe(root, arms["active"], env) for _ in range(3)] if options.per_probe else []
     finally:
         shutil.rmtree(str(root), ignore_errors=True)
 
@@ -178,6 +250,13 @@ def main() -> None:
         total = statistics.median(pair[1] for pair in timed)
         print("inside the checks' hooks: {:.3f} s of {:.3f} s CPU in-process = {:.1f} %, {:.0f} µs "
               "per test (median of 5 runs)".format(spent, total, 100 * spent / total, 1e6 * spent / count))
+
+    if probes:
+        print("| probe | code | µs per test (median of 3 runs) |")
+        print("|---|---|---|")
+        for index, (kind, code, _micros) in enumerate(probes[0]):
+            micros = statistics.median(run[index][2] for run in probes)
+            print("| {} | {} | {:.1f} |".format(kind, code, micros))
 
 
 if __name__ == "__main__":

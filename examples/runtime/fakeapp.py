@@ -1,5 +1,8 @@
 """A stand-in for a FastAPI application: what the runtime checks look for is an object with a
 dict attribute ``dependency_overrides``, so the example needs no web framework installed."""
+import logging
+
+log = logging.getLogger("fakeapp")
 
 
 class FakeApp:

@@ -11,6 +11,7 @@ import argparse
 import configparser
 import contextlib
 import difflib
+import importlib
 import io
 import os
 import re
@@ -93,6 +94,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=__version__)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.required = True
+    commands.add_parser("bisect", add_help=False,  # dispatched in main(), before this parser
+                        help="find the test that made TEST_ID fail in its pytest-xdist worker")
     fix = commands.add_parser(
         "fix", allow_abbrev=False, help="rewrite what flake8 reports for MXS001/MXS002/MXS003 in place",
         usage=_FIX_USAGE,
@@ -130,8 +133,12 @@ def main(argv: Optional[Sequence[str]] = None, out: Optional[TextIO] = None,
     else:
         out = out or sys.stdout
     err = err or sys.stderr
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args[:1] == ["bisect"]:  # the runtime layer's command; by name: edges do not import runtime/
+        bisect_main = getattr(importlib.import_module("flake8_xdist_safety.runtime.bisect"), "main")
+        return int(bisect_main(args[1:], out, err))
     try:
-        return _main(list(sys.argv[1:] if argv is None else argv), out, err)
+        return _main(args, out, err)
     except BrokenPipeError:
         # `fix --diff | head -1`: the reader has gone; say nothing more and make sure the interpreter's
         # own flush at exit does not fail again on the closed pipe.

@@ -13,7 +13,7 @@ import os
 from typing import Callable, Dict, Iterator, Set
 
 from flake8_xdist_safety.analysis.conftest_chain import conftest_paths
-from flake8_xdist_safety.analysis.model import FileModel, Site
+from flake8_xdist_safety.analysis.model import IN_LAMBDA, FileModel, Site
 from flake8_xdist_safety.analysis.state import facts_of
 from flake8_xdist_safety.analysis.topics.base import Topic
 from flake8_xdist_safety.analysis.undoing_fixtures import fixtures_undoing
@@ -42,8 +42,8 @@ def check_state(topic: Topic, model: FileModel, config: Config) -> Iterator[Find
         site = change.site
         if facts.in_cleanup_position(change) or topic.exempt(change) or not _runs_as_test_code(model, site):
             continue
-        if site.fn is None and not topic.import_time:
-            continue
+        if site.fn is None and not topic.import_time or site.flags & IN_LAMBDA:
+            continue  # (a lambda's body runs whenever its caller calls it: not known here)
         if facts.undone_by_context(change) or facts.restored(change) or facts.saved(change) \
                 or fixtures.covers(change) or facts.expected_to_raise(change):
             continue

@@ -22,6 +22,17 @@ def pytest_addoption(parser: Any) -> None:
     group.addoption("--xdist-safety-strict", action="store_true", default=False,
                     help="make a test that leaks an environment variable, patcher or dependency "
                          "override error at teardown")
+    group.addoption("--xdist-safety-restore", action="store_true", default=False,
+                    help="after reporting a leak, put back what can be put back (environment, cwd, "
+                         "sys.path, sys.modules entries, settings, logging, warnings filters...)")
+    group.addoption("--xdist-safety-modules", action="store_true", default=False,
+                    help="also report sys.modules entries a test replaced or removed (MXS013; "
+                         "compares every module after every test)")
+    group.addoption("--xdist-safety-files", action="store_true", default=False,
+                    help="also report files a test leaves in the rootdir or the working directory")
+    group.addoption("--xdist-safety-watch", metavar="MODULE[,MODULE...]", default=None,
+                    help="also report attributes of these modules (and their submodules) that a "
+                         "test rebinds and leaves rebound (MXS012)")
     group.addoption("--xdist-safety-json", metavar="PATH", default=None,
                     help="also write the findings as JSON to PATH")
     group.addoption("--xdist-safety-mocks", action="store_true", default=False,

@@ -10,7 +10,7 @@ import inspect
 import os
 import sys
 import types
-from typing import Any, Callable, Dict, Hashable, Iterable, List, Mapping, Optional, Tuple
+from typing import Any, Callable, Dict, Hashable, Iterable, List, Mapping, Optional, Set, Tuple
 
 from flake8_xdist_safety.runtime.findings import KIND_ENV, KIND_OVERRIDE, KIND_PATCHER
 
@@ -30,37 +30,67 @@ def compare(before: Snapshot, after: Snapshot, same: Callable[[Any, Any], bool])
     return changes
 
 
+class EnvironSnapshot(Dict[Hashable, Any]):
+    """A copy of the environment's contents that remembers which object ``os.environ`` was."""
+
+    environ: Any = None
+
+
+#: The key of a change of the ``os.environ`` object itself.
+REBOUND = "os.environ object"
+
+
 class EnvironProbe:
-    """``os.environ``: keys added, changed or removed. Values are never reported (secrets)."""
+    """``os.environ``: keys added, changed or removed, and ``os.environ`` rebound to another
+    object. Values are never reported (secrets). ``os.environ`` is looked up at each snapshot:
+    a test (or a conftest) that rebinds it must not blind the probe to what follows."""
 
     code = "MXS003"
     kind = KIND_ENV
-
-    def __init__(self) -> None:
-        # os.environ keeps its encoded mapping in _data; copying that dict is a C-level copy,
-        # several times faster than dict(os.environ), which decodes every key and value.
-        raw = getattr(os.environ, "_data", None)
-        self._raw: Optional[Dict[Any, Any]] = raw if isinstance(raw, dict) else None
-        # pytest itself sets PYTEST_CURRENT_TEST during each phase of each test.
-        self._ignored = {"PYTEST_CURRENT_TEST", os.environ.encodekey("PYTEST_CURRENT_TEST")}
+    # pytest itself sets PYTEST_CURRENT_TEST during each phase of each test.
+    _ignored = {"PYTEST_CURRENT_TEST", b"PYTEST_CURRENT_TEST"}
 
     def snapshot(self, previous: Optional[Snapshot] = None) -> Snapshot:
         """A copy of the environment, or *previous* itself if it still equals the environment
         (comparing is cheaper than copying)."""
-        source: Mapping[Any, Any] = self._raw if self._raw is not None else os.environ
-        if previous is not None and self._raw is not None and previous == self._raw:
+        environ = os.environ
+        # os.environ keeps its encoded mapping in _data; copying that dict is a C-level copy,
+        # several times faster than dict(os.environ), which decodes every key and value.
+        raw = getattr(environ, "_data", None) if isinstance(environ, os._Environ) else None
+        source: Mapping[Any, Any] = raw if isinstance(raw, dict) else environ
+        if (isinstance(previous, EnvironSnapshot) and previous.environ is environ
+                and isinstance(source, dict) and previous == source):
             return previous
-        return dict(source)
+        copy = EnvironSnapshot(source)
+        copy.environ = environ
+        return copy
 
     def changes(self, before: Snapshot, after: Snapshot) -> List[Change]:
+        rebound = getattr(before, "environ", None) is not getattr(after, "environ", None)
+        found: List[Change] = [(REBOUND, "rebound")] if rebound else []
         if before == after:  # the common case, decided in C
-            return []
-        return [change for change in compare(before, after, lambda old, new: bool(old == new))
-                if change[0] not in self._ignored]
+            return found
+        return found + [change for change in compare(before, after, lambda old, new: bool(old == new))
+                        if change[0] not in self._ignored]
 
     def describe(self, key: Hashable, change: str, before: Snapshot, after: Snapshot) -> Tuple[str, str]:
+        if key == REBOUND:
+            return REBOUND, "os.environ rebound to another object ({})".format(
+                type(getattr(after, "environ", None)).__qualname__)
         name = os.fsdecode(key) if isinstance(key, bytes) else str(key)
         return name, "os.environ[{!r}] {}".format(name, change)
+
+    def restore(self, key: Hashable, change: str, before: Snapshot) -> bool:
+        if key == REBOUND:
+            os.environ = getattr(before, "environ")  # noqa: B003 - putting back the test's rebinding
+            return True
+        name = os.fsdecode(key) if isinstance(key, bytes) else str(key)
+        if change == "added":
+            os.environ.pop(name, None)
+        else:
+            value = before[key]
+            os.environ[name] = os.fsdecode(value) if isinstance(value, bytes) else str(value)
+        return True
 
 
 #: Module name -> its patch registry, once found (the list is a class attribute: it stays).
@@ -138,6 +168,8 @@ class PatcherProbe:
         if not registries and "unittest.mock" in sys.modules:
             self.unavailable = ("unittest.mock has no _patch._active_patches on this Python: "
                                 "patchers are not checked")
+        if previous is not None and not previous and not any(registries):  # none, as before
+            return previous
         return {id(patcher): patcher for registry in registries for patcher in registry}
 
     def changes(self, before: Snapshot, after: Snapshot) -> List[Change]:
@@ -150,6 +182,16 @@ class PatcherProbe:
         if change == "added":
             return target, "patcher for {} started and still active after teardown".format(target)
         return target, "patcher for {}, active before the test, was stopped by it".format(target)
+
+    def restore(self, key: Hashable, change: str, before: Snapshot) -> bool:
+        if change != "added":
+            return False  # restarting another test's patcher would patch twice
+        for registry in _active_patch_registries():
+            for patcher in list(registry):
+                if id(patcher) == key:
+                    patcher.stop()
+                    return True
+        return False
 
 
 def _overrides_of(obj: Any) -> Optional[Dict[Any, Any]]:
@@ -204,11 +246,64 @@ class OverrideProbe:
     def __init__(self, apps: List[Tuple[str, Any]]) -> None:
         self.apps = apps
 
+    @property
+    def apps(self) -> List[Tuple[str, Any]]:
+        return self._apps
+
+    @apps.setter
+    def apps(self, apps: List[Tuple[str, Any]]) -> None:
+        # Each app's instance namespace is found once: reading dependency_overrides from it per
+        # test is a dict lookup, where inspect.getattr_static per app per test cost +24 % on a
+        # suite with 250 apps. Objects without an instance dict keep the slow, safe read.
+        self._apps = apps
+        self._readers: List[Callable[[], Any]] = []
+        #: The apps read per test (indexes into apps): all, until focus() narrows them.
+        self._focused: Optional[List[int]] = None
+        self._focus_key: Tuple[int, ...] = ()
+        self._reachable_from: Dict[int, Set[int]] = {}
+        for _label, app in apps:
+            try:
+                namespace = object.__getattribute__(app, "__dict__")
+            except (AttributeError, TypeError):
+                namespace = None
+            if isinstance(namespace, dict) and isinstance(namespace.get("dependency_overrides"), dict):
+                self._readers.append(functools.partial(namespace.get, "dependency_overrides"))
+            else:
+                self._readers.append(functools.partial(_overrides_of, app))
+
+    def _reachable(self, module: types.ModuleType) -> Set[int]:
+        """The apps a test in *module* can reach: in its globals, or one module further."""
+        found = self._reachable_from.get(id(module))
+        if found is None:
+            index_of = {id(app): index for index, (_label, app) in enumerate(self._apps)}
+            found = set()
+            for value in list(vars(module).values()):
+                inner = list(vars(value).values()) if isinstance(value, types.ModuleType) else []
+                found.update(index_of[id(each)] for each in [value] + inner if id(each) in index_of)
+            self._reachable_from[id(module)] = found
+        return found
+
+    def focus(self, modules: List[types.ModuleType]) -> bool:
+        """Read per test only the apps reachable from *modules* (the test's module and the
+        conftests): with an app per test module, reading all of them after every test is work
+        proportional to the suite. Returns whether the focus changed."""
+        key = tuple(id(module) for module in modules)
+        if key == self._focus_key:
+            return False
+        self._focus_key = key
+        self._focused = sorted(set().union(*(self._reachable(module) for module in modules)))
+        return True
+
     def snapshot(self, previous: Optional[Snapshot] = None) -> Snapshot:
+        indexes = range(len(self._readers)) if self._focused is None else self._focused
+        current = [(index, self._readers[index]()) for index in indexes]
+        if not any(overrides for _index, overrides in current):  # all empty: the common case
+            return previous if previous is not None and not previous else {}
         snapshot: Snapshot = {}
-        for index, (_label, app) in enumerate(self.apps):
-            for key, value in (_overrides_of(app) or {}).items():
-                snapshot[(index, key)] = value
+        for index, overrides in current:
+            if isinstance(overrides, dict):
+                for key, value in overrides.items():
+                    snapshot[(index, key)] = value
         return snapshot
 
     def changes(self, before: Snapshot, after: Snapshot) -> List[Change]:
@@ -222,3 +317,14 @@ class OverrideProbe:
         label = self.apps[index][0]
         name = _dependency_name(dependency)
         return name, "{}.dependency_overrides[{}] {}".format(label, name, change)
+
+    def restore(self, key: Hashable, change: str, before: Snapshot) -> bool:
+        assert isinstance(key, tuple)
+        overrides = _overrides_of(self.apps[key[0]][1])
+        if overrides is None:
+            return False
+        if change == "added":
+            overrides.pop(key[1], None)
+        else:
+            overrides[key[1]] = before[key]
+        return True

@@ -2,7 +2,7 @@
 import json
 import os
 from collections import Counter
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Optional
 
 from flake8_xdist_safety.runtime.findings import FAIL, Finding
 from flake8_xdist_safety.runtime.settings import Settings
@@ -24,13 +24,17 @@ def _versions() -> Dict[str, str]:
 
 
 def write_json(path: str, findings: List[Finding], workers: Dict[str, Dict[str, Any]],
-               notes: List[str]) -> None:
+               notes: List[str], order: Optional[Dict[str, List[str]]] = None,
+               rootdir: str = "") -> None:
     document = {
         "format": JSON_FORMAT_VERSION,
         "versions": _versions(),
         "findings": [finding.to_dict() for finding in findings],
         "workers": workers,
         "notes": notes,
+        # Each worker's tests in the order it ran them ("" without workers): what `bisect` replays.
+        "order": order or {},
+        "rootdir": rootdir,
     }
     directory = os.path.dirname(os.path.abspath(path))
     os.makedirs(directory, exist_ok=True)

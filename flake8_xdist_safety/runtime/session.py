@@ -9,29 +9,28 @@ sets it up or tears it down belongs to that fixture, not to the test: its keys a
 for the test, and the fixture is checked against its own setup once it is finalized.
 """
 import dataclasses
-import inspect
 import os
 import types
 from dataclasses import dataclass, field
-from typing import Any, Dict, Generator, Hashable, List, Optional, Set, Tuple
+from typing import Any, Dict, Generator, List, Optional, Tuple
 
 import pytest
 
 from flake8_xdist_safety.runtime import grouping, report
+from flake8_xdist_safety.runtime.controller import WORKEROUTPUT_KEY, ControllerHooks
 from flake8_xdist_safety.runtime.findings import (
     FAIL, KIND_MEMORY, KIND_MOCKS, Finding, dedupe,
 )
+from flake8_xdist_safety.runtime.journal import RUN_DIRECTORY_KEY, Journal
+from flake8_xdist_safety.runtime.locations import fixture_location, relative
 from flake8_xdist_safety.runtime.memory import MB, live_mock_count, rss_reader
-from flake8_xdist_safety.runtime.probes import (
-    EnvironProbe, OverrideProbe, PatcherProbe, Snapshot, find_apps,
-)
+from flake8_xdist_safety.runtime.probes import EnvironProbe, OverrideProbe, PatcherProbe, find_apps
+from flake8_xdist_safety.runtime.process import LoggingProbe, SettingsProbe, StreamsProbe
 from flake8_xdist_safety.runtime.settings import Settings
-
-#: The key of this plugin's data in ``config.workeroutput``.
-WORKEROUTPUT_KEY = "xdist_safety"
-
-Snapshots = Dict[str, Snapshot]  # probe kind -> snapshot
-ExcusedKeys = Set[Tuple[str, Hashable]]  # (probe kind, key)
+from flake8_xdist_safety.runtime.state import (
+    AttributesProbe, ChildrenProbe, CwdProbe, FilesProbe, ImportPathProbe, ModulesProbe, ThreadsProbe,
+)
+from flake8_xdist_safety.runtime.watcher import ExcusedKeys, Leak, Snapshots, Watcher
 
 
 @dataclass
@@ -41,6 +40,7 @@ class _TestState:
     rss_before: Optional[int]
     mocks_before: Optional[int]
     excused: ExcusedKeys = field(default_factory=set)
+    findings: List[Finding] = field(default_factory=list)
 
 
 @dataclass
@@ -50,7 +50,7 @@ class _WideFixtureState:
     before_finalize: Optional[Snapshots] = None
 
 
-class RuntimeChecks:
+class RuntimeChecks(ControllerHooks):
     """One per process (controller or worker); holds every finding of that process."""
 
     def __init__(self, config: Any, settings: Settings) -> None:
@@ -58,14 +58,30 @@ class RuntimeChecks:
         self.settings = settings
         workerinput = getattr(config, "workerinput", None)
         self.worker: str = str(workerinput["workerid"]) if workerinput else ""
+        self.notes: List[str] = []
         self.patchers = PatcherProbe()
         self.overrides = OverrideProbe([])
-        self.probes: List[Any] = [EnvironProbe(), self.patchers, self.overrides]
+        self.children = ChildrenProbe()
+        self.import_path = ImportPathProbe()
+        probes: List[Any] = [EnvironProbe(), self.patchers, self.overrides, CwdProbe(), self.import_path,
+                             SettingsProbe(), ThreadsProbe(), self.children]
+        if settings.modules:  # opt-in: comparing sys.modules touches every module, 20 µs a test
+            probes.append(ModulesProbe())
+        if settings.files:
+            probes.append(FilesProbe([str(config.rootpath), os.getcwd()]))
+        if settings.watch:
+            probes.append(AttributesProbe(settings.watch))
+        self.watcher = Watcher(probes, self.notes)
+        #: Read around each test's whole protocol: what pytest changes in each phase of a test
+        #: and restores after the teardown hooks (capture, warnings, its logging handlers).
+        self.logging = LoggingProbe()
+        self.outer = Watcher([StreamsProbe(), self.logging], self.notes)
         self.read_rss, self.rss_source = rss_reader()
         self.findings: List[Finding] = []
         #: Per worker id ("" without xdist): RSS at the first test, after the last, tests run.
         self.workers: Dict[str, Dict[str, Any]] = {}
-        self.notes: List[str] = []
+        #: Per worker id: the node ids of the tests it ran, in order (for `bisect`).
+        self.order: Dict[str, List[str]] = {self.worker: []}
         self.tests_run = 0
         #: [node id, RSS MB after teardown, growth MB] per test, kept only for --xdist-safety-json.
         self.rss_per_test: List[List[Any]] = []
@@ -74,32 +90,62 @@ class RuntimeChecks:
         self.last_mocks: Optional[int] = None
         self._current: Optional[_TestState] = None
         self._last_after: Optional[Snapshots] = None
+        self._last_outer: Optional[Snapshots] = None
+        self._conftests: List[types.ModuleType] = []
+        self._last_import: Tuple[Optional[Snapshots], Optional[Snapshots]] = (None, None)
         self._wide_fixtures: Dict[int, _WideFixtureState] = {}
+        #: The findings of the test in progress, for the journal once its protocol is over.
+        self._last_test_findings: List[Finding] = []
+        self.journal: Optional[Journal] = None
+        self.run_directory: Optional[str] = None
+        if workerinput and workerinput.get(RUN_DIRECTORY_KEY):
+            self.journal = Journal(str(workerinput[RUN_DIRECTORY_KEY]), self.worker)
 
-    # -- snapshots ---------------------------------------------------------------------------
+    def _finding(self, leak: Leak, where: str, path: str, line: int, suffix: str = "",
+                 restored: bool = False) -> Finding:
+        return Finding(code=leak.probe.code, kind=leak.probe.kind, where=where, path=path, line=line,
+                       detail=leak.text + suffix + (" [restored]" if restored else ""),
+                       worker=self.worker, data={"subject": leak.subject, "change": leak.change})
 
-    def _snapshot(self) -> Snapshots:
-        return {probe.kind: probe.snapshot() for probe in self.probes}
-
-    def _changed_keys(self, before: Snapshots, after: Snapshots) -> ExcusedKeys:
-        return {(probe.kind, key) for probe in self.probes
-                for key, _change in probe.changes(before[probe.kind], after[probe.kind])}
-
-    def _leaks(self, before: Snapshots, after: Snapshots, excused: ExcusedKeys,
-               only: Optional[ExcusedKeys] = None) -> List[Tuple[Any, str, str, str]]:
-        """(probe, subject, description, change) for each key that differs, but not *excused*."""
-        leaks = []
-        for probe in self.probes:
-            if before[probe.kind] is after[probe.kind]:  # a snapshot reused as unchanged
-                continue
-            for key, change in probe.changes(before[probe.kind], after[probe.kind]):
-                if (probe.kind, key) in excused or (only is not None and (probe.kind, key) not in only):
-                    continue
-                subject, text = probe.describe(key, change, before[probe.kind], after[probe.kind])
-                leaks.append((probe, subject, text, change))
-        return sorted(leaks, key=lambda leak: (leak[0].code, leak[2]))
+    def _report(self, leaks: List[Leak], before: Snapshots, watcher: Watcher, where: str, path: str,
+                line: int, suffix: str = "") -> List[Finding]:
+        """Findings for *leaks*, each put back first under --xdist-safety-restore."""
+        restore = self.settings.restore
+        return [self._finding(leak, where, path, line, suffix, restore and watcher.restore(leak, before))
+                for leak in leaks]
 
     # -- collection ----------------------------------------------------------------------------
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_make_collect_report(self, collector: Any) -> Generator[None, Any, None]:
+        if not isinstance(collector, pytest.Module):
+            yield
+            return
+        # pytest's "prepend" import mode puts the test module's base directory on sys.path.
+        directory = os.path.dirname(str(collector.path))
+        self.import_path.ignored_additions = lambda entry: directory.startswith(entry)
+        # The warnings filters and sys.std* are restored by pytest after the whole collection.
+        outer_kinds = {self.logging.kind}
+        # Read afresh (a conftest may have been imported since the previous module), but offered
+        # the previous module's reading to reuse where nothing changed.
+        last, last_outer = self._last_import
+        before = self.watcher.snapshot(last)
+        outer_before = self.outer.snapshot(last_outer, kinds=outer_kinds)
+        yield
+        after = self.watcher.snapshot(before)
+        outer_after = self.outer.snapshot(outer_before, kinds=outer_kinds)
+        self._last_import = (after, outer_after)
+        path = relative(str(collector.path), str(self.config.rootpath))
+        found = self._report(self.watcher.leaks(before, after, set()), before, self.watcher,
+                             collector.nodeid, path, 1, " at import time")
+        self.import_path.ignored_additions = lambda entry: False
+        found += self._report(self.outer.leaks(outer_before, outer_after, set()), outer_before,
+                              self.outer, collector.nodeid, path, 1, " at import time")
+        if found and self.settings.restore:
+            self._last_import = (None, None)  # what was put back is read again
+        self.findings.extend(found)
+        if self.journal is not None:
+            self.journal.extra(found)
 
     @pytest.hookimpl(trylast=True)
     def pytest_collection_finish(self, session: Any) -> None:
@@ -117,12 +163,39 @@ class RuntimeChecks:
                      and os.path.basename(getattr(plugin, "__file__", "") or "") == "conftest.py"]
         conftests.sort(key=lambda module: str(module.__file__))
         self.overrides.apps = find_apps(list(modules.values()) + conftests)
+        self._conftests = conftests
         found = grouping.conftest_pytestmark(conftests, items, str(self.config.rootpath))
         if self.worker and self.config.getvalue("loadgroup"):
             found += grouping.missing_group_suffix(items)
-        self.findings.extend(dataclasses.replace(finding, worker=self.worker) for finding in found)
+        found = [dataclasses.replace(finding, worker=self.worker) for finding in found]
+        self.findings.extend(found)
+        if self.journal is not None:
+            self.journal.extra(found)
 
     # -- each test -----------------------------------------------------------------------------
+
+    @pytest.hookimpl(hookwrapper=True, tryfirst=True)
+    def pytest_runtest_protocol(self, item: Any, nextitem: Any) -> Generator[None, Any, None]:
+        # Outside pytest's own wrappers (capture, warnings: registered before this plugin, so
+        # inside it), i.e. in the state the next test will start from.
+        self.order[self.worker].append(item.nodeid)
+        if self.journal is not None:
+            self.journal.start(item.nodeid)
+        # Nothing runs between two tests' protocols: the previous one's last reading is this one's.
+        before = self._last_outer if self._last_outer is not None else self.outer.snapshot()
+        yield
+        after = self._last_outer = self.outer.snapshot(before)
+        leaks = self.outer.leaks(before, after, set())
+        found = self._report(leaks, before, self.outer, item.nodeid,
+                             *grouping._location(item)) if leaks else []
+        if found and self.settings.restore:
+            self._last_outer = None
+        if self.settings.strict:  # too late to error the test: its reports are out; fail the run
+            found = [dataclasses.replace(finding, level=FAIL) for finding in found]
+        self.findings.extend(found)
+        if self.journal is not None:
+            self.journal.done(item.nodeid, self._last_test_findings + found)
+        self._last_test_findings = []
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_setup(self, item: Any) -> None:
@@ -136,8 +209,13 @@ class RuntimeChecks:
         mocks = None
         if self.settings.count_mocks:
             mocks = self.last_mocks if self.last_mocks is not None else live_mock_count()
-        previous = self._last_after or {}
-        before = {probe.kind: probe.snapshot(previous.get(probe.kind)) for probe in self.probes}
+        # The previous test's reading after its teardown is this test's before: between the two,
+        # only pytest's reporting runs (halves the cost; a restore makes it read afresh).
+        before = self._last_after if self._last_after is not None else self.watcher.snapshot()
+        module = getattr(item, "module", None) if isinstance(item, pytest.Function) else None
+        if module is not None and self.overrides.focus([module] + self._conftests):
+            # Another set of apps than the previous test's reading: read this test's afresh.
+            before = dict(before, **{self.overrides.kind: self.overrides.snapshot()})
         self._current = _TestState(item, before, rss, mocks)
 
     @pytest.hookimpl(hookwrapper=True)
@@ -145,10 +223,10 @@ class RuntimeChecks:
         if fixturedef.scope == "function" or self._current is None:
             yield
             return
-        before = self._snapshot()
+        before = self.watcher.snapshot()
         yield
-        after = self._snapshot()
-        changed = self._changed_keys(before, after)
+        after = self.watcher.snapshot()
+        changed = self.watcher.changed_keys(before, after)
         self._current.excused |= changed
         fixture_id = id(fixturedef)
         self._wide_fixtures[fixture_id] = _WideFixtureState(before, changed)
@@ -158,35 +236,26 @@ class RuntimeChecks:
     def _before_finalize(self, fixture_id: int) -> None:
         state = self._wide_fixtures.get(fixture_id)
         if state is not None:
-            state.before_finalize = self._snapshot()
+            state.before_finalize = self.watcher.snapshot()
 
     def pytest_fixture_post_finalizer(self, fixturedef: Any, request: Any) -> None:
         state = self._wide_fixtures.pop(id(fixturedef), None)
         if state is None or state.before_finalize is None:
             return
-        after = self._snapshot()
-        changed = state.changed | self._changed_keys(state.before_finalize, after)
+        after = self.watcher.snapshot()
+        changed = state.changed | self.watcher.changed_keys(state.before_finalize, after)
         if self._current is not None:
             self._current.excused |= changed
         where = "fixture {} (scope={})".format(fixturedef.argname, fixturedef.scope)
-        path, line = self._source_of(fixturedef.func)
-        for probe, subject, text, _change in self._leaks(state.before_setup, after, set(), changed):
-            self.findings.append(Finding(
-                code=probe.code, kind=probe.kind, where=where, path=path, line=line,
-                detail=text + " (still so after the fixture's teardown)", worker=self.worker,
-                data={"subject": subject}))
-
-    def _source_of(self, func: Any) -> Tuple[str, int]:
-        try:
-            source = inspect.getsourcefile(func) or "?"
-            line = func.__code__.co_firstlineno
-        except (TypeError, AttributeError):
-            return "?", 0
-        try:
-            source = os.path.relpath(source, str(self.config.rootpath))
-        except ValueError:  # another drive on Windows
-            pass
-        return source, int(line)
+        path, line = fixture_location(fixturedef, request, str(self.config.rootpath))
+        found = self._report(self.watcher.leaks(state.before_setup, after, set(), changed),
+                             state.before_setup, self.watcher, where, path, line,
+                             " (still so after the fixture's teardown)")
+        self.findings.extend(found)
+        if self._current is not None:
+            self._current.findings.extend(found)
+        elif self.journal is not None:
+            self.journal.extra(found)
 
     @pytest.hookimpl(trylast=True)
     def pytest_runtest_teardown(self, item: Any, nextitem: Any) -> None:
@@ -203,14 +272,12 @@ class RuntimeChecks:
         if state is None:
             return
         item = state.item
+        after = self._last_after = self.watcher.snapshot(state.before)
+        leaks = self.watcher.leaks(state.before, after, state.excused)
         path, line = grouping._location(item)
-        new = []
-        after = self._last_after = {probe.kind: probe.snapshot(state.before[probe.kind])
-                                    for probe in self.probes}
-        for probe, subject, text, change in self._leaks(state.before, after, state.excused):
-            new.append(Finding(
-                code=probe.code, kind=probe.kind, where=item.nodeid, path=path, line=line,
-                detail=text, worker=self.worker, data={"subject": subject, "change": change}))
+        new = self._report(leaks, state.before, self.watcher, item.nodeid, path, line)
+        if new and self.settings.restore:
+            self._last_after = None  # what was put back is read again before the next test
         failing = [finding.detail for finding in new] if self.settings.strict else []
         self.tests_run += 1
         if self.read_rss is not None and state.rss_before is not None:
@@ -238,6 +305,7 @@ class RuntimeChecks:
                            "({} in the worker)".format(alive, self.last_mocks),
                     worker=self.worker, data={"new_mocks": alive, "live_mocks": self.last_mocks}))
         self.findings.extend(new)
+        self._last_test_findings = state.findings + new
         if strict and failing:
             pytest.fail("flake8-xdist-safety: " + "; ".join(failing), pytrace=False)
 
@@ -267,35 +335,25 @@ class RuntimeChecks:
     def pytest_sessionfinish(self, session: Any, exitstatus: Any) -> None:
         if self._current is not None:
             self._finish(strict=False)
-        if self.patchers.unavailable:
-            self.notes.append(self.patchers.unavailable)
+        for probe in (self.patchers, self.children):
+            if probe.unavailable and probe.unavailable not in self.notes:
+                self.notes.append(probe.unavailable)
         if self.tests_run:
             self.workers[self.worker] = self._local_summary()
             self._session_growth_finding(self.worker, self.workers[self.worker])
         if self.worker:
             self.config.workeroutput[WORKEROUTPUT_KEY] = {
                 "findings": [finding.to_dict() for finding in self.findings],
-                "summary": self.workers.get(self.worker), "notes": self.notes}
+                "summary": self.workers.get(self.worker), "notes": self.notes,
+                "order": self.order[self.worker]}
             return
         self.findings = dedupe(self.findings)
+        order = {worker: tests for worker, tests in sorted(self.order.items()) if tests}
         if self.settings.json_path:
-            report.write_json(self.settings.json_path, self.findings, self.workers, self.notes)
+            report.write_json(self.settings.json_path, self.findings, self.workers, self.notes, order,
+                              str(self.config.rootpath))
         if any(finding.level == FAIL for finding in self.findings) and session.exitstatus == 0:
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
-
-    @pytest.hookimpl(optionalhook=True)
-    def pytest_testnodedown(self, node: Any, error: Any) -> None:
-        worker = str(getattr(node, "gateway", None) and node.gateway.id or "?")
-        output = getattr(node, "workeroutput", None) or {}
-        data = output.get(WORKEROUTPUT_KEY)
-        if data is None:
-            self.notes.append("worker {} went down without sending its findings ({})".format(
-                worker, error or "no --xdist-safety data"))
-            return
-        self.findings.extend(Finding.from_dict(raw, worker) for raw in data.get("findings", []))
-        if data.get("summary"):
-            self.workers[worker] = dict(data["summary"])
-        self.notes.extend(note for note in data.get("notes", []) if note not in self.notes)
 
     def pytest_terminal_summary(self, terminalreporter: Any, exitstatus: Any, config: Any) -> None:
         if not self.worker:

@@ -1,6 +1,6 @@
 """The runtime plugin's settings, read once from pytest's options and ini values."""
 from dataclasses import dataclass
-from typing import Any, Optional
+from typing import Any, Optional, Tuple
 
 #: Defaults of the memory thresholds, in MB, as ``WARN[,FAIL]``. A hand-made conftest
 #: that one team used warned at 100 MB of growth per test and at 300 MB per worker
@@ -73,6 +73,14 @@ class Settings:
     json_path: Optional[str]
     test_growth: Threshold
     session_growth: Threshold
+    #: --xdist-safety-restore: put back what a test leaked, after reporting it.
+    restore: bool = False
+    #: --xdist-safety-files: files left in the rootdir or the working directory.
+    files: bool = False
+    #: --xdist-safety-modules: sys.modules entries replaced or removed (MXS013).
+    modules: bool = False
+    #: --xdist-safety-watch: module name prefixes whose attributes are compared (MXS012).
+    watch: Tuple[str, ...] = ()
 
 
 def _option_or_ini(config: Any, option: str, ini: str) -> str:
@@ -95,4 +103,9 @@ def read_settings(config: Any) -> Settings:
         session_growth=parse_threshold(
             _option_or_ini(config, "xdist_safety_session_growth", "xdist_safety_session_growth"),
             "--xdist-safety-session-growth"),
+        restore=bool(config.getoption("xdist_safety_restore")),
+        files=bool(config.getoption("xdist_safety_files")),
+        modules=bool(config.getoption("xdist_safety_modules")),
+        watch=tuple(name.strip() for name in (config.getoption("xdist_safety_watch") or "").split(",")
+                    if name.strip()),
     )

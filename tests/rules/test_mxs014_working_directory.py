@@ -172,3 +172,14 @@ def test_noqa_on_the_reported_line(lint_flake8):
         os.chdir("/b")
     """
     assert lint_flake8(src, SELECT) == ["test_example.py:7:5: MXS014"]
+
+
+def test_a_change_in_a_lambda_body_is_not_reported(lint):
+    # when a lambda's body runs is its caller's business (a probe, a callback, a cleanup)
+    src = """
+    import os
+
+    def test_it(run_and_restore):
+        run_and_restore(lambda: os.chdir("/tmp"))
+    """
+    assert lint(src, SELECT) == []

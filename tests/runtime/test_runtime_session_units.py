@@ -7,7 +7,7 @@ from unittest import mock
 
 import pytest
 
-from flake8_xdist_safety.runtime import grouping, session
+from flake8_xdist_safety.runtime import grouping, locations
 from flake8_xdist_safety.runtime.findings import FAIL, KIND_MEMORY, WARN, Finding
 from flake8_xdist_safety.runtime.memory import MB
 from flake8_xdist_safety.runtime.session import WORKEROUTPUT_KEY, RuntimeChecks
@@ -246,7 +246,7 @@ def test_a_module_fixture_finalized_after_the_last_test_is_reported_as_the_fixtu
     assert [(f.code, f.where, f.path, f.line, f.detail, f.data) for f in checks.findings] == [
         ("MXS003", "fixture configured (scope=module)", path, configured.__code__.co_firstlineno,
          _env_leak_detail("MXS_SESSION_FIXTURE") + " (still so after the fixture's teardown)",
-         {"subject": "MXS_SESSION_FIXTURE"})]
+         {"subject": "MXS_SESSION_FIXTURE", "change": "added"})]
     # A second finalization of the same definition (its state is gone) reports nothing more.
     checks.pytest_fixture_post_finalizer(fixturedef, None)
     assert len(checks.findings) == 1
@@ -267,15 +267,17 @@ def test_function_fixtures_and_fixtures_outside_a_test_are_not_watched(tmp_path)
 
 
 def test_source_of_what_has_no_python_source(tmp_path, monkeypatch):
-    checks = _checks(tmp_path)
-    assert checks._source_of(len) == ("?", 0)
-    assert checks._source_of(types.SimpleNamespace()) == ("?", 0)
+    def location(func):
+        return locations.fixture_location(types.SimpleNamespace(func=func), None, str(tmp_path))
+
+    assert location(len) == ("?", 0)
+    assert location(types.SimpleNamespace()) == ("?", 0)
 
     def other_drive(path, start):
         raise ValueError("path is on mount 'C:', start on mount 'D:'")
 
-    monkeypatch.setattr(session, "os", types.SimpleNamespace(path=types.SimpleNamespace(relpath=other_drive)))
-    assert checks._source_of(configured) == (__file__, configured.__code__.co_firstlineno)
+    monkeypatch.setattr(locations.os.path, "relpath", other_drive)
+    assert location(configured) == (__file__, configured.__code__.co_firstlineno)
 
 
 # -- the session's end -------------------------------------------------------------------------------------
@@ -341,7 +343,8 @@ def test_sessionfinish_on_a_worker_sends_everything_to_the_controller(tmp_path, 
 def test_sessionfinish_of_a_worker_that_ran_no_test_sends_no_summary(tmp_path):
     checks = _checks(tmp_path, workerid="gw2")
     checks.pytest_sessionfinish(types.SimpleNamespace(exitstatus=0), 0)
-    assert checks.config.workeroutput[WORKEROUTPUT_KEY] == {"findings": [], "summary": None, "notes": []}
+    assert checks.config.workeroutput[WORKEROUTPUT_KEY] == {"findings": [], "summary": None, "notes": [],
+                                                            "order": []}
     assert checks.workers == {}
 
 

@@ -29,7 +29,8 @@ from flake8_xdist_safety.analysis.topics.overrides import OVERRIDES, OverridesTo
 from flake8_xdist_safety.analysis.topics.settings import SettingsTopic, owns_attribute
 from flake8_xdist_safety.analysis.topics.sys_modules import MODULES, SysModulesTopic
 
-_OWNED_NAMES = frozenset({ENVIRON, MODULES, *LISTS})
+#: and the standard streams, which pytest's capture puts back around every test (MXS016)
+_OWNED_NAMES = frozenset({ENVIRON, MODULES, *LISTS, "sys.stdout", "sys.stderr", "sys.stdin"})
 
 
 def _owned_elsewhere(site: Site, node: ast.Attribute) -> bool:

@@ -1,0 +1,436 @@
+"""The probes, the watcher, the journal and the replay plugin in-process: each probe's reading,
+comparison, description and restore, on changes these tests make and undo themselves."""
+import logging
+import os
+import signal
+import socket
+import sys
+import threading
+import types
+import warnings
+
+from flake8_xdist_safety.runtime import journal, locations, process, replay, state
+from flake8_xdist_safety.runtime.findings import Finding
+from flake8_xdist_safety.runtime.probes import REBOUND, EnvironProbe, OverrideProbe, PatcherProbe
+from flake8_xdist_safety.runtime.watcher import Watcher
+
+pytest_plugins = ["pytester"]
+
+
+def _round_trip(probe, change):
+    """(descriptions of what *change* left, whether each restore worked); the state is put back."""
+    before = probe.snapshot()
+    change()
+    after = probe.snapshot(before)
+    found = probe.changes(before, after)
+    described = sorted(probe.describe(key, kind, before, after)[1] for key, kind in found)
+    restored = [probe.restore(key, kind, before) for key, kind in found]
+    assert probe.changes(before, probe.snapshot()) == [] or not all(restored)
+    return described, restored
+
+
+def test_short_repr_names_functions_drops_addresses_and_cuts():
+    assert state.short_repr(len) == "builtins.len"
+    assert state.short_repr(object()) == "<object object>"
+    assert state.short_repr("x" * 100) == "'" + "x" * 56 + "..."
+
+    class Unprintable:
+        def __repr__(self):
+            raise RuntimeError("no")
+
+    assert state.short_repr(Unprintable(), 200) == (
+        "<test_short_repr_names_functions_drops_addresses_and_cuts.<locals>.Unprintable object>")
+
+
+def test_cwd_probe_reads_a_removed_directory_and_restores(tmp_path, monkeypatch):
+    probe = state.CwdProbe()
+    here = os.getcwd()
+    assert _round_trip(probe, lambda: os.chdir(str(tmp_path))) == (
+        ["working directory changed from {} to {}".format(here, tmp_path)], [True])
+    assert os.getcwd() == here
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    monkeypatch.chdir(gone)
+    gone.rmdir()
+    removed = probe.snapshot()
+    assert removed == {"cwd": None}
+    assert probe.restore("cwd", "changed", removed) is False
+    assert probe.describe("cwd", "changed", {"cwd": "/a"}, removed)[1] == (
+        "working directory changed from /a to a removed directory")
+
+
+def test_import_path_probe(monkeypatch):
+    monkeypatch.setattr(sys, "path", ["/mxs/old"] + sys.path)
+    monkeypatch.setattr(sys, "path_hooks", list(sys.path_hooks))
+    probe = state.ImportPathProbe()
+    first = sys.path[0]
+    described, restored = _round_trip(probe, lambda: (sys.path.insert(0, "/mxs/new"), sys.path.remove(first)))
+    assert described == ["sys.path changed: added '/mxs/new'; removed {!r}".format(first)]
+    assert restored == [True] and sys.path[0] == first
+    assert _round_trip(probe, sys.path_hooks.reverse)[0] in (
+        [], ["sys.path_hooks changed: reordered"])  # a single hook reversed is the same list
+    probe.ignored_additions = lambda entry: entry == "/mxs/ignored"
+    assert _round_trip(probe, lambda: sys.path.append("/mxs/ignored")) == ([], [])
+
+
+def test_modules_probe(monkeypatch):
+    import colorsys
+
+    monkeypatch.setitem(sys.modules, "colorsys", colorsys)
+    probe = state.ModulesProbe()
+    stub = types.ModuleType("colorsys")
+    assert _round_trip(probe, lambda: sys.modules.__setitem__("colorsys", stub)) == (
+        ["sys.modules['colorsys'] replaced by <module 'colorsys'>"], [True])
+    assert sys.modules["colorsys"] is colorsys
+    assert _round_trip(probe, lambda: sys.modules.pop("colorsys")) == (
+        ["sys.modules['colorsys'] removed"], [True])
+    assert sys.modules["colorsys"] is colorsys
+    unchanged = probe.snapshot()
+    assert probe.snapshot(unchanged) is unchanged
+    assert probe.changes(unchanged, unchanged) == []
+
+
+def test_threads_probe_reports_and_never_stops():
+    probe = state.ThreadsProbe()
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait, name="mxs-unit")
+    try:
+        described, restored = _round_trip(probe, thread.start)
+        assert described == ["thread 'mxs-unit' started and still running after teardown"]
+        assert restored == [False]
+        assert thread.is_alive()
+    finally:
+        stop.set()
+        thread.join()
+    assert probe.changes({}, {}) == []
+
+
+def test_children_probe(tmp_path):
+    import subprocess
+
+    probe = state.ChildrenProbe()
+    children = []
+    try:
+        described, restored = _round_trip(probe, lambda: children.append(subprocess.Popen(
+            [sys.executable, "-c", "import time; time.sleep(5)"])))
+        # The command line is cut at 60 characters, and may still be empty right after the fork.
+        [text] = described
+        assert text.startswith("child process {} (".format(children[0].pid))
+        assert text.endswith(") started and still running after teardown")
+        assert restored == [False] and children[0].poll() is None
+    finally:
+        for child in children:
+            child.kill()
+            child.wait()
+    assert state._running(children[0].pid) is False
+    assert state._command_line(2 ** 22 + 1) == "?"
+    assert probe.changes({1: None}, {1: None}) == []
+
+
+def test_children_probe_without_proc(monkeypatch):
+    probe = state.ChildrenProbe()
+    monkeypatch.setattr(state.os, "open", lambda *args: (_ for _ in ()).throw(OSError("no /proc")))
+    assert probe.snapshot() == {}
+    assert probe.unavailable == "child processes are not checked (no /proc/PID/task/TID/children here)"
+    assert probe.snapshot() == {}
+
+
+def test_files_probe(tmp_path):
+    probe = state.FilesProbe([str(tmp_path), str(tmp_path / "missing")])
+    described, restored = _round_trip(probe, lambda: (tmp_path / "left.txt").write_text("x"))
+    assert (described, restored) == (["{} created and left behind".format(tmp_path / "left.txt")], [False])
+
+
+def test_attributes_probe(monkeypatch):
+    module = types.ModuleType("mxs_watched")
+    module.FLAG = False
+    module.DOOMED = 1
+    monkeypatch.setitem(sys.modules, "mxs_watched", module)
+    probe = state.AttributesProbe(["mxs_watched"])
+    assert _round_trip(probe, lambda: setattr(module, "FLAG", True)) == (
+        ["mxs_watched.FLAG rebound from False to True"], [True])
+    assert module.FLAG is False
+    assert _round_trip(probe, lambda: delattr(module, "DOOMED")) == (["mxs_watched.DOOMED deleted"], [True])
+    assert _round_trip(probe, lambda: setattr(module, "NEW", 1)) == ([], [])
+    before = probe.snapshot()
+    del sys.modules["mxs_watched"]
+    assert probe.restore(("mxs_watched", "FLAG"), "changed", before) is False
+
+
+def test_settings_probe_describes_and_restores(monkeypatch):
+    probe = process.SettingsProbe()
+    old_timeout = socket.getdefaulttimeout()
+    try:
+        assert _round_trip(probe, lambda: socket.setdefaulttimeout(7.0)) == (
+            ["socket default timeout changed from None to 7.0"], [True])
+    finally:
+        socket.setdefaulttimeout(old_timeout)
+    mask = os.umask(0o022)
+    os.umask(mask)
+    assert _round_trip(probe, lambda: os.umask(0o077)) == (
+        ["umask changed from 0o{:03o} to 0o077".format(mask)], [True])
+    previous = signal.getsignal(signal.SIGUSR2)
+    try:
+        assert _round_trip(probe, lambda: signal.signal(signal.SIGUSR2, signal.SIG_IGN)) == (
+            ["signal handler of SIGUSR2 changed from {} to <Handlers.SIG_IGN: 1>".format(
+                state.short_repr(previous))], [True])
+    finally:
+        signal.signal(signal.SIGUSR2, previous)
+    # A handler installed from C reads as None: it cannot be put back.
+    before = probe.snapshot()
+    assert probe.restore("signal handler of SIGUSR2", "changed", dict(before, **{
+        "signal handler of SIGUSR2": None})) is False
+    # A module imported during the test is not a change of its setting.
+    unimported = dict(before, **{"socket default timeout": process._NOT_IMPORTED})
+    assert probe.changes(unimported, before) == []
+
+
+def test_settings_of_modules_not_imported_are_not_read(monkeypatch):
+    for name in ("socket", "locale", "asyncio.events"):
+        monkeypatch.delitem(sys.modules, name, raising=False)
+    snapshot = process.SettingsProbe().snapshot()
+    assert [name for name, value in snapshot.items() if value is process._NOT_IMPORTED] == [
+        "socket default timeout", "locale LC_ALL", "asyncio event loop policy"]
+
+
+def test_logging_probe(monkeypatch):
+    probe = process.LoggingProbe()
+    existing = logging.getLogger("mxs.unit.existing")
+    root = logging.getLogger()
+    handler = logging.NullHandler()
+
+    def change():
+        existing.setLevel(logging.DEBUG)
+        existing.propagate = False
+        root.addHandler(handler)
+        logging.disable(logging.INFO)
+        logging.getLogger("mxs.unit.created").setLevel(logging.ERROR)
+
+    described, restored = _round_trip(probe, change)
+    assert [described[0], described[2]] == [
+        "logger 'mxs.unit.existing' changed: level 0 -> 10, propagate True -> False",
+        "logging.disable level changed from 0 to 20",
+    ]
+    assert described[1] == "logging root handlers changed: added <NullHandler (NOTSET)>"
+    assert restored == [True, True, True]
+    assert (existing.level, existing.propagate, handler in root.handlers, root.manager.disable) == (
+        0, True, False, 0)
+    before = probe.snapshot()
+    gone = {("logger", "gone"): (0, (), True, False)}
+    assert probe.describe(("logger", "gone"), "removed", gone, {})[1] == (
+        "logger 'gone' removed from the logging manager")
+    monkeypatch.delitem(sys.modules, "logging")
+    assert process._logging_state() == {}
+    assert probe.restore("logging root level", "changed", before) is False
+
+
+def test_streams_probe(monkeypatch):
+    probe = process.StreamsProbe()
+    monkeypatch.setattr(warnings, "filters", list(warnings.filters))
+    replacement = open(os.devnull, "w")
+    try:
+        described, restored = _round_trip(probe, lambda: (
+            warnings.filterwarnings("ignore", message="mxs", category=UserWarning),
+            setattr(sys, "stderr", replacement)))
+    finally:
+        replacement.close()
+    assert described == [
+        "sys.stderr replaced by <_io.TextIOWrapper name='/dev/null' mode='w' encoding='UT...",
+        "warnings filters changed: added ignore:mxs:UserWarning",
+    ]
+    assert restored == [True, True]
+    assert sys.stderr is not replacement
+
+
+def test_environ_probe_rebinding_and_restore(monkeypatch):
+    probe = EnvironProbe()
+    original = os.environ
+    monkeypatch.setenv("MXS_UNIT_CHANGED", "1")
+    monkeypatch.setenv("MXS_UNIT_REMOVED", "1")
+    before = probe.snapshot()
+    os.environ["MXS_UNIT_CHANGED"] = "2"
+    del os.environ["MXS_UNIT_REMOVED"]
+    os.environ["MXS_UNIT_ADDED"] = "1"
+    after = probe.snapshot(before)
+    for key, change in probe.changes(before, after):
+        assert probe.restore(key, change, before) is True
+    assert (os.environ["MXS_UNIT_CHANGED"], os.environ["MXS_UNIT_REMOVED"]) == ("1", "1")
+    assert "MXS_UNIT_ADDED" not in os.environ
+    try:
+        os.environ = {"ONLY": "this"}
+        rebound = probe.snapshot(before)
+        changes = probe.changes(before, rebound)
+        assert changes[0] == (REBOUND, "rebound")
+        assert probe.describe(REBOUND, "rebound", before, rebound)[1] == (
+            "os.environ rebound to another object (dict)")
+        assert probe.restore(REBOUND, "rebound", before) is True
+        assert os.environ is original
+    finally:
+        os.environ = original
+
+
+def test_patcher_and_override_restore():
+    from unittest import mock
+
+    probe = PatcherProbe()
+    before = probe.snapshot()
+    patcher = mock.patch("os.getpid", new=lambda: 0)
+    patcher.start()  # noqa: MXS004 - stopped by the probe's restore below (and the conftest's undo)
+    after = probe.snapshot()
+    [(key, change)] = probe.changes(before, after)
+    assert probe.restore(key, change, before) is True
+    assert os.getpid() != 0
+    assert probe.restore(key, "removed", after) is False  # another's patcher is not restarted
+    assert probe.restore(12345, "added", before) is False
+
+    app = types.SimpleNamespace(dependency_overrides={"kept": len})
+    overrides = OverrideProbe([("main.app", app)])
+    before = overrides.snapshot()
+    app.dependency_overrides["kept"] = max
+    app.dependency_overrides["new"] = min
+    after = overrides.snapshot()
+    for key, change in overrides.changes(before, after):
+        assert overrides.restore(key, change, before) is True
+    assert app.dependency_overrides == {"kept": len}
+    assert OverrideProbe([("x", types.SimpleNamespace())]).restore((0, "k"), "added", {}) is False
+
+
+def test_a_probe_that_raises_is_switched_off_once(monkeypatch):
+    class Broken:
+        code, kind = "MXS099", "broken"
+
+        def __init__(self):
+            self.fail_at = "snapshot"
+
+        def snapshot(self, previous=None):
+            if self.fail_at == "snapshot":
+                raise OSError("closed descriptor")
+            return {"k": object()}
+
+        def changes(self, before, after):
+            raise ValueError("odd object")
+
+        def restore(self, key, change, before):
+            raise RuntimeError("cannot")
+
+    notes = []
+    broken = Broken()
+    watcher = Watcher([broken, state.CwdProbe()], notes)
+    assert list(watcher.snapshot()) == ["cwd"]
+    assert notes == ["the broken probe (MXS099) is switched off: OSError: closed descriptor"]
+    watcher.switch_off(broken, OSError("again"))  # already off: no second note
+    assert len(notes) == 1
+    second = Broken()
+    second.fail_at = ""
+    watcher = Watcher([second], notes)
+    assert watcher.leaks(watcher.snapshot(), watcher.snapshot(), set()) == []
+    assert notes[-1] == "the broken probe (MXS099) is switched off: ValueError: odd object"
+    from flake8_xdist_safety.runtime.watcher import Leak
+
+    leak = Leak(second, "k", "changed", "subject", "text")
+    assert watcher.restore(leak, {"broken": {}}) is False
+    assert notes[-1] == "could not restore subject (MXS099): RuntimeError: cannot"
+
+
+def test_journal_round_trip_and_a_torn_last_line(tmp_path):
+    record = journal.Journal(str(tmp_path), "gw3")
+    finding = Finding(code="MXS014", kind="cwd", where="t.py::a", path="t.py", line=1, detail="d")
+    record.start("t.py::a")
+    record.done("t.py::a", [finding])
+    record.extra([])
+    record.extra([finding])
+    record.start("t.py::b")
+    record.close()
+    with open(record.path, "a") as torn:
+        torn.write('{"done": "t.py::')
+    recovered = journal.read_journal(str(tmp_path), "gw3")
+    assert recovered.order == ["t.py::a", "t.py::b"]
+    assert [each.worker for each in recovered.findings] == ["gw3", "gw3"]
+    assert (recovered.last_done, recovered.running) == ("t.py::a", "t.py::b")
+    assert journal.read_journal(str(tmp_path), "gw9") is None
+
+
+def test_xunit_location_falls_back_to_the_class(tmp_path):
+    class NoHooks:
+        pass
+
+    request = types.SimpleNamespace(node=types.SimpleNamespace(obj=NoHooks))
+    path, line = locations._user_location(request, str(tmp_path))
+    assert path.endswith("test_state_units.py") and line > 0
+    assert locations._user_location(types.SimpleNamespace(node=None), "/") == ("?", 0)
+    builtin = types.SimpleNamespace(node=types.SimpleNamespace(obj=len))
+    assert locations._user_location(builtin, "/") == ("?", 0)
+
+
+def test_replay_runs_exactly_the_listed_order(pytester):
+    pytester.makepyfile(test_replayed="""
+        import pytest
+
+        @pytest.mark.parametrize("n", [1, 2])
+        def test_param(n):
+            pass
+
+        def test_victim():
+            assert False
+
+        def test_never():
+            pass
+    """)
+    order = pytester.path / "order"
+    order.write_text("test_replayed.py::test_param[2]\ntest_replayed.py::gone\n"
+                     "test_replayed.py::test_victim@g\n")
+    outcome = pytester.path / "outcome"
+    result = pytester.runpytest("-p", "flake8_xdist_safety.runtime.replay", "-v",
+                                "--xdist-safety-order={}".format(order),
+                                "--xdist-safety-outcome={}".format(outcome))
+    result.stdout.fnmatch_lines(["*test_param?2? PASSED*", "*test_victim FAILED*"])
+    result.assert_outcomes(passed=1, failed=1, deselected=2)
+    assert outcome.read_text().splitlines() == ["failed", "missing test_replayed.py::gone"]
+    assert replay.read_order(str(order))[0] == "test_replayed.py::test_param[2]"
+    # Without an order file the plugin changes nothing and writes nothing.
+    outcome.unlink()
+    pytester.runpytest("-p", "flake8_xdist_safety.runtime.replay").assert_outcomes(passed=3, failed=1)
+    assert not outcome.exists()
+
+
+def test_interactive_prompts_and_objects_that_print_alike():
+    probe = process.SettingsProbe()
+    assert not hasattr(sys, "ps1")
+    try:
+        assert _round_trip(probe, lambda: setattr(sys, "ps1", ">>> ")) == (
+            ["sys.ps1 changed from None to '>>> '"], [True])
+    finally:
+        process._set_prompt("ps1", None)
+    assert not hasattr(sys, "ps1")
+
+    class Hook:
+        def __repr__(self):
+            return "<Hook>"
+
+    before, after = {"sys.excepthook": Hook()}, {"sys.excepthook": Hook()}
+    assert probe.describe("sys.excepthook", "changed", before, after)[1] == (
+        "sys.excepthook replaced by another <Hook>")
+
+
+def test_overrides_are_read_only_for_the_apps_a_test_can_reach():
+    def module_with_app(name, **more):
+        module = types.ModuleType(name)
+        module.app = types.SimpleNamespace(dependency_overrides={})
+        vars(module).update(more)
+        return module
+
+    shared = module_with_app("shared")
+    first = module_with_app("test_first", shared=shared)  # reaches shared.app one module further
+    second = module_with_app("test_second")
+    conftest = module_with_app("conftest")
+    apps = [("conftest.app", conftest.app), ("shared.app", shared.app), ("test_first.app", first.app),
+            ("test_second.app", second.app)]
+    probe = OverrideProbe(apps)
+    for _label, app in apps:
+        app.dependency_overrides["dep"] = len  # noqa: MXS007 - fakes made by this test
+    assert sorted(index for index, _key in probe.snapshot()) == [0, 1, 2, 3]  # before any focus
+    assert probe.focus([first, conftest]) is True
+    assert probe.focus([first, conftest]) is False
+    assert sorted(index for index, _key in probe.snapshot()) == [0, 1, 2]
+    probe.focus([second, conftest])
+    assert sorted(index for index, _key in probe.snapshot()) == [0, 3]
