@@ -1406,3 +1406,36 @@ def test_requested_fixture_restoring_environ_covers_the_test(lint):
         os.environ["API_KEY"] = "x"
     """
     assert lint(src, SELECT) == ["test_example.py:19:5: MXS003"]
+
+
+# --- undos count for what they undo (issue 15) ---------------------------------------------------
+
+def test_an_addCleanup_of_one_variable_hides_no_change_of_another(lint):
+    src = """
+    import os
+    import unittest
+
+    class TestIt(unittest.TestCase):
+        def setUp(self):
+            self.addCleanup(os.environ.pop, "A", None)
+
+        def test_it(self):
+            os.environ["A"] = "1"
+            os.environ["B"] = "1"
+    """
+    assert lint(src, SELECT) == ["test_example.py:10:9: MXS003"]
+
+
+def test_a_change_inside_monkeypatch_context_after_m_saved_it_is_not_reported(lint):
+    src = """
+    import os
+
+    def test_it(monkeypatch):
+        with monkeypatch.context() as m:
+            m.setenv("A", "1")
+            os.environ["A"] = "2"
+            os.environ["B"] = "2"
+        os.environ["A"] = "3"
+    """
+    # B was never saved; the A after the block is no longer m's (it was put back at the exit)
+    assert lint(src, SELECT) == ["test_example.py:7:9: MXS003", "test_example.py:8:5: MXS003"]

@@ -654,3 +654,23 @@ def test_conftest_fixture_that_clears_overrides(lint):
             """,
     }
     assert lint(files, "--select=MXS007") == ["tests/test_api.py:9:5: MXS007"]
+
+
+def test_rebinding_overrides_to_None_is_not_a_cleanup(lint):
+    src = """
+    import pytest
+    from app.main import app
+
+    @pytest.fixture
+    def fake_db():
+        app.dependency_overrides["db"] = object()
+        yield
+        app.dependency_overrides = None
+
+    @pytest.fixture
+    def fake_cache():
+        app.dependency_overrides["cache"] = object()
+        yield
+        app.dependency_overrides = {}
+    """
+    assert lint(src, "--select=MXS007") == ["test_example.py:6:5: MXS007"]
