@@ -4,7 +4,7 @@ flake8 matches ``per-file-ignores``. Real flake8 runs in the project directory."
 import hypothesis.strategies as st
 import iniconfig
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 
 from flake8_xdist_safety.analysis.project import pytest_config_for
 from flake8_xdist_safety.analysis.pytest_ini import ini_sections
@@ -93,10 +93,23 @@ _INI_LINES = st.sampled_from([
 ])
 
 
+def _iniconfig_drops_a_bom() -> bool:
+    """Older iniconfig releases (those Python 3.9 gets) read a leading BOM as text; newer
+    ones, like the pytest this parser follows, drop it."""
+    try:
+        return "pytest" in iniconfig.IniConfig("x.ini", data="\ufeff[pytest]\n").sections
+    except iniconfig.ParseError:
+        return False
+
+
+_DROPS_BOM = _iniconfig_drops_a_bom()
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.lists(_INI_LINES, max_size=8))
 def test_the_ini_parser_agrees_with_pytests(lines):
     text = "\n".join(lines) + "\n"
+    assume(_DROPS_BOM or not text.startswith("\ufeff"))
     try:
         parsed = iniconfig.IniConfig("x.ini", data=text)
         expected = {name: dict(section) for name, section in parsed.sections.items()}
