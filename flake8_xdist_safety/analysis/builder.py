@@ -279,14 +279,26 @@ class _Builder(ExpressionWalker):
         if isinstance(target, ast.Subscript):
             self.expr(target.slice, 0)
             container = target.value
-            if isinstance(container, (ast.Name, ast.Attribute)):
+            # Only containers some reader names (``environ``, ``modules``, ``path`` ...): a test
+            # writes to many local dicts, and each recorded site costs.
+            last = container.attr if isinstance(container, ast.Attribute) else \
+                container.id if isinstance(container, ast.Name) else None
+            if last is not None and (last in self.wanted or self.scope.target(last) is not None):
                 site = self.site(target, self.resolve(container), 0)
                 self.model.subscript_stores.append((site, target, kind))
             self.expr(container, 0)
         elif isinstance(target, ast.Attribute):
             self.expr(target.value, 0)
-            # Whose state it is (``self.x``, an imported module's) the topics decide.
-            self.model.attr_stores.append((self.site(target, self.resolve(target), 0), kind))
+            # Whose state it is the topics decide. An attribute of self/cls or of a function's
+            # own local or parameter is that object's, unless some reader names the attribute
+            # (``self.app.dependency_overrides = {}``, ``logger.propagate = False``).
+            root = target.value
+            while isinstance(root, ast.Attribute):
+                root = root.value
+            own = isinstance(root, ast.Name) and (
+                root.id in ("self", "cls") or self.scope.binding_kind(root.id) not in (None, "module"))
+            if not own or target.attr in self.wanted:
+                self.model.attr_stores.append((self.site(target, self.resolve(target), 0), kind))
         elif isinstance(target, ast.Name):
             # Rebinding a bare name (``environ = {}``) changes no process state; ``|=`` on an
             # imported mapping does.

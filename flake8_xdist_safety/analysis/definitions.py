@@ -9,6 +9,7 @@ from flake8_xdist_safety.analysis.model import (
 )
 from flake8_xdist_safety.analysis.scopes import Scope
 
+PATCHER_PREFIX = "unittest.mock.patch"
 #: resolves a callee, mapping pytest-mock's fixtures onto unittest.mock: (name, via mocker)
 Callee = Callable[[ast.expr], Tuple[Optional[str], bool]]
 
@@ -68,4 +69,12 @@ def classify_decorators(info: FunctionInfo, scope: Scope, callee: Callee) -> Non
 
 
 def decorator_contexts(decorators: List[ast.expr], scope: Scope, callee: Callee) -> List[Context]:
-    return [Context(deco, callee(deco.func)[0], scope) for deco in decorators if isinstance(deco, ast.Call)]
+    """The decorators that undo what the call did when it returns: unittest.mock's patchers
+    (a ``pytest.mark.parametrize(...)`` keeps nothing open)."""
+    out = []
+    for deco in decorators:
+        if isinstance(deco, ast.Call):
+            name = callee(deco.func)[0]
+            if name is not None and name.startswith(PATCHER_PREFIX):
+                out.append(Context(deco, name, scope))
+    return out

@@ -75,7 +75,8 @@ class Topic:
     """One kind of process state (see the module docstring). Subclasses fill these in."""
 
     code = ""
-    #: last names of the calls it reads (the builder indexes them)
+    #: last names of the calls it reads, and of the mappings and attributes it reads stores
+    #: into (``environ`` of ``os.environ[k] = v``): the builder keeps only what is named
     calls: Tuple[str, ...] = ()
     #: report changes made when a test module is imported (never undone)
     import_time = True

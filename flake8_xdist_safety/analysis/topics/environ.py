@@ -25,7 +25,7 @@ _SAVERS = ("setenv", "delenv", "setitem", "delitem")
 
 class EnvironTopic(Topic):
     code = "MXS003"
-    calls = (*_METHODS, *_FUNCTIONS, *_SAVERS)
+    calls = (*_METHODS, *_FUNCTIONS, *_SAVERS, "environ")
 
     def changes(self, model: FileModel) -> List[Change]:
         out = []

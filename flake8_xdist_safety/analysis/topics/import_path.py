@@ -27,7 +27,7 @@ _METHODS = ("insert", "append", "extend", "remove", "pop", "clear")
 
 class ImportPathTopic(Topic):
     code = "MXS015"
-    calls = (*_METHODS, "syspath_prepend", "setattr")
+    calls = (*_METHODS, "syspath_prepend", "setattr", "path", "meta_path", "path_hooks")
     import_time = False
 
     def changes(self, model: FileModel) -> List[Change]:

@@ -30,7 +30,7 @@ def overrides_owner(node: Optional[ast.expr]) -> Optional[ast.expr]:
 
 class OverridesTopic(Topic):
     code = "MXS007"
-    calls = (*_CHANGE_METHODS, *_CLEANUP_METHODS)
+    calls = (*_CHANGE_METHODS, *_CLEANUP_METHODS, OVERRIDES)
     #: every change statement is reported (an app's overrides are set key by key)
     repeats_are_restores = False
 

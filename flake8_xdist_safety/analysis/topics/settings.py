@@ -102,7 +102,7 @@ _RESTORING_PREFIXES = ("restore", "preserv", "saved", "save_", "keep")
 
 class SettingsTopic(Topic):
     code = "MXS016"
-    calls = (*{name.rsplit(".", 1)[-1] for name in SETTINGS}, *_LOGGER_CALLS)
+    calls = (*{name.rsplit(".", 1)[-1] for name in SETTINGS}, *_LOGGER_CALLS, *_LOGGER_ATTRS)
 
     def changes(self, model: FileModel) -> List[Change]:
         return [c for c in self._all(model) if c.fields]

@@ -27,7 +27,7 @@ _SAVERS = ("setitem", "delitem")
 
 class SysModulesTopic(Topic):
     code = "MXS013"
-    calls = (*_METHODS, "reload", *_SAVERS)
+    calls = (*_METHODS, "reload", *_SAVERS, "modules")
 
     def changes(self, model: FileModel) -> List[Change]:
         out = []
