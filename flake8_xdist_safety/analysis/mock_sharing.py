@@ -6,7 +6,7 @@ parametrized test — unless a per-test fixture every reading test gets resets i
 ``reset_mock()`` after the test.
 """
 import ast
-from typing import List, Optional
+from typing import List, Optional, Set
 
 from flake8_xdist_safety.analysis.marks import function_marks
 from flake8_xdist_safety.analysis.model import FileModel, FunctionInfo, Site
@@ -39,6 +39,7 @@ def readers(model: FileModel, site: Site, name: str) -> List[FunctionInfo]:
     (non-test) class, its own methods are its behaviour, not a way to share it: what counts
     is who uses the class."""
     out: List[FunctionInfo] = []
+    found: Set[int] = set()
     cls = site.cls
     for fn in model.functions:
         owner = fn.owner_class()
@@ -52,7 +53,8 @@ def readers(model: FileModel, site: Site, name: str) -> List[FunctionInfo]:
             seen = not own and cls.name in fn.names_read
         if seen:
             top = fn.outermost()
-            if top not in out:
+            if id(top) not in found:
+                found.add(id(top))
                 out.append(top)
     return out
 
