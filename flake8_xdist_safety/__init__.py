@@ -6,11 +6,16 @@ Layers, from the bottom; a module may import only from its own layer or below:
    and the one message formatter), ``config`` (options and the typed Config),
    ``analysis.vocabulary`` (names the code speaks in), ``analysis.imports``.
 2. Facts about a file, ``analysis/``: ``model`` owns the model's data, ``builder`` fills it
-   in one pass, ``scopes`` resolves names, and one module per family of facts (marks, mock
-   creations, environment and override changes, restores, fixtures, the conftest chain,
-   the project's pytest configuration).
-3. Decisions, ``rules/``: one module per rule or tight family; where MXSnnn is decided is
-   listed in ``rules/__init__``.
+   in one pass, ``scopes`` is the one binding model, and one module per family of facts
+   (marks, mock creations, restores, fixtures, the conftest chain, the project's modules and
+   its pytest configuration). **Where is the knowledge about a kind of process state?** In
+   its topic, ``analysis/topics/<kind>.py`` (the environment, dependency overrides, module
+   attributes, ``sys.modules``, the working directory, the import path, process-wide
+   settings): what a change looks like, what undoes it, its message fields. The generic
+   core that asks every topic is ``analysis/state.py``, ``restores.py`` and
+   ``undoing_fixtures.py``.
+3. Decisions, ``rules/``: one module per rule or tight family, and ``process_state`` the one
+   rule every topic shares; where MXSnnn is decided is listed in ``rules/__init__``.
 4. Edges: ``checker`` (the flake8 adapter) and ``fixer/`` (``flake8-xdist-safety fix``).
 
 ``runtime/`` (the opt-in pytest plugin) stands apart: it imports nothing of layers 2–4.
