@@ -1,4 +1,4 @@
-"""More of the fixer's paths: which teardowns MXS002 extends or adds (and every reason it does not), and
+"""The fixer's MXS002 paths: which teardowns MXS002 extends or adds (and every reason it does not), and
 the name bindings new code relies on, binding form by binding form."""
 import ast
 import sys

@@ -1,4 +1,4 @@
-"""The runtime plugin's pure parts, further: the RSS readers and their fallbacks, live mock counts,
+"""The runtime plugin's pure parts: the RSS readers and their fallbacks, live mock counts,
 the grouping checks on hand-made items, the terminal summary and the probes' odd inputs."""
 import functools
 import importlib.metadata

@@ -1,4 +1,4 @@
-"""More MXS003 shapes: keys that are not one expression, names that are taken, signatures the monkeypatch
+"""MXS003 shapes: keys that are not one expression, names that are taken, signatures the monkeypatch
 parameter cannot join, and the patch.dict decorator of unittest.TestCase methods."""
 import pytest
 
