@@ -76,6 +76,7 @@ class XdistSafetyChecker:
                 continue
             for line, col, text in reports:
                 yield line, col, text, type(self)
+        model.release()
         if failure is not None:
             raise PluginExecutionFailed(self.filename, self.name, failure) from failure
 

@@ -265,6 +265,16 @@ class FileModel:
         #: what readers derive once per file (keyed by the reader's own name)
         self.cache: Dict[str, Any] = {}
 
+    def release(self) -> None:
+        """Drop what points back into the model (derived facts, class memos, a class's methods)
+        once the rules are done, so that reference counting frees it at once instead of the
+        cyclic collector later, while a lint run keeps every other file's tree alive."""
+        self.cache.clear()
+        for cls in self.classes:
+            cls._memo.clear()
+            cls._ancestors = None
+            cls.methods.clear()
+
     def calls_named(self, *names: str) -> List[Site]:
         """Recorded calls with these last names; each must be among those the builder was
         asked to index (a reader that did not declare its names would silently get none)."""
