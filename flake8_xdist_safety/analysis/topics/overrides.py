@@ -8,7 +8,7 @@ itself (``app = FastAPI()`` in the same function) dies with it. One app's overri
 state: any cleanup of them undoes every change.
 """
 import ast
-from typing import List, Optional
+from typing import List, Optional, Tuple
 
 from flake8_xdist_safety.analysis.model import CleanupRef, Context, FileModel, Site
 from flake8_xdist_safety.analysis.shown import shown
@@ -35,36 +35,10 @@ class OverridesTopic(Topic):
     repeats_are_restores = False
 
     def changes(self, model: FileModel) -> List[Change]:
-        out = []
-        for site, target, kind in model.subscript_stores:
-            owner = overrides_owner(target.value)
-            if owner is not None and kind != "del":
-                out.append(_change(site, owner))
-        for site, kind in model.attr_stores:
-            owner = overrides_owner(site.node)  # type: ignore[arg-type]
-            if owner is not None and kind == "aug":  # app.dependency_overrides |= {...}
-                out.append(_change(site, owner))
-        for site in model.calls_named(*_CHANGE_METHODS):
-            owner = _receiver_owner(site)
-            if owner is not None:
-                out.append(_change(site, owner))
-        return out
+        return [change for change, undoes in _sites(model) if not undoes]
 
     def restores(self, model: FileModel) -> List[Change]:
-        out = []
-        for site, target, kind in model.subscript_stores:
-            owner = overrides_owner(target.value)
-            if owner is not None and kind == "del":
-                out.append(_change(site, owner))
-        for site, kind in model.attr_stores:
-            owner = overrides_owner(site.node)  # type: ignore[arg-type]
-            if owner is not None and kind != "aug" and _cleans(site):
-                out.append(_change(site, owner))
-        for site in model.calls_named(*_CLEANUP_METHODS):
-            owner = _receiver_owner(site)
-            if owner is not None:
-                out.append(_change(site, owner))
-        return out
+        return [change for change, undoes in _sites(model) if undoes]
 
     def cleanup_undo(self, ref: CleanupRef) -> Optional[Change]:
         node = ref.site.node
@@ -82,6 +56,25 @@ class OverridesTopic(Topic):
         owner = change.detail
         fn = change.site.fn
         return fn is not None and isinstance(owner, ast.Name) and owner.id in fn.call_assigned
+
+
+def _sites(model: FileModel) -> List[Tuple[Change, bool]]:
+    """Every change and cleanup of some app's overrides, with whether it cleans up."""
+    out = []
+    for site, target, kind in model.subscript_stores:
+        owner = overrides_owner(target.value)
+        if owner is not None:
+            out.append((_change(site, owner), kind == "del"))
+    for site, kind in model.attr_stores:
+        owner = overrides_owner(site.node)  # type: ignore[arg-type]
+        if owner is not None and (kind == "aug" or _cleans(site)):  # |= {...} changes
+            out.append((_change(site, owner), kind != "aug"))
+    for site in model.calls_named(*_CHANGE_METHODS, *_CLEANUP_METHODS):
+        owner = _receiver_owner(site)
+        if owner is not None:
+            method = site.node.func.attr  # type: ignore[attr-defined]
+            out.append((_change(site, owner), method in _CLEANUP_METHODS))
+    return out
 
 
 def _receiver_owner(site: Site) -> Optional[ast.expr]:
