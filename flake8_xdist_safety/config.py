@@ -50,6 +50,8 @@ class Config(NamedTuple):
     pytest_file_globs: bool = False
     #: the team's registries, ``(call, undo)``: dotted names, or ``.method`` on any receiver
     undo_pairs: Tuple[Tuple[str, str], ...] = ()
+    #: pytest's own restorers the project's configuration turns off ("warnings", "capture")
+    restorers_off: FrozenSet[str] = frozenset()
 
     def undo_pair_names(self) -> FrozenSet[str]:
         """The last names of the calls in ``undo_pairs`` (the model indexes them)."""

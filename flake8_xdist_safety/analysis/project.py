@@ -9,7 +9,7 @@ files of a bounded size are read (analysis.regular_files): a named pipe never ha
 import os
 import re
 import shlex
-from typing import Dict, Iterator, List, NamedTuple, Optional, Tuple, Union
+from typing import FrozenSet, Dict, Iterator, List, NamedTuple, Optional, Tuple, Union
 
 from flake8_xdist_safety.analysis.pytest_commands import (
     LOADGROUP, Command, CommandFile, command_files, has_expansion, read_command_file)
@@ -36,6 +36,9 @@ class PytestConfig(NamedTuple):
     loadgroup: Optional[bool] = None
     #: False when pytest would stop on the file (malformed, unreadable): defaults apply
     readable: bool = True
+    #: pytest's own restorers that addopts turns off: "warnings" (``-p no:warnings``) and
+    #: "capture" (``-s``, ``--capture=no``)
+    restorers_off: FrozenSet[str] = frozenset()
 
 
 NO_CONFIG = PytestConfig(None, None)
@@ -161,7 +164,38 @@ def _read(path: str) -> PytestConfig:
         return unreadable
     return PytestConfig(path=path, root=root, python_files=python_files, python_classes=python_classes,
                         python_functions=python_functions, usefixtures=usefixtures,
-                        loadgroup=_loadgroup(path, addopts))
+                        loadgroup=_loadgroup(path, addopts), restorers_off=_restorers_off(addopts))
+
+
+def _restorers_off(addopts: str) -> FrozenSet[str]:
+    """Which of pytest's own save-and-restore plugins addopts turns off."""
+    words = _words(addopts)
+    off = set()
+    for i, word in enumerate(words):
+        following = words[i + 1] if i + 1 < len(words) else ""
+        if word in ("-pno:warnings", "-p no:warnings") or word == "-p" and following == "no:warnings":
+            off.add("warnings")
+        if word == "--capture=no" or word == "--capture" and following == "no" or "s" in _short_flags(word):
+            off.add("capture")
+    return frozenset(off)
+
+
+#: pytest's (and xdist's) short options that take a value: ``-rfEs`` is ``-r fEs``, no ``-s``
+_TAKES_VALUE = frozenset("rpkmcoWn")
+
+
+def _short_flags(word: str) -> str:
+    """The flags of a short-option cluster (``-sv`` -> ``sv``), up to one that takes a value."""
+    if not word.startswith("-") or word.startswith("--"):
+        return ""
+    flags = ""
+    for letter in word[1:]:
+        if not letter.isalpha():
+            return ""
+        flags += letter
+        if letter in _TAKES_VALUE:
+            break
+    return flags
 
 
 def _words(value: object) -> List[str]:
@@ -258,7 +292,7 @@ def file_config(config: Config, filename: str) -> Config:
     if cached is not None and cached[0] is config:
         return cached[1]
     result = config._replace(usefixtures=frozenset(pytest.usefixtures), loadgroup=pytest.loadgroup,
-                             project_root=root)
+                             project_root=root, restorers_off=pytest.restorers_off)
     if pytest.python_files and "test_files" not in config.explicit:
         result = result._replace(test_files=pytest.python_files, pytest_file_globs=True)
     if pytest.python_classes and "test_classes" not in config.explicit:

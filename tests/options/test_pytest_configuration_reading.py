@@ -148,3 +148,24 @@ def test_a_glob_without_a_slash_matches_the_absolute_path_too(project):
     project.write(FILES)
     assert project.codes("--select=MXS003", "--mxs-test-files=*checks*") == [
         "checks/deep/verify_more.py:5:5: MXS003", "checks/verify_env.py:5:5: MXS003"]
+
+
+@pytest.mark.parametrize("addopts, off", [
+    ("-n 2 -v", set()),
+    ("-p no:warnings", {"warnings"}),
+    ("-pno:warnings", {"warnings"}),
+    ("-s", {"capture"}),
+    ("-sv --tb=short", {"capture"}),
+    ("-vs", {"capture"}),
+    ("--capture=no", {"capture"}),
+    ("--capture no", {"capture"}),
+    ("--capture=fd -rfEs", set()),  # -r takes fEs as its value: no -s
+    ("-p no:cacheprovider -W error", set()),
+])
+def test_which_of_pytests_restorers_addopts_turns_off(tmp_path, addopts, off):
+    from flake8_xdist_safety.analysis.project import pytest_config_for
+
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "pytest.ini").write_text(f"[pytest]\naddopts = {addopts}\n")
+    (tmp_path / "test_a.py").write_text("")
+    assert pytest_config_for(str(tmp_path / "test_a.py")).restorers_off == frozenset(off)

@@ -277,3 +277,55 @@ def test_a_with_helper_named_for_restoring_is_not_reported(lint):
             sys.setrecursionlimit(100)
     """
     assert lint(src, SELECT) == []
+
+
+# Warnings filters and the standard streams: pytest puts them back around every test, unless the
+# project's configuration turns the plugin that does so off.
+RESTORED_BY_PYTEST = """
+import contextlib
+import io
+import sys
+import warnings
+
+import pytest
+
+
+def test_filters():
+    warnings.simplefilter("error")
+
+
+def test_stream():
+    sys.stdout = io.StringIO()
+
+
+def test_compliant(capsys):
+    sys.stderr = io.StringIO()
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore")
+    with pytest.warns(UserWarning):
+        warnings.resetwarnings()
+    with contextlib.redirect_stdout(io.StringIO()):
+        sys.stdout = io.StringIO()
+"""
+
+
+@pytest.mark.parametrize("addopts, expected", [
+    ("-n 2", []),
+    ("-p no:warnings", [
+        msg(10, 5, "warnings.simplefilter('error')", "the warnings filters",
+            "use warnings.catch_warnings() or pytest.warns(), or put warnings.filters back " + IN_CLEANUP),
+    ]),
+    ("-s", [
+        msg(14, 5, "sys.stdout = ...", "sys.stdout",
+            "use capsys or contextlib.redirect_stdout(), or put the saved stream back " + IN_CLEANUP),
+    ]),
+    ("--capture no -p no:warnings", [
+        msg(10, 5, "warnings.simplefilter('error')", "the warnings filters",
+            "use warnings.catch_warnings() or pytest.warns(), or put warnings.filters back " + IN_CLEANUP),
+        msg(14, 5, "sys.stdout = ...", "sys.stdout",
+            "use capsys or contextlib.redirect_stdout(), or put the saved stream back " + IN_CLEANUP),
+    ]),
+], ids=["plugins-on", "warnings-plugin-off", "capture-off", "both-off"])
+def test_warnings_and_streams_only_where_pytest_does_not_restore_them(lint, addopts, expected):
+    files = {"pytest.ini": f"[pytest]\naddopts = {addopts}\n", "test_example.py": RESTORED_BY_PYTEST}
+    assert lint.messages(files, "--select=MXS016,MXS012") == expected

@@ -26,11 +26,11 @@ from flake8_xdist_safety.analysis.topics.environ import ENVIRON, EnvironTopic
 from flake8_xdist_safety.analysis.topics.import_path import LISTS, ImportPathTopic
 from flake8_xdist_safety.analysis.topics.module_attrs import ModuleAttrsTopic
 from flake8_xdist_safety.analysis.topics.overrides import OVERRIDES, OverridesTopic
-from flake8_xdist_safety.analysis.topics.settings import SettingsTopic, owns_attribute
+from flake8_xdist_safety.analysis.topics.settings import STREAMS, SettingsTopic, owns_attribute
 from flake8_xdist_safety.analysis.topics.sys_modules import MODULES, SysModulesTopic
 
 #: and the standard streams, which pytest's capture puts back around every test (MXS016)
-_OWNED_NAMES = frozenset({ENVIRON, MODULES, *LISTS, "sys.stdout", "sys.stderr", "sys.stdin"})
+_OWNED_NAMES = frozenset({ENVIRON, MODULES, *LISTS, *STREAMS, "warnings.filters"})
 
 
 def _owned_elsewhere(site: Site, node: ast.Attribute) -> bool:

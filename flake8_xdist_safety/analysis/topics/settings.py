@@ -96,13 +96,23 @@ _LOGGER_ATTRS = {
     "handlers": ("the handlers of {logger}", "handlers"),
     "filters": ("the filters of {logger}", "filters"),
 }
+#: What pytest puts back around every test unless the project turns that off: the warnings
+#: filters (its warnings plugin) and the standard streams (its capture).
+_WARNINGS = {"warnings.simplefilter", "warnings.filterwarnings", "warnings.resetwarnings"}
+STREAMS = ("sys.stdout", "sys.stderr", "sys.stdin")
+_CAPTURING_FIXTURES = frozenset({"capsys", "capfd", "capsysbinary", "capfdbinary"})
+_BLOCK_UNDO = {
+    "warnings.catch_warnings": "warnings", "pytest.warns": "warnings", "pytest.deprecated_call": "warnings",
+    "contextlib.redirect_stdout": "sys.stdout", "contextlib.redirect_stderr": "sys.stderr",
+}
 #: ``with`` helpers whose name says they put a setting back (``restore_recursion_limit()``)
 _RESTORING_PREFIXES = ("restore", "preserv", "saved", "save_", "keep")
 
 
 class SettingsTopic(Topic):
     code = "MXS016"
-    calls = (*{name.rsplit(".", 1)[-1] for name in SETTINGS}, *_LOGGER_CALLS, *_LOGGER_ATTRS)
+    calls = (*{name.rsplit(".", 1)[-1] for name in SETTINGS}, *_LOGGER_CALLS, *_LOGGER_ATTRS,
+             *(name.rsplit(".", 1)[-1] for name in _WARNINGS))
 
     def changes(self, model: FileModel) -> List[Change]:
         return [c for c in self._all(model) if c.fields]
@@ -142,11 +152,37 @@ class SettingsTopic(Topic):
             if isinstance(target.value, ast.Attribute) and target.value.attr in _LOGGER_ATTRS:
                 out.extend(_logger_attribute(site, target.value, shown(target, limit=60)))
         out.extend(_pairs(model))
+        out.extend(_unrestored_by_pytest(model))
         return out
 
     def context_undo(self, context: Context) -> Undo:
+        if not context.block:
+            return NOTHING
+        if context.name in _BLOCK_UNDO:
+            return Undo(frozenset({_BLOCK_UNDO[context.name]}))
         last = (context.name or "").rsplit(".", 1)[-1].lstrip("_").lower()
-        return EVERYTHING if context.block and last.startswith(_RESTORING_PREFIXES) else NOTHING
+        return EVERYTHING if last.startswith(_RESTORING_PREFIXES) else NOTHING
+
+
+def _unrestored_by_pytest(model: FileModel) -> List[Change]:
+    """Warnings filters and the standard streams: reported only where the project's pytest
+    configuration turns off the plugin that puts them back (``-p no:warnings``, ``-s``)."""
+    off = model.config.restorers_off
+    out = []
+    if "warnings" in off:
+        for site in model.calls_named(*(name.rsplit(".", 1)[-1] for name in _WARNINGS)):
+            if site.name in _WARNINGS:
+                out.append(_setting(site, "warnings", shown(site.node, limit=60), "the warnings filters",
+                                    "use warnings.catch_warnings() or pytest.warns(), or put "
+                                    "warnings.filters back " + _IN_CLEANUP))
+    if "capture" in off:
+        for site, _kind in model.attr_stores:
+            top = site.fn.outermost() if site.fn is not None else None
+            if site.name in STREAMS and not (top is not None and top.params & _CAPTURING_FIXTURES):
+                out.append(_setting(site, str(site.name), f"{site.name} = ...", str(site.name),
+                                    "use capsys or contextlib.redirect_stdout(), or put the saved stream "
+                                    "back " + _IN_CLEANUP))
+    return out
 
 
 def _logger_attribute(site: Site, node: ast.Attribute, target: str) -> List[Change]:
