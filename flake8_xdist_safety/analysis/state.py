@@ -15,7 +15,8 @@ from flake8_xdist_safety.analysis.restores import Cleanup, RestoreIndex
 from flake8_xdist_safety.analysis.topics.base import NOTHING, Change, Topic, Undo, saver_reaches
 
 
-_RAISES = frozenset({"raises", "assertRaises", "assertRaisesRegex"})
+#: ``pytest.raises`` (resolved through the imports) and unittest's ``self.assertRaises*``
+_RAISES = frozenset({"pytest.raises", "self.assertRaises", "self.assertRaisesRegex"})
 
 
 def cleanup_of(model: FileModel) -> Cleanup:
@@ -82,7 +83,7 @@ class StateFacts:
         """The last statement of ``with pytest.raises(...)``/``self.assertRaises(...)``: the
         test expects it to fail, so it changes nothing (``settings.frozen = 1`` raising)."""
         site = change.site
-        return any(c.last is site.stmt and (c.name or "").rsplit(".", 1)[-1] in _RAISES for c in site.withs)
+        return any(c.last is site.stmt and c.name in _RAISES for c in site.withs)
 
     def undone_by_context(self, change: Change) -> bool:
         site = change.site

@@ -9,12 +9,17 @@
   ``monkeypatch`` would instead put back, after the test, the value the context had set.
 """
 import ast
-from typing import Callable, Dict, List, Optional, Set, Union
+from typing import Callable, Dict, List, Optional, Set
 
+from flake8_xdist_safety.analysis.model import Context, FileModel
+from flake8_xdist_safety.analysis.topics import TOPICS_BY_CODE
+from flake8_xdist_safety.analysis.topics.base import Change, is_monkeypatch_context
 from flake8_xdist_safety.fixer.names import AnyFunction, own_nodes
 
+#: the environment's topic: what undoes a change of it
+_ENVIRON = TOPICS_BY_CODE["MXS003"]
+
 Resolve = Callable[[ast.expr], Optional[str]]
-WithNode = Union[ast.With, ast.AsyncWith]
 _DEPTH = 8
 
 
@@ -87,58 +92,23 @@ def _assignments(fn: AnyFunction) -> Dict[str, Optional[List[ast.expr]]]:
     return out
 
 
-def restoring_context(stmt: ast.stmt, fn: AnyFunction, resolve: Resolve) -> Optional[str]:
-    """Why a context around ``stmt`` (or a patcher the function starts) restores the environment before
-    ``monkeypatch`` would; None if none does."""
-    for frame in _enclosing_withs(fn, stmt):
-        for item in frame.items:
-            expr = item.context_expr
-            is_context = isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) \
-                and expr.func.attr == "context"
-            if is_context or _is_environ_patch_dict(expr, resolve):
-                return (f"it is inside with {_shown(expr)}, which undoes it on exit; monkeypatch would "
-                        "instead restore the value that context set, after the test")
-    for node in own_nodes(fn.body):
-        if _is_environ_patch_dict(node, resolve):
-            return (f"{fn.name} also patches the environment with {_shown(node)}, whose exit or stop() "
-                    "undoes changes made meanwhile; monkeypatch would restore another value later")
+def restoring_context(change: Change, model: FileModel) -> Optional[str]:
+    """Why a context around the change (or a ``patch.dict`` of the environment its function
+    starts) restores the environment before ``monkeypatch`` would; None if none does. The
+    contexts are the model's (resolved through the file's imports, pytest-mock included) and
+    what undoes the environment is its topic's."""
+    site = change.site
+    for context in site.withs:
+        if is_monkeypatch_context(context) or _ENVIRON.context_undo(context).covers(change):
+            return (f"it is inside with {_shown(context.call)}, which undoes it on exit; monkeypatch would "
+                    "instead restore the value that context set, after the test")
+    chain = site.fn.chain() if site.fn is not None else []
+    for call in model.calls_named("dict"):
+        if call.fn in chain and isinstance(call.node, ast.Call) \
+                and _ENVIRON.context_undo(Context(call.node, call.name, call.scope)).wildcard:
+            return (f"{chain[0].name} also patches the environment with {_shown(call.node)}, whose exit or "
+                    "stop() undoes changes made meanwhile; monkeypatch would restore another value later")
     return None
-
-
-def _enclosing_withs(fn: AnyFunction, stmt: ast.stmt) -> List[WithNode]:
-    """The ``with`` statements of ``fn`` (not of nested functions) that contain ``stmt``."""
-    found: List[WithNode] = []
-
-    def visit(body: List[ast.stmt], outer: List[WithNode]) -> bool:
-        for node in body:
-            if node is stmt:
-                found.extend(outer)
-                return True
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                continue
-            inner = outer + [node] if isinstance(node, (ast.With, ast.AsyncWith)) else outer
-            for field in ("body", "orelse", "finalbody", "handlers", "cases"):
-                block = getattr(node, field, None)
-                if isinstance(block, list) and block and visit(
-                        [b for b in block if isinstance(b, ast.stmt)] + [
-                            s for h in block if not isinstance(h, ast.stmt) for s in getattr(h, "body", [])],
-                        inner):
-                    return True
-        return False
-
-    visit(fn.body, [])
-    return found
-
-
-def _is_environ_patch_dict(node: ast.AST, resolve: Resolve) -> bool:
-    if not isinstance(node, ast.Call) or not node.args:
-        return False
-    # resolved through the imports, or as written (mocker.patch.dict: mocker is a parameter)
-    name = resolve(node.func) or ast.unparse(node.func)
-    first = node.args[0]
-    environ = resolve(first) == "os.environ" or ast.unparse(first) == "os.environ" \
-        or isinstance(first, ast.Constant) and first.value == "os.environ"
-    return name.endswith("patch.dict") and environ
 
 
 def _shown(node: ast.AST) -> str:

@@ -155,7 +155,7 @@ def _replacement(plan: Plan, change: EnvChange, fn: FunctionInfo) -> Tuple[Optio
     """The monkeypatch call replacing the statement, or None and why not."""
     text, stmt, node = plan.text, change.site.stmt, change.site.node
     resolve = plan.module_names.resolve
-    context = restoring_context(stmt, fn.node, resolve)
+    context = restoring_context(change, plan.model)
     if context is not None:
         return None, context
     if isinstance(node, ast.Call) and not (isinstance(node.func, ast.Attribute) and node.func.attr == "pop"):

@@ -517,3 +517,18 @@ def test_a_pytest_class_tearDown_never_runs_so_it_restores_nothing(lint):
     """
     # pytest never calls tearDown on a plain class: its assignment is one more change
     assert lint(src, SELECT) == ["test_example.py:5:9: MXS012", "test_example.py:8:9: MXS012"]
+
+
+def test_a_raises_block_of_something_else_is_no_exemption(lint):
+    # only pytest.raises (resolved through the imports) and self.assertRaises expect a failure
+    src = """
+    import app
+    from pytest import raises as expect_error
+
+    def test_it(checker):
+        with checker.raises(ValueError):
+            app.A = 1
+        with expect_error(AttributeError):
+            app.B = 2
+    """
+    assert lint(src, SELECT) == ["test_example.py:6:9: MXS012"]

@@ -123,7 +123,7 @@ def keys_of(nodes: Iterable[Optional[ast.expr]], site: Site) -> FrozenSet[str]:
 
 #: Monkeypatch methods that save before they change; a topic names the ones it reads.
 MONKEYPATCH_CONTEXTS = (
-    "monkeypatch.context", "pytest.MonkeyPatch.context", "_pytest.monkeypatch.MonkeyPatch.context")
+    "pytest.MonkeyPatch.context", "_pytest.monkeypatch.MonkeyPatch.context")
 
 
 def monkeypatch_method(site: Site) -> Optional[str]:
@@ -140,18 +140,20 @@ def monkeypatch_method(site: Site) -> Optional[str]:
             and site.scope.value(name) is None:
         return call.func.attr
     for context in site.withs:
-        if context.bound == name and context.name is not None and _is_monkeypatch_context(context):
+        if context.bound == name and context.name is not None and is_monkeypatch_context(context):
             return call.func.attr
     return None
 
 
-def _is_monkeypatch_context(context: Context) -> bool:
+def is_monkeypatch_context(context: Context) -> bool:
+    """``with monkeypatch.context() as m:`` on pytest's fixture, or ``pytest.MonkeyPatch.context()``."""
     func = context.call.func
     if not (isinstance(func, ast.Attribute) and func.attr == "context"):
         return False
     receiver = func.value
-    if isinstance(receiver, ast.Name) and receiver.id == "monkeypatch":
-        return True
+    if isinstance(receiver, ast.Name) and receiver.id == "monkeypatch" \
+            and context.scope.binding_kind("monkeypatch") == "function":
+        return True  # pytest's fixture, a parameter
     return context.name in MONKEYPATCH_CONTEXTS
 
 
