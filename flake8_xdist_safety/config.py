@@ -85,10 +85,16 @@ class Config(NamedTuple):
         return _matches(self.test_functions, name)
 
 
-@functools.lru_cache(maxsize=4096)
 def _matches(globs: Tuple[str, ...], name: str) -> bool:
-    """fnmatchcase against any glob (kept: every def of every file asks, mostly the same names)."""
-    return any(fnmatch.fnmatchcase(name, glob) for glob in globs)
+    """fnmatchcase against any glob. Every def of every file asks, with mostly unique test
+    names: one compiled pattern per glob tuple, not a cache of names."""
+    return _name_pattern(globs)(name) is not None
+
+
+@functools.lru_cache(maxsize=64)
+def _name_pattern(globs: Tuple[str, ...]) -> Callable[[str], Optional["re.Match[str]"]]:
+    # fnmatchcase is fnmatch.translate's pattern matched against the whole name.
+    return re.compile("|".join(f"(?:{fnmatch.translate(glob)})" for glob in globs) or "(?!)").match
 
 
 def prefix_or_glob(value: str) -> str:

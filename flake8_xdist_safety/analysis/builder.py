@@ -198,7 +198,7 @@ class _Builder(ExpressionWalker):
             if name in CLASS_TEARDOWN_HOOKS:
                 info.hook = name
             if info.is_test_method:  # unittest's patch decorators on a class wrap test methods
-                info.contexts.extend(direct_cls.contexts)
+                info.contexts += tuple(direct_cls.contexts)
         classify_decorators(info, self.scope, self._callee)
         model.functions.append(info)
 

@@ -65,7 +65,9 @@ def classify_decorators(info: FunctionInfo, scope: Scope, callee: Callee) -> Non
                     info.fixture_scope = value.value if is_str else None  # type: ignore
                 elif kw.arg == "autouse":
                     info.autouse = isinstance(kw.value, ast.Constant) and kw.value.value is True
-    info.contexts.extend(decorator_contexts(info.node.decorator_list, scope, callee))
+    found = decorator_contexts(info.node.decorator_list, scope, callee)
+    if found:
+        info.contexts += tuple(found)
 
 
 def decorator_contexts(decorators: List[ast.expr], scope: Scope, callee: Callee) -> List[Context]:

@@ -62,6 +62,15 @@ def _layout(cls: type, node: ast.AST) -> Tuple[Getter, Getter]:
 _SPECIAL = frozenset({ast.Lambda, ast.Yield, ast.YieldFrom})
 
 
+class _Restore:
+    """On the expression stack, below a subtree walked with other flags: the flags after it."""
+
+    __slots__ = ("flags",)
+
+    def __init__(self, flags: int) -> None:
+        self.flags = flags
+
+
 class ExpressionWalker:
     """The expression half of the builder (which provides the context attributes)."""
 
@@ -94,31 +103,47 @@ class ExpressionWalker:
 
     # -- expressions (iterative: they can nest deeper than the recursion limit) -------------
     def expr(self, root: ast.expr, flags: int) -> None:
-        stack: List[Tuple[ast.AST, int]] = [(root, flags)]
-        pop, push = stack.pop, stack.append
-        layouts = _LAYOUTS
+        """Walk *root* with *flags*. The stack holds nodes; a subtree walked with other flags
+        (a cleanup registration's arguments, a lambda body) sits above a marker that puts the
+        outer flags back: every node, on the hot path, is one push and one pop."""
         fn = self.fn
         names_read = fn.names_read if fn is not None else None
+        cls = type(root)
+        if cls is ast.Name:  # most roots are a single name or constant: no stack for them
+            if names_read is not None:
+                names_read.add(root.id)  # type: ignore[attr-defined]
+            return
+        if cls is ast.Constant:
+            if type(root.value) is str and XDIST_WORKER_VAR in root.value:  # type: ignore[attr-defined]
+                self.mentions_xdist = True
+            return
+        stack: List[Any] = [root]
+        pop, push = stack.pop, stack.append
+        layouts = _LAYOUTS
         Name, Attribute, Constant, Call = ast.Name, ast.Attribute, ast.Constant, ast.Call
         while stack:
-            node, flags = pop()
+            node = pop()
             cls = type(node)
             if cls is Name:  # the commonest node: a name read
                 if names_read is not None:
-                    names_read.add(node.id)  # type: ignore[attr-defined]
-                continue
-            if cls is Attribute:
-                value = node.value  # type: ignore[attr-defined]
-                if type(value) is Name and names_read is not None:  # ``self.client``, ``Api.x``
-                    names_read.add(value.id + "." + node.attr)  # type: ignore[attr-defined]
-                push((value, flags))
+                    names_read.add(node.id)
+            elif cls is Attribute:
+                value = node.value
+                if type(value) is Name:  # ``self.client``, ``Api.x``: both names are read
+                    if names_read is not None:
+                        names_read.add(value.id)
+                        names_read.add(value.id + "." + node.attr)
+                else:
+                    push(value)
             elif cls is Constant:
-                if type(node.value) is str and XDIST_WORKER_VAR in node.value:  # type: ignore[attr-defined]
+                if type(node.value) is str and XDIST_WORKER_VAR in node.value:
                     self.mentions_xdist = True
             elif cls is Call:
-                self._call(node, flags, push)  # type: ignore[arg-type]
+                flags = self._call(node, flags, stack)
+            elif cls is _Restore:
+                flags = node.flags
             elif cls in _SPECIAL:
-                self._special(node, flags, push)
+                flags = self._special(node, flags, stack)
             else:
                 layout = layouts.get(cls)
                 if layout is None:
@@ -126,15 +151,16 @@ class ExpressionWalker:
                 singles, lists = layout
                 for child in singles(node):
                     if child is not None:
-                        push((child, flags))
+                        push(child)
                 for items in lists(node):
                     for item in items:
                         if item is not None:
-                            push((item, flags))
+                            push(item)
 
-    def _call(self, node: ast.Call, flags: int, push: Callable[[Tuple[ast.AST, int]], None]) -> None:
+    def _call(self, node: ast.Call, flags: int, stack: List[Any]) -> int:
         """File a call whose last name is indexed; note the helpers a function calls; its
-        arguments are cleanup code when it registers a cleanup."""
+        arguments are cleanup code when it registers a cleanup. Returns the flags of what is
+        now on top of the stack."""
         func = node.func
         if type(func) is ast.Attribute:
             last: Optional[str] = func.attr
@@ -153,29 +179,33 @@ class ExpressionWalker:
             self._record_call(node, last, flags)
             if last in CLEANUP_REGISTRARS:
                 arg_flags |= CLEANUP
-        push((func, flags))
-        for arg in node.args:
-            push((arg, arg_flags))
+        stack.append(func)
+        if arg_flags != flags:
+            stack.append(_Restore(flags))  # reached once the arguments are done
+        stack.extend(node.args)
         for kw in node.keywords:
-            push((kw.value, arg_flags))
+            stack.append(kw.value)
+        return arg_flags
 
-    def _special(self, node: ast.AST, flags: int, push: Callable[[Tuple[ast.AST, int]], None]) -> None:
+    def _special(self, node: ast.AST, flags: int, stack: List[Any]) -> int:
         """A lambda (its body does not run here) or a yield (where a fixture's test runs)."""
         if isinstance(node, ast.Lambda):
             args = node.args
             for default in (*args.defaults, *args.kw_defaults):
                 if default is not None:
-                    push((default, flags))
-            push((node.body, flags | IN_LAMBDA))
-            return
+                    stack.append(default)
+            stack.append(_Restore(flags))
+            stack.append(node.body)
+            return flags | IN_LAMBDA
         fn = self.fn
         if fn is not None and not flags & IN_LAMBDA:
             fn.has_yield = True
             known = fn.yield_contexts
-            known.extend(c for c in self.withs if not any(c is k for k in known))
+            fn.yield_contexts += tuple(c for c in self.withs if not any(c is k for k in known))
         value = getattr(node, "value", None)
         if value is not None:
-            push((value, flags))
+            stack.append(value)
+        return flags
 
     def _record_call(self, node: ast.Call, last: str, flags: int) -> None:
         model = self.model
@@ -201,21 +231,21 @@ class ExpressionWalker:
             if isinstance(receiver, ast.Call) and isinstance(receiver.func, ast.Name) \
                     and receiver.func.id == "super" or isinstance(receiver, ast.Name) \
                     and receiver.id not in ("self", "cls"):
-                self.fn.super_calls.add(last)
+                self.fn.super_calls |= {last}
         elif via_mocker and self.fn is not None and name is not None \
                 and name.startswith("unittest.mock.patch"):
             # mocker.patch...(...) is undone when the mocker fixture is torn down: after the test
-            self.fn.contexts.append(Context(node, name, self.scope))
+            self.fn.contexts += (Context(node, name, self.scope),)
         model.calls.setdefault(last, []).append(site)
 
     def _record_cleanup_refs(self, node: ast.Call, flags: int) -> None:
         for arg in node.args:
             if self.fn is not None:
                 if isinstance(arg, ast.Name):
-                    self.fn.finalizer_names.add(arg.id)
+                    self.fn.finalizer_names |= {arg.id}
                 elif isinstance(arg, ast.Attribute) and isinstance(arg.value, ast.Name) \
                         and arg.value.id in ("self", "cls"):
-                    self.fn.finalizer_names.add(arg.attr)  # self._restore
+                    self.fn.finalizer_names |= {arg.attr}  # self._restore
             if isinstance(arg, (ast.Attribute, ast.Name)):
                 site = self.site(arg, self._callee(arg)[0], flags | CLEANUP)
                 self.model.cleanup_refs.append(CleanupRef(site, node))

@@ -134,19 +134,22 @@ class FunctionInfo:
         self.fixture_scope: Optional[str] = None  # "function" by default; None if not literal
         self.autouse = False
         args = node.args
-        self.params: FrozenSet[str] = frozenset(
-            a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)
-        )
+        params = [a.arg for a in args.args]
+        if args.posonlyargs or args.kwonlyargs:
+            params += [a.arg for a in (*args.posonlyargs, *args.kwonlyargs)]
+        self.params: FrozenSet[str] = frozenset(params)
         self.has_yield = False
+        # The facts most functions never have start as shared empty immutables, replaced
+        # when one is found: a suite has thousands of functions (allocation is most of a def's cost).
         #: what stays in effect for the rest of the call: call decorators (its own, and a
         #: test class's for test methods) and ``mocker.patch...(...)`` calls in its body
-        self.contexts: List[Context] = []
+        self.contexts: Tuple[Context, ...] = ()
         #: the ``with`` contexts open around a ``yield`` (they undo after the test)
-        self.yield_contexts: List[Context] = []
-        self.finalizer_names: Set[str] = set()  # names passed to addfinalizer(...) & co
+        self.yield_contexts: Tuple[Context, ...] = ()
+        self.finalizer_names: FrozenSet[str] = frozenset()  # names passed to addfinalizer(...) & co
         self.call_assigned: Set[str] = set()  # local names assigned from a call
         self.hook: Optional[str] = None  # teardown hook name, if it is one
-        self.super_calls: Set[str] = set()  # hooks it hands on: super().teardown_method()
+        self.super_calls: FrozenSet[str] = frozenset()  # hooks it hands on: super().teardown_method()
         #: helpers it calls by name: ``self._cleanup()`` -> "self._cleanup", ``reset()`` -> "reset"
         self.helper_calls: Set[str] = set()
         #: names and ``name.attr`` pairs its body reads (``CLIENT``, ``self.client``)
