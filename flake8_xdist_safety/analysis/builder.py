@@ -215,9 +215,8 @@ class _Builder(ExpressionWalker):
         self.owner = outer_owner
         self.scope.bind_local(name)
         body_scope = Scope("function", self.scope)
-        for param in (*args.posonlyargs, *args.args, args.vararg, *args.kwonlyargs, args.kwarg):
-            if param is not None:
-                body_scope.bind_local(param.arg)
+        body_scope.bind_parameters([param.arg for param in (
+            *args.posonlyargs, *args.args, args.vararg, *args.kwonlyargs, args.kwarg) if param is not None])
         self.deferred.append(_Deferred(info, cls, owner, self.mockers | (info.params & MOCKER_FIXTURES),
                                        self.class_scopes + [{}], body_scope))
 
@@ -347,6 +346,21 @@ class _Builder(ExpressionWalker):
     def expr_stmt(self, node: ast.Expr) -> None:
         self.expr(node.value, 0)
 
+    def assert_(self, node: ast.Assert) -> None:
+        self.expr(node.test, 0)
+        if node.msg is not None:
+            self.expr(node.msg, 0)
+
+    def return_(self, node: ast.Return) -> None:
+        if node.value is not None:
+            self.expr(node.value, 0)
+
+    def for_(self, node: Union[ast.For, ast.AsyncFor]) -> None:
+        self.expr(node.target, 0)  # as the generic walk reads it: the loop variable is a name
+        self.expr(node.iter, 0)
+        self.stmts(node.body)
+        self.stmts(node.orelse)
+
     def if_(self, node: ast.If) -> None:
         # An elif chain nests one If in the orelse of the last: walk it as a loop, or a
         # chain of a few hundred branches would exceed the recursion limit.
@@ -374,6 +388,10 @@ class _Builder(ExpressionWalker):
         ast.AsyncWith: with_,
         ast.Try: try_,
         ast.Expr: expr_stmt,
+        ast.Assert: assert_,
+        ast.Return: return_,
+        ast.For: for_,
+        ast.AsyncFor: for_,
         ast.If: if_,
     }
     if hasattr(ast, "TryStar"):  # Python 3.11+

@@ -58,6 +58,7 @@ def _layout(cls: type, node: ast.AST) -> Tuple[Getter, Getter]:
     return _getter(singles), _getter(lists)
 
 
+_Name, _Attribute, _Constant, _Call = ast.Name, ast.Attribute, ast.Constant, ast.Call
 #: node classes with a walk of their own (``_special``)
 _SPECIAL = frozenset({ast.Lambda, ast.Yield, ast.YieldFrom})
 
@@ -109,36 +110,38 @@ class ExpressionWalker:
         fn = self.fn
         names_read = fn.names_read if fn is not None else None
         cls = type(root)
-        if cls is ast.Name:  # most roots are a single name or constant: no stack for them
+        if cls is _Name:  # most roots are a single name or constant: no stack for them
             if names_read is not None:
                 names_read.add(root.id)  # type: ignore[attr-defined]
             return
-        if cls is ast.Constant:
-            if type(root.value) is str and XDIST_WORKER_VAR in root.value:  # type: ignore[attr-defined]
+        if cls is _Constant:
+            value = root.value  # type: ignore[attr-defined]
+            if fn is None and type(value) is str and XDIST_WORKER_VAR in value:
                 self.mentions_xdist = True
             return
         stack: List[Any] = [root]
         pop, push = stack.pop, stack.append
         layouts = _LAYOUTS
-        Name, Attribute, Constant, Call = ast.Name, ast.Attribute, ast.Constant, ast.Call
         while stack:
             node = pop()
             cls = type(node)
-            if cls is Name:  # the commonest node: a name read
+            if cls is _Name:  # the commonest node: a name read
                 if names_read is not None:
                     names_read.add(node.id)
-            elif cls is Attribute:
+            elif cls is _Attribute:
                 value = node.value
-                if type(value) is Name:  # ``self.client``, ``Api.x``: both names are read
+                if type(value) is _Name:  # ``self.client``, ``Api.x``: both names are read
                     if names_read is not None:
                         names_read.add(value.id)
                         names_read.add(value.id + "." + node.attr)
                 else:
                     push(value)
-            elif cls is Constant:
-                if type(node.value) is str and XDIST_WORKER_VAR in node.value:
+            elif cls is _Constant:
+                # Only a module-level name's value is asked (builder.assign); a function body
+                # has thousands of strings (docstrings) and never needs the search.
+                if fn is None and type(node.value) is str and XDIST_WORKER_VAR in node.value:
                     self.mentions_xdist = True
-            elif cls is Call:
+            elif cls is _Call:
                 flags = self._call(node, flags, stack)
             elif cls is _Restore:
                 flags = node.flags
@@ -162,18 +165,20 @@ class ExpressionWalker:
         arguments are cleanup code when it registers a cleanup. Returns the flags of what is
         now on top of the stack."""
         func = node.func
-        if type(func) is ast.Attribute:
-            last: Optional[str] = func.attr
-        elif type(func) is ast.Name:
-            last = func.id
+        kind = type(func)
+        fn = self.fn
+        if kind is _Attribute:
+            last: Optional[str] = func.attr  # type: ignore[attr-defined]
+            if fn is not None and not flags & IN_LAMBDA:
+                receiver = func.value  # type: ignore[attr-defined]
+                if type(receiver) is _Name and receiver.id == "self":
+                    fn.helper_calls.add("self." + func.attr)  # type: ignore[attr-defined]
+        elif kind is _Name:
+            last = func.id  # type: ignore[attr-defined]
+            if fn is not None and not flags & IN_LAMBDA:
+                fn.helper_calls.add(last)
         else:
             last = None
-        fn = self.fn
-        if fn is not None and not flags & IN_LAMBDA and last is not None:
-            if type(func) is ast.Name:
-                fn.helper_calls.add(last)
-            elif type(func.value) is ast.Name and func.value.id == "self":  # type: ignore[attr-defined]
-                fn.helper_calls.add("self." + last)
         arg_flags = flags
         if last in self.call_names:
             self._record_call(node, last, flags)
@@ -183,8 +188,9 @@ class ExpressionWalker:
         if arg_flags != flags:
             stack.append(_Restore(flags))  # reached once the arguments are done
         stack.extend(node.args)
-        for kw in node.keywords:
-            stack.append(kw.value)
+        keywords = node.keywords
+        if keywords:
+            stack.extend([kw.value for kw in keywords])
         return arg_flags
 
     def _special(self, node: ast.AST, flags: int, stack: List[Any]) -> int:

@@ -46,14 +46,19 @@ class Scope:
         """A non-import binding; a str or int literal value is remembered as a constant."""
         self.bindings[name] = None
         if value is None:
-            self.values.pop(name, None)
+            if name in self.values:
+                del self.values[name]
         else:
             self.values[name] = value
-        literal = value.value if isinstance(value, ast.Constant) else None
+        literal = value.value if type(value) is ast.Constant else None  # type: ignore[union-attr]
         if type(literal) is str or type(literal) is int:
             self.constants[name] = literal
-        else:
-            self.constants.pop(name, None)
+        elif name in self.constants:
+            del self.constants[name]
+
+    def bind_parameters(self, names: List[str]) -> None:
+        """Parameters, bound in a new function scope (nothing to forget yet)."""
+        self.bindings.update(dict.fromkeys(names))
 
     # -- lookup -------------------------------------------------------------------------
     def _binding_scope(self, name: str) -> Optional["Scope"]:
