@@ -50,7 +50,7 @@ class Scope:
                 del self.values[name]
         else:
             self.values[name] = value
-        literal = value.value if type(value) is ast.Constant else None  # type: ignore[union-attr]
+        literal = value.value if type(value) is ast.Constant else None
         if type(literal) is str or type(literal) is int:
             self.constants[name] = literal
         elif name in self.constants:
