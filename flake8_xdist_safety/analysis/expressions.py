@@ -58,7 +58,20 @@ def _layout(cls: type, node: ast.AST) -> Tuple[Getter, Getter]:
     return _getter(singles), _getter(lists)
 
 
-_Name, _Attribute, _Constant, _Call = ast.Name, ast.Attribute, ast.Constant, ast.Call
+_Name, _Attribute, _Constant, _Call, _Compare = ast.Name, ast.Attribute, ast.Constant, ast.Call, ast.Compare
+#: Common node classes whose children are never None, read in one C call: several required
+#: fields (a tuple) or one list of nodes. The rest take the generic layout walk.
+_FLAT: Dict[type, Getter] = {
+    ast.BinOp: attrgetter("left", "right"),
+    ast.Subscript: attrgetter("value", "slice"),
+    ast.IfExp: attrgetter("test", "body", "orelse"),
+    ast.NamedExpr: attrgetter("target", "value"),
+    ast.List: attrgetter("elts"),
+    ast.Tuple: attrgetter("elts"),
+    ast.Set: attrgetter("elts"),
+    ast.JoinedStr: attrgetter("values"),
+    ast.BoolOp: attrgetter("values"),
+}
 #: node classes with a walk of their own (``_special``)
 _SPECIAL = frozenset({ast.Lambda, ast.Yield, ast.YieldFrom})
 
@@ -120,8 +133,8 @@ class ExpressionWalker:
                 self.mentions_xdist = True
             return
         stack: List[Any] = [root]
-        pop, push = stack.pop, stack.append
-        layouts = _LAYOUTS
+        pop, push, extend = stack.pop, stack.append, stack.extend
+        layouts, flat = _LAYOUTS, _FLAT
         while stack:
             node = pop()
             cls = type(node)
@@ -143,6 +156,11 @@ class ExpressionWalker:
                     self.mentions_xdist = True
             elif cls is _Call:
                 flags = self._call(node, flags, stack)
+            elif cls is _Compare:
+                push(node.left)
+                extend(node.comparators)
+            elif cls in flat:
+                extend(flat[cls](node))
             elif cls is _Restore:
                 flags = node.flags
             elif cls in _SPECIAL:
