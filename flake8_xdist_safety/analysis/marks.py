@@ -19,6 +19,8 @@ class Mark(NamedTuple):
 def _elements(model: FileModel, expr: ast.expr) -> List[ast.expr]:
     """The single items of a marks value, in order: lists, tuples and ``+`` are opened and
     module-level names followed (each name once). Iterative: a value may nest thousands deep."""
+    if type(expr) is ast.Call or type(expr) is ast.Attribute:
+        return [expr]  # nearly every decorator: a single item
     out: List[ast.expr] = []
     seen: Set[str] = set()
     stack = [expr]
@@ -47,6 +49,11 @@ def _mark_name(model: FileModel, target: ast.expr) -> Optional[str]:
         alias = model.imports.values.get(target.id)
         if isinstance(alias, ast.Attribute):
             target = alias
+    root = target
+    while type(root) is ast.Attribute:
+        root = root.value  # type: ignore[attr-defined]
+    if type(root) is not ast.Name or not (model.imports.target(root.id) or root.id).startswith("pytest"):
+        return None  # ``patch(...)``, ``staticmethod``: not rooted in pytest, so not a mark
     name = model.imports.resolve(target)
     if name is None or not name.startswith(_MARK_PREFIX):
         return None
@@ -96,8 +103,13 @@ def is_opaque(model: FileModel, expr: ast.expr) -> bool:
 
 
 def decorator_marks(model: FileModel, decorators: List[ast.expr]) -> List[Mark]:
-    # The decorator nearest the def is applied first, so pytest lists it first.
-    return [m for deco in reversed(decorators) for m in parse_marks(model, deco)]
+    """The marks of a def's or class's decorators. The decorator nearest the def is applied
+    first, so pytest lists it first. (Kept per list: several rules ask for every test.)"""
+    cache: Dict[int, List[Mark]] = model.cache.setdefault("decorator_marks", {})
+    marks = cache.get(id(decorators))
+    if marks is None:
+        marks = cache[id(decorators)] = [m for deco in reversed(decorators) for m in parse_marks(model, deco)]
+    return marks
 
 
 def class_marks(model: FileModel, cls: ClassInfo) -> List[Mark]:

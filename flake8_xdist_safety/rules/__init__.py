@@ -10,7 +10,8 @@ analysis/topics/, decided by the one rule in process_state.py.
 Each rule declares the call names it reads; whoever builds a model for rules passes the
 union of theirs (``calls_for``).
 """
-from typing import Dict, FrozenSet, Iterable, NamedTuple, Tuple
+import functools
+from typing import Dict, FrozenSet, NamedTuple, Tuple
 
 from flake8_xdist_safety.analysis import fixtures, mock_creations
 from flake8_xdist_safety.analysis.topics import TOPICS
@@ -49,6 +50,8 @@ RULES = tuple(RULES_BY_CODE.values())
 ALL_CALLS: FrozenSet[str] = frozenset(name for entry in RULE_ENTRIES.values() for name in entry.calls)
 
 
-def calls_for(codes: Iterable[str]) -> FrozenSet[str]:
-    """The call names the rules of *codes* read (the model need index no more)."""
+@functools.lru_cache(maxsize=16)
+def calls_for(codes: FrozenSet[str]) -> FrozenSet[str]:
+    """The call names the rules of *codes* read (the model need index no more). Cached: every
+    file of a run asks with the same codes."""
     return frozenset(name for code in codes if code in RULE_ENTRIES for name in RULE_ENTRIES[code].calls)

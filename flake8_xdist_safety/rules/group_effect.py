@@ -29,7 +29,8 @@ def check_group_effect(model: FileModel, config: Config) -> Iterator[Finding]:
             mark, node = marks[0]
             yield finding("MXS011-no-loadgroup", node, mark)
         return
-    group = suggested_group(model)
-    for mark, node in marks:
-        if mark_group_name(mark) == "":
+    unnamed = [(mark, node) for mark, node in marks if mark_group_name(mark) == ""]
+    if unnamed:
+        group = suggested_group(model)
+        for mark, node in unnamed:
             yield finding("MXS011-unnamed", node, mark, group=group)
