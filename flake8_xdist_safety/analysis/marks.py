@@ -51,7 +51,7 @@ def _mark_name(model: FileModel, target: ast.expr) -> Optional[str]:
             target = alias
     root = target
     while type(root) is ast.Attribute:
-        root = root.value  # type: ignore[attr-defined]
+        root = root.value
     if type(root) is not ast.Name or not (model.imports.target(root.id) or root.id).startswith("pytest"):
         return None  # ``patch(...)``, ``staticmethod``: not rooted in pytest, so not a mark
     name = model.imports.resolve(target)
