@@ -247,17 +247,26 @@ class _Builder(ExpressionWalker):
                 if isinstance(value, ast.Call):
                     if self.fn is not None:
                         self.fn.call_assigned.add(name)
-                    model.call_assignments.append((self.site(value, None, 0), name))
-                    if self.fn is None and self.cls is not None:  # reached as self.name too
-                        model.call_assignments.append((self.site(value, None, 0), "self." + name))
+                    if self._files(value):
+                        model.call_assignments.append((self.site(value, None, 0), name))
+                        if self.fn is None and self.cls is not None:  # reached as self.name too
+                            model.call_assignments.append((self.site(value, None, 0), "self." + name))
             elif isinstance(target, (ast.Tuple, ast.List)) and isinstance(value, ast.Call):
                 # ``app, dep = make_app()``: every name is created by the call
                 if self.fn is not None:
                     self.fn.call_assigned.update(
                         e.id for e in target.elts if isinstance(e, ast.Name))
             elif isinstance(target, ast.Attribute) and isinstance(value, ast.Call) \
-                    and isinstance(target.value, ast.Name) and target.value.id in ("self", "cls"):
+                    and isinstance(target.value, ast.Name) and target.value.id in ("self", "cls") \
+                    and self._files(value):
                 model.call_assignments.append((self.site(value, None, 0), "self." + target.attr))
+
+    def _files(self, call: ast.Call) -> bool:
+        """Is *call* filed in ``model.calls`` (its last name indexed)? Only those are looked
+        up among the call assignments; a Site for every ``x = f()`` of a suite would cost."""
+        func = call.func
+        last = func.attr if type(func) is ast.Attribute else func.id if type(func) is ast.Name else None
+        return last in self.call_names
 
     def augassign(self, node: ast.AugAssign) -> None:
         self.expr(node.value, 0)

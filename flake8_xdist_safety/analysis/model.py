@@ -261,7 +261,7 @@ class FileModel:
         #: ``X.a = v``, ``X.a += v``, ``del X.a``, and ``X |= v`` for an imported X (the
         #: site's name is the target resolved, or None when it is not a dotted name)
         self.attr_stores: List[Tuple[Site, str]] = []
-        #: ``name = <call>`` / ``self.name = <call>``: (site of the value, key)
+        #: ``name = <call>`` / ``self.name = <call>`` of a filed call: (site of the value, key)
         self.call_assignments: List[Tuple[Site, str]] = []
         #: modules the module body star-imports (``from tests.fixtures import *``), resolved
         self.star_imports: List[str] = []
