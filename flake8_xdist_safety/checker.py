@@ -1,7 +1,8 @@
 """The flake8 entry point: wires options, builds the file model, runs the rules."""
 import ast
+import gc
 import sys
-from typing import Any, ClassVar, FrozenSet, Iterator, Tuple, Type
+from typing import Any, ClassVar, FrozenSet, Iterator, List, Optional, Tuple, Type
 
 from flake8.exceptions import PluginExecutionFailed
 
@@ -55,30 +56,48 @@ class XdistSafetyChecker:
         """Everything that can raise is inside the guard (reading the project's configuration,
         building the model, each rule, formatting each message): flake8 lets an exception out
         of ``run()`` escape as a raw traceback that stops the whole run."""
+        reports, failure = self._check()
+        for line, col, text in reports:
+            yield line, col, text, type(self)
+        if failure is not None:
+            raise PluginExecutionFailed(self.filename, self.name, failure) from failure
+
+    def _check(self) -> Tuple[List[Tuple[int, int, str]], Optional[Exception]]:
+        """The file's reports, and the first exception (the others' reports still count).
+
+        The cyclic collector is paused meanwhile: the model is freed by reference counting
+        once the rules are done (``release()``), and a collector rescanning a model that grows
+        with the file made a file of thousands of tests superlinear."""
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            return self._reports()
+        finally:
+            if collecting:
+                gc.enable()
+
+    def _reports(self) -> Tuple[List[Tuple[int, int, str]], Optional[Exception]]:
         try:
             config = file_config(self.config, self.filename)
             if not config.is_test_file(self.filename):
-                return
+                return [], None
             enabled = config.enabled_codes
             calls = ALL_CALLS if enabled is None else calls_for(enabled)
             model = build_model(self.tree, self.filename, config, calls)
         except Exception as exc:
-            raise PluginExecutionFailed(self.filename, self.name, exc) from exc
+            return [], exc
+        reports: List[Tuple[int, int, str]] = []
         failure = None
         for rule in RULES:
             code = _CODE_OF_RULE.get(rule)
             if enabled is not None and code is not None and code not in enabled:
                 continue  # flake8 would drop every finding: do not spend time on them
             try:
-                reports = [(item.line, item.col, format_message(item)) for item in rule(model, config)]
+                reports += [(item.line, item.col, format_message(item)) for item in rule(model, config)]
             except Exception as exc:  # one broken rule must not hide the others
                 failure = failure or exc
-                continue
-            for line, col, text in reports:
-                yield line, col, text, type(self)
         model.release()
-        if failure is not None:
-            raise PluginExecutionFailed(self.filename, self.name, failure) from failure
+        return reports, failure
 
 
 def enabled_codes(options: Any) -> FrozenSet[str]:

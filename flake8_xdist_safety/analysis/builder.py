@@ -247,7 +247,7 @@ class _Builder(ExpressionWalker):
                 if isinstance(value, ast.Call):
                     if self.fn is not None:
                         self.fn.call_assigned.add(name)
-                    if self._files(value):
+                    if self.files(value):
                         model.call_assignments.append((self.site(value, None, 0), name))
                         if self.fn is None and self.cls is not None:  # reached as self.name too
                             model.call_assignments.append((self.site(value, None, 0), "self." + name))
@@ -258,15 +258,8 @@ class _Builder(ExpressionWalker):
                         e.id for e in target.elts if isinstance(e, ast.Name))
             elif isinstance(target, ast.Attribute) and isinstance(value, ast.Call) \
                     and isinstance(target.value, ast.Name) and target.value.id in ("self", "cls") \
-                    and self._files(value):
+                    and self.files(value):
                 model.call_assignments.append((self.site(value, None, 0), "self." + target.attr))
-
-    def _files(self, call: ast.Call) -> bool:
-        """Is *call* filed in ``model.calls`` (its last name indexed)? Only those are looked
-        up among the call assignments; a Site for every ``x = f()`` of a suite would cost."""
-        func = call.func
-        last = func.attr if type(func) is ast.Attribute else func.id if type(func) is ast.Name else None
-        return last in self.call_names
 
     def augassign(self, node: ast.AugAssign) -> None:
         self.expr(node.value, 0)
@@ -352,17 +345,14 @@ class _Builder(ExpressionWalker):
         self.stmts(node.finalbody)
         self.in_finally = saved
 
-    def expr_stmt(self, node: ast.Expr) -> None:
-        self.expr(node.value, 0)
+    def expr_stmt(self, node: Union[ast.Expr, ast.Return]) -> None:
+        if node.value is not None:
+            self.expr(node.value, 0)
 
     def assert_(self, node: ast.Assert) -> None:
         self.expr(node.test, 0)
         if node.msg is not None:
             self.expr(node.msg, 0)
-
-    def return_(self, node: ast.Return) -> None:
-        if node.value is not None:
-            self.expr(node.value, 0)
 
     def for_(self, node: Union[ast.For, ast.AsyncFor]) -> None:
         self.expr(node.target, 0)  # as the generic walk reads it: the loop variable is a name
@@ -398,7 +388,7 @@ class _Builder(ExpressionWalker):
         ast.Try: try_,
         ast.Expr: expr_stmt,
         ast.Assert: assert_,
-        ast.Return: return_,
+        ast.Return: expr_stmt,
         ast.For: for_,
         ast.AsyncFor: for_,
         ast.If: if_,

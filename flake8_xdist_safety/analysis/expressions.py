@@ -178,6 +178,13 @@ class ExpressionWalker:
                         if item is not None:
                             push(item)
 
+    def files(self, call: ast.Call) -> bool:
+        """Is *call* filed in ``model.calls`` (its last name indexed)? The builder keeps the
+        call assignments of those only: a Site for every ``x = f()`` of a suite would cost."""
+        func: Any = call.func
+        kind = type(func)
+        return (func.attr if kind is _Attribute else func.id if kind is _Name else None) in self.call_names
+
     def _call(self, node: ast.Call, flags: int, stack: List[Any]) -> int:
         """File a call whose last name is indexed; note the helpers a function calls; its
         arguments are cleanup code when it registers a cleanup. Returns the flags of what is

@@ -5,6 +5,7 @@ the rules run on code that was never meant to be a test; the plugin may report o
 reports only), but it must not raise.
 """
 import ast
+import gc
 import os
 import re
 import sys
@@ -681,6 +682,36 @@ def test_a_failing_model_build_raises_plugin_execution_failed(checker_options, m
         list(XdistSafetyChecker(ast.parse(MOCKING_FN), "tests/test_x.py").run())
     assert info.value.filename == "tests/test_x.py"
     assert isinstance(info.value.original_exception, KeyError)
+
+
+@pytest.mark.parametrize("collecting", [True, False], ids=["collector-on", "collector-off"])
+@pytest.mark.parametrize("rules", [None, (broken_rule,)], ids=["rules-pass", "a-rule-fails"])
+def test_the_cyclic_collector_is_paused_while_checking_and_left_as_it_was(
+        checker_options, monkeypatch, collecting, rules):
+    # The checker pauses the collector while it builds and checks a file (the model is freed
+    # by reference counting); flake8's process must get the collector back as it was.
+    checker_options()
+    seen = []
+    real_build = checker.build_model
+
+    def build(tree, filename, config, indexed):
+        seen.append(gc.isenabled())
+        return real_build(tree, filename, config, indexed)
+
+    monkeypatch.setattr(checker, "build_model", build)
+    if rules is not None:
+        monkeypatch.setattr(checker, "RULES", rules)
+    was = gc.isenabled()
+    (gc.enable if collecting else gc.disable)()
+    try:
+        try:
+            list(XdistSafetyChecker(ast.parse(MOCKING_FN), "tests/test_x.py").run())
+        except PluginExecutionFailed:
+            assert rules is not None
+        assert gc.isenabled() is collecting
+    finally:
+        (gc.enable if was else gc.disable)()
+    assert seen == [False]
 
 
 def test_a_failing_rule_surfaces_through_flake8_naming_the_file(monkeypatch, capsys, project):
