@@ -111,11 +111,14 @@ class _Builder(ExpressionWalker):
     # -- statements ------------------------------------------------------------------------
     def stmts(self, body: List[ast.stmt]) -> None:
         saved = self.unreachable  # what follows a return or raise in the same body never runs
+        handlers = self._handlers
         for node in body:
             self.stmt = node
-            handler = self._handlers.get(type(node))
+            kind = type(node)
+            handler = handlers.get(kind)
             handler(self, node) if handler is not None else self.generic(node, 0)
-            self.unreachable = self.unreachable or isinstance(node, (ast.Return, ast.Raise))
+            if kind is ast.Return or kind is ast.Raise:
+                self.unreachable = True
         self.unreachable = saved
 
     def generic(self, node: ast.AST, flags: int) -> None:
