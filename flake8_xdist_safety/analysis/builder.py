@@ -218,9 +218,12 @@ class _Builder(ExpressionWalker):
         self.owner = outer_owner
         self.scope.bind_local(name)
         body_scope = Scope("function", self.scope)
-        body_scope.bind_parameters([param.arg for param in (
-            *args.posonlyargs, *args.args, args.vararg, *args.kwonlyargs, args.kwarg) if param is not None])
-        self.deferred.append(_Deferred(info, cls, owner, self.mockers | (info.params & MOCKER_FIXTURES),
+        body_scope.bind_parameters(info.params)
+        for star in (args.vararg, args.kwarg):
+            if star is not None:
+                body_scope.bind_local(star.arg)
+        mockers = info.params & MOCKER_FIXTURES
+        self.deferred.append(_Deferred(info, cls, owner, self.mockers | mockers if mockers else self.mockers,
                                        self.class_scopes + [{}], body_scope))
 
     def assign(self, node: Union[ast.Assign, ast.AnnAssign]) -> None:

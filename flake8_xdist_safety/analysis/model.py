@@ -6,6 +6,7 @@ the rules decide. Calls are indexed by their last name (``patch(...).start()`` i
 under ``start``), for the last names the caller of the builder asked for.
 """
 import ast
+from operator import attrgetter
 from typing import Any, Callable, Dict, FrozenSet, List, NamedTuple, Optional, Set, Tuple, Union
 
 from flake8_xdist_safety.analysis.scopes import Scope
@@ -113,6 +114,9 @@ class ClassInfo:
         return hook not in UNITTEST_TEARDOWNS or self.is_testcase or self.has_unseen_base()
 
 
+_ARG_NAME = attrgetter("arg")
+
+
 class FunctionInfo:
     __slots__ = (
         "node", "name", "parent", "cls", "is_test", "is_test_method", "is_fixture",
@@ -134,10 +138,9 @@ class FunctionInfo:
         self.fixture_scope: Optional[str] = None  # "function" by default; None if not literal
         self.autouse = False
         args = node.args
-        params = [a.arg for a in args.args]
+        self.params: FrozenSet[str] = frozenset(map(_ARG_NAME, args.args))
         if args.posonlyargs or args.kwonlyargs:
-            params += [a.arg for a in (*args.posonlyargs, *args.kwonlyargs)]
-        self.params: FrozenSet[str] = frozenset(params)
+            self.params |= frozenset(map(_ARG_NAME, (*args.posonlyargs, *args.kwonlyargs)))
         self.has_yield = False
         # The facts most functions never have start as shared empty immutables, replaced
         # when one is found: a suite has thousands of functions (allocation is most of a def's cost).
@@ -281,9 +284,10 @@ class FileModel:
     def calls_named(self, *names: str) -> List[Site]:
         """Recorded calls with these last names; each must be among those the builder was
         asked to index (a reader that did not declare its names would silently get none)."""
+        if not self.indexed.issuperset(names):
+            missing = sorted(set(names) - self.indexed)
+            raise LookupError(f"call name {missing[0]!r} is read but was not indexed")
         out: List[Site] = []
         for name in names:
-            if name not in self.indexed:
-                raise LookupError(f"call name {name!r} is read but was not indexed")
             out.extend(self.calls.get(name, ()))
         return out

@@ -46,6 +46,7 @@ NO_CONFIG = PytestConfig(None, None)
 _BY_DIRECTORY: Dict[str, PytestConfig] = {}
 _BY_PATH: Dict[str, PytestConfig] = {}
 _ROOTS: Dict[str, Optional[str]] = {}
+_PACKAGES: Dict[str, Optional[str]] = {}
 
 
 def pytest_config_for(filename: str) -> PytestConfig:
@@ -72,9 +73,14 @@ def project_root(filename: str) -> Optional[str]:
 def package_of(filename: str) -> Optional[str]:
     """The dotted package of a file for its relative imports: its directory relative to the
     project root (``tests/api/test_a.py`` -> ``tests.api``), or the ``__init__.py`` chain
-    when there is no root; None when the directories are not identifiers."""
+    when there is no root; None when the directories are not identifiers. (Kept per directory.)"""
     directory = os.path.dirname(os.path.abspath(filename))
-    root = project_root(filename)
+    if directory not in _PACKAGES:
+        _PACKAGES[directory] = _package_of_directory(directory, project_root(filename))
+    return _PACKAGES[directory]
+
+
+def _package_of_directory(directory: str, root: Optional[str]) -> Optional[str]:
     parts: List[str] = []
     if root is not None and (directory + os.sep).startswith(root.rstrip(os.sep) + os.sep):
         relative = os.path.relpath(directory, root)

@@ -11,7 +11,7 @@ name locally (parameters, defs, ``with ... as``), which hides outer bindings.
 This is the one binding model of the analysis: the builder binds, everyone else asks.
 """
 import ast
-from typing import Dict, List, Optional, Union
+from typing import Dict, Iterable, List, Optional, Union
 
 from flake8_xdist_safety.analysis.imports import import_bindings, split_dotted
 
@@ -56,7 +56,7 @@ class Scope:
         elif name in self.constants:
             del self.constants[name]
 
-    def bind_parameters(self, names: List[str]) -> None:
+    def bind_parameters(self, names: Iterable[str]) -> None:
         """Parameters, bound in a new function scope (nothing to forget yet)."""
         self.bindings.update(dict.fromkeys(names))
 
