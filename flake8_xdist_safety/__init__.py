@@ -6,7 +6,8 @@ Layers, from the bottom; a module may import only from its own layer or below:
    and the one message formatter), ``config`` (options and the typed Config),
    ``analysis.vocabulary`` (names the code speaks in), ``analysis.imports``.
 2. Facts about a file, ``analysis/``: ``model`` owns the model's data, ``builder`` fills it
-   in one pass, ``scopes`` is the one binding model, and one module per family of facts
+   in one pass (``expressions`` and ``stores`` are its expression and store halves),
+   ``scopes`` is the one binding model, and one module per family of facts
    (marks, mock creations, restores, fixtures, the conftest chain, the project's modules and
    its pytest configuration). **Where is the knowledge about a kind of process state?** In
    its topic, ``analysis/topics/<kind>.py`` (the environment, dependency overrides, module

@@ -17,7 +17,8 @@ from flake8_xdist_safety.analysis.model import (
     Context, FileModel, FunctionInfo, Owner, Site,
 )
 from flake8_xdist_safety.analysis.definitions import classify_bases, classify_decorators, decorator_contexts
-from flake8_xdist_safety.analysis.expressions import ExpressionWalker, child_fields
+from flake8_xdist_safety.analysis.expressions import child_fields
+from flake8_xdist_safety.analysis.stores import StoreWalker
 from flake8_xdist_safety.analysis.imports import absolute_module
 from flake8_xdist_safety.analysis.project import package_of
 from flake8_xdist_safety.analysis.scopes import Scope
@@ -55,7 +56,7 @@ class _Deferred(NamedTuple):
 
 # -- the builder ---------------------------------------------------------------------------
 
-class _Builder(ExpressionWalker):
+class _Builder(StoreWalker):
     def __init__(self, model: FileModel) -> None:
         self.model = model
         self.config = model.config
@@ -226,101 +227,6 @@ class _Builder(ExpressionWalker):
         self.deferred.append(_Deferred(info, cls, owner, self.mockers | mockers if mockers else self.mockers,
                                        self.class_scopes + [{}], body_scope))
 
-    def assign(self, node: Union[ast.Assign, ast.AnnAssign]) -> None:
-        value = node.value
-        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-        self.mentions_xdist = False
-        if value is not None:
-            self.expr(value, 0)
-        for target in targets:
-            self._store_target(target, "set")
-        if value is None:
-            return
-        model = self.model
-        for target in targets:
-            if isinstance(target, ast.Name):
-                name = target.id
-                if self.fn is None and self.cls is None:
-                    if self.mentions_xdist:
-                        model.xdist_names.add(name)
-                    if name == "pytestmark":
-                        model.module_pytestmark = [value]
-                        model.mark_statements[id(value)] = node
-                elif self.fn is None and self.cls is not None and name == "pytestmark":
-                    self.cls.pytestmark = [value]  # a rebinding replaces, as at module level
-                    model.mark_statements[id(value)] = node
-                self.scope.bind_local(name, value)  # remembers a str/int literal
-                if isinstance(value, ast.Call):
-                    if self.fn is not None:
-                        self.fn.call_assigned.add(name)
-                    if self.files(value):
-                        model.call_assignments.append((self.site(value, None, 0), name))
-                        if self.fn is None and self.cls is not None:  # reached as self.name too
-                            model.call_assignments.append((self.site(value, None, 0), "self." + name))
-            elif isinstance(target, (ast.Tuple, ast.List)) and isinstance(value, ast.Call):
-                # ``app, dep = make_app()``: every name is created by the call
-                if self.fn is not None:
-                    self.fn.call_assigned.update(
-                        e.id for e in target.elts if isinstance(e, ast.Name))
-            elif isinstance(target, ast.Attribute) and isinstance(value, ast.Call) \
-                    and isinstance(target.value, ast.Name) and target.value.id in ("self", "cls") \
-                    and self.files(value):
-                model.call_assignments.append((self.site(value, None, 0), "self." + target.attr))
-
-    def augassign(self, node: ast.AugAssign) -> None:
-        self.expr(node.value, 0)
-        target = node.target
-        if isinstance(target, ast.Name) and target.id == "pytestmark" and self.fn is None:
-            if self.cls is None:
-                self.model.module_pytestmark.append(node.value)
-            else:
-                self.cls.pytestmark.append(node.value)
-            self.model.mark_statements[id(node.value)] = node
-        self._store_target(target, "aug")
-
-    def delete(self, node: ast.Delete) -> None:
-        for target in node.targets:
-            self._store_target(target, "del")
-
-    def _store_target(self, target: ast.expr, kind: str) -> None:
-        if isinstance(target, ast.Subscript):
-            self.expr(target.slice, 0)
-            container = target.value
-            # Only containers some reader names (``environ``, ``modules``, ``path`` ...): a test
-            # writes to many local dicts, and each recorded site costs.
-            last = container.attr if isinstance(container, ast.Attribute) else \
-                container.id if isinstance(container, ast.Name) else None
-            if last is not None and (last in self.wanted or self.scope.target(last) is not None):
-                site = self.site(target, self.resolve(container), 0)
-                self.model.subscript_stores.append((site, target, kind))
-            self.expr(container, 0)
-        elif isinstance(target, ast.Attribute):
-            self.expr(target.value, 0)
-            # Whose state it is the topics decide. An attribute of self/cls or of a function's
-            # own local or parameter is that object's, unless some reader names the attribute
-            # (``self.app.dependency_overrides = {}``, ``logger.propagate = False``).
-            root = target.value
-            while isinstance(root, ast.Attribute):
-                root = root.value
-            own = isinstance(root, ast.Name) and (
-                root.id in ("self", "cls") or self.scope.binding_kind(root.id) not in (None, "module"))
-            if not own or target.attr in self.wanted:
-                self.model.attr_stores.append((self.site(target, self.resolve(target), 0), kind))
-        elif isinstance(target, ast.Name):
-            # Rebinding a bare name (``environ = {}``) changes no process state; ``|=`` on an
-            # imported mapping does.
-            if kind == "aug" and self.scope.is_imported(target.id):
-                self.model.attr_stores.append((self.site(target, self.resolve(target), 0), kind))
-            elif kind == "set":
-                self.scope.bind_local(target.id)
-        elif isinstance(target, (ast.Tuple, ast.List)):
-            for element in target.elts:
-                self._store_target(element, kind)
-        elif isinstance(target, ast.Starred):
-            self._store_target(target.value, kind)
-        else:
-            self.expr(target, 0)
-
     def with_(self, node: Union[ast.With, ast.AsyncWith]) -> None:
         frames = []
         for item in node.items:
@@ -385,10 +291,10 @@ class _Builder(ExpressionWalker):
         ast.ClassDef: classdef,
         ast.FunctionDef: funcdef,
         ast.AsyncFunctionDef: funcdef,
-        ast.Assign: assign,
-        ast.AnnAssign: assign,
-        ast.AugAssign: augassign,
-        ast.Delete: delete,
+        ast.Assign: StoreWalker.assign,
+        ast.AnnAssign: StoreWalker.assign,
+        ast.AugAssign: StoreWalker.augassign,
+        ast.Delete: StoreWalker.delete,
         ast.With: with_,
         ast.AsyncWith: with_,
         ast.Try: try_,
