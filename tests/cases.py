@@ -19,6 +19,10 @@ A *case* is one lint input with its exact expected reports::
 
 ``args`` are extra flake8 arguments for that one case (``case(..., args=["--mxs-broad-scopes=session"])``).
 Expected reports are ``path:line:col: CODE`` with flake8's 1-based column; ``at()`` spells them.
+A rule's own tests compare whole lines, message included, with ``lint.messages(...)``: each
+tests/rules module spells its message template once in a ``msg(line, col, <fields>)`` helper
+(one helper per variant where a code has several messages) and passes the fields (names,
+targets, scopes) per case.
 """
 import textwrap
 from typing import Iterable, List

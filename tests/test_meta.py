@@ -117,8 +117,10 @@ def test_every_code_has_positive_and_negative_behaviour_tests(code):
     assert len(paths) == 1, f"want one tests/rules/test_{code.lower()}_<what>.py, found {paths}"
     path = paths[0]
     source = path.read_text(encoding="utf-8")
-    # positive: an exact report of this code is expected, ``file:line:col: CODE`` or ``line:col CODE``
-    assert re.search(rf"\d+:\d+:? {code}\b", source), f"{path.name}: no expected {code} report"
+    # positive: an exact report of this code is expected, ``file:line:col: CODE`` or ``line:col CODE``,
+    # or spelled by a message helper, ``f"{path}:{line}:{col}: CODE ..."``
+    assert re.search(rf"(\d+:\d+|\{{line\}}:\{{col\}}):? {code}\b", source), (
+        f"{path.name}: no expected {code} report")
     # negative: a test named for what is *not* reported (``..._is_not_reported``, ``..._needs_no_...``)
     tests = [
         node.name for node in ast.walk(ast.parse(source))

@@ -1,21 +1,24 @@
 """MXS001: a test creates mocks but no (named) xdist_group marker applies.
 
-Exact reports from the fast ``lint``; the messages through the real flake8.
+Exact reports and full messages, from the fast ``lint`` and, for a few cases, the real flake8.
 """
 import pytest
-
-from cases import at, code_only
 
 SELECT = "--select=MXS001"
 WITH_MXS011 = "--select=MXS001,MXS011"
 
 
-def message_of(lines, code="MXS001"):
-    """The single report's message text (everything after the code)."""
-    assert len(lines) == 1, lines
-    head, _, text = lines[0].partition(f" {code} ")
-    assert text, lines
-    return head, text
+def msg(line, col, kind, name, group="test_example", path="test_example.py"):
+    """An MXS001 report; *kind* is ``test function`` or ``test class``, *group* the suggestion."""
+    return (f"{path}:{line}:{col}: MXS001 {kind} {name} creates mocks but no xdist_group marker "
+            f'applies; add @pytest.mark.xdist_group(name="{group}")')
+
+
+def unnamed(line, col, group="test_example", path="test_example.py"):
+    """An MXS011 report of an unnamed mark (the variant that takes over from MXS001)."""
+    return (f"{path}:{line}:{col}: MXS011 xdist_group mark without a name puts its tests in the one "
+            f"'default' group the whole suite shares; name it, "
+            f'e.g. xdist_group(name="{group}")')
 
 
 # -- positive cases, with their messages ---------------------------------------------------
@@ -33,10 +36,7 @@ def test_test_function_creating_a_mock(project):
             """
         }
     )
-    head, text = message_of(project.flake8(SELECT))
-    assert head == "test_example.py:4:1:"
-    assert "test_refund" in text
-    assert 'xdist_group(name="test_example")' in text
+    assert project.flake8(SELECT) == [msg(4, 1, "test function", "test_refund")]
 
 
 def test_test_class_creating_a_mock(project):
@@ -56,10 +56,7 @@ def test_test_class_creating_a_mock(project):
             """
         }
     )
-    head, text = message_of(project.flake8(SELECT))
-    assert head == "test_example.py:5:1:"
-    assert "TestRefund" in text
-    assert '@pytest.mark.xdist_group(name="test_example")' in text
+    assert project.flake8(SELECT) == [msg(5, 1, "test class", "TestRefund")]
 
 
 @pytest.mark.parametrize(
@@ -83,10 +80,7 @@ def test_message_suggests_a_group_unique_per_module(project, path, stem):
             """
         }
     )
-    head, text = message_of(project.flake8(SELECT))
-    assert head == f"{path}:4:1:"
-    assert "test_charge" in text
-    assert f'xdist_group(name="{stem}")' in text
+    assert project.flake8(SELECT) == [msg(4, 1, "test function", "test_charge", group=stem, path=path)]
 
 
 def test_reported_at_def_keyword_not_decorator(lint):
@@ -100,7 +94,7 @@ def test_reported_at_def_keyword_not_decorator(lint):
         def test_thing(getcwd):
             assert getcwd
     """
-    assert lint(source, SELECT) == ["test_example.py:7:1: MXS001"]
+    assert lint.messages(source, SELECT) == [msg(7, 1, "test function", "test_thing")]
 
 
 def test_reported_at_class_keyword_not_decorator(lint):
@@ -115,7 +109,7 @@ def test_reported_at_class_keyword_not_decorator(lint):
             def test_it(self):
                 MagicMock()
     """
-    assert lint(source, SELECT) == ["test_example.py:7:1: MXS001"]
+    assert lint.messages(source, SELECT) == [msg(7, 1, "test class", "TestThing")]
 
 
 def test_async_test_function(lint):
@@ -127,7 +121,7 @@ def test_async_test_function(lint):
             client = AsyncMock()
             await client.get()
     """
-    assert lint(source, SELECT) == ["test_example.py:4:1: MXS001"]
+    assert lint.messages(source, SELECT) == [msg(4, 1, "test function", "test_fetch")]
 
 
 def test_several_tests_in_one_file(lint):
@@ -158,11 +152,11 @@ def test_several_tests_in_one_file(lint):
         def test_five(mocker):
             mocker.patch("os.getcwd")
     """
-    assert lint(source, SELECT) == sorted(
+    assert lint.messages(source, SELECT) == sorted(
         [
-            "test_example.py:5:1: MXS001",
-            "test_example.py:18:1: MXS001",
-            "test_example.py:24:1: MXS001",
+            msg(5, 1, "test function", "test_one"),
+            msg(18, 1, "test class", "TestFour"),
+            msg(24, 1, "test function", "test_five"),
         ]
     )
 
@@ -249,10 +243,8 @@ def test_unnamed_group_on_a_function(project, decorator):
             + "\ndef test_refund():\n    MagicMock()\n"
         }
     )
-    head, text = message_of(project.flake8(WITH_MXS011), "MXS011")
-    assert head == "test_example.py:5:2:"  # MXS011 at the mark; no MXS001 as well
-    assert "without a name" in text
-    assert 'xdist_group(name="test_example")' in text
+    # MXS011 at the mark; no MXS001 as well
+    assert project.flake8(WITH_MXS011) == [unnamed(5, 2)]
 
 
 def test_unnamed_and_missing_group_in_one_file(lint):
@@ -269,8 +261,8 @@ def test_unnamed_and_missing_group_in_one_file(lint):
         def test_missing():
             MagicMock()
     """
-    assert lint(source, WITH_MXS011) == sorted(
-        ["test_example.py:5:2: MXS011", "test_example.py:10:1: MXS001"]
+    assert lint.messages(source, WITH_MXS011) == sorted(
+        [unnamed(5, 2), msg(10, 1, "test function", "test_missing")]
     )
 
 
@@ -289,7 +281,7 @@ def test_unnamed_group_in_module_pytestmark(lint):
         def test_two():
             assert True
     """
-    assert lint(source, WITH_MXS011) == ["test_example.py:4:1: MXS011"]
+    assert lint.messages(source, WITH_MXS011) == [unnamed(4, 1)]
 
 
 def test_unnamed_group_in_class_pytestmark(lint):
@@ -304,7 +296,7 @@ def test_unnamed_group_in_class_pytestmark(lint):
             def test_it(self):
                 MagicMock()
     """
-    assert lint(source, WITH_MXS011) == ["test_example.py:6:5: MXS011"]
+    assert lint.messages(source, WITH_MXS011) == [unnamed(6, 5)]
 
 
 def test_unnamed_group_without_mocks_is_not_reported(lint):
@@ -332,7 +324,7 @@ def test_nested_class_unnamed_group_under_named_enclosing_is_grouped(lint):
                 def test_it(self):
                     MagicMock()
     """
-    assert lint(src, WITH_MXS011) == [at(7, 6, "MXS011")]  # group "default_outer"
+    assert lint.messages(src, WITH_MXS011) == [unnamed(7, 6)]  # group "default_outer"
 
 
 def test_nested_class_named_group_under_unnamed_enclosing(lint):
@@ -362,9 +354,7 @@ def test_unnamed_forms_on_function(lint, mark):
         def test_it():
             MagicMock()
     """
-    (line,) = lint.messages(src, WITH_MXS011)
-    assert code_only(line) == at(5, 2, "MXS011")
-    assert "without a name" in line
+    assert lint.messages(src, WITH_MXS011) == [unnamed(5, 2)]
 
 
 def test_unnamed_decorator_under_a_named_module_pytestmark_is_grouped(lint):
@@ -379,13 +369,13 @@ def test_unnamed_decorator_under_a_named_module_pytestmark_is_grouped(lint):
         def test_it():
             MagicMock()
     """
-    assert lint(src, WITH_MXS011) == [at(7, 2, "MXS011")]  # every applying mark counts: "default_m"
+    assert lint.messages(src, WITH_MXS011) == [unnamed(7, 2)]  # every applying mark counts: "default_m"
 
 
 # -- where the mock is created ------------------------------------------------------------
 
 @pytest.mark.parametrize(
-    "source, line",
+    "source, line, kind, name",
     [
         pytest.param(
             """
@@ -396,7 +386,7 @@ def test_unnamed_decorator_under_a_named_module_pytestmark_is_grouped(lint):
             def test_thing(getcwd):
                 assert getcwd
             """,
-            5,
+            5, "test function", "test_thing",
             id="function-decorator",
         ),
         pytest.param(
@@ -410,7 +400,7 @@ def test_unnamed_decorator_under_a_named_module_pytestmark_is_grouped(lint):
 
                 assert build()
             """,
-            4,
+            4, "test function", "test_thing",
             id="nested-function",
         ),
         pytest.param(
@@ -421,7 +411,7 @@ def test_unnamed_decorator_under_a_named_module_pytestmark_is_grouped(lint):
             class TestThing:
                 client = MagicMock()
             """,
-            4,
+            4, "test class", "TestThing",
             id="class-attribute",
         ),
         pytest.param(
@@ -434,7 +424,7 @@ def test_unnamed_decorator_under_a_named_module_pytestmark_is_grouped(lint):
                 def _client(self, mocker):
                     self.client = mocker.MagicMock()
             """,
-            4,
+            4, "test class", "TestThing",
             id="fixture-method",
         ),
         pytest.param(
@@ -447,13 +437,13 @@ def test_unnamed_decorator_under_a_named_module_pytestmark_is_grouped(lint):
                 def test_it(self, getcwd):
                     assert getcwd
             """,
-            5,
+            5, "test class", "TestThing",
             id="class-decorator",
         ),
     ],
 )
-def test_mock_created_anywhere_in_the_body(lint, source, line):
-    assert lint(source, SELECT) == [f"test_example.py:{line}:1: MXS001"]
+def test_mock_created_anywhere_in_the_body(lint, source, line, kind, name):
+    assert lint.messages(source, SELECT) == [msg(line, 1, kind, name)]
 
 
 @pytest.mark.parametrize(
@@ -462,9 +452,9 @@ def test_mock_created_anywhere_in_the_body(lint, source, line):
         ("from tests.marks import SHARED_MARKS\npytestmark = SHARED_MARKS", []),
         ("from tests.marks import group_for\npytestmark = group_for(__name__)", []),
         ("EXTRA = []\npytestmark = [pytest.mark.unit, *EXTRA]", []),
-        ("pytestmark = pytest.mark.unit", ["test_example.py:7:1: MXS001"]),
+        ("pytestmark = pytest.mark.unit", [msg(7, 1, "test function", "test_it")]),
         ("UNIT = [pytest.mark.unit]\npytestmark = UNIT + [pytest.mark.slow]",
-         ["test_example.py:7:1: MXS001"]),
+         [msg(7, 1, "test function", "test_it")]),
     ],
     ids=["imported-name", "helper-call", "starred", "plain-mark", "visible-name-plus-list"],
 )
@@ -474,7 +464,7 @@ def test_pytestmark_that_cannot_be_read_is_not_judged(lint, pytestmark, expected
     lines += [""] * (2 - len(lines))
     source = "\n".join(["import pytest", "from unittest.mock import MagicMock", *lines, "", "",
                         "def test_it():", "    MagicMock()", ""])
-    assert lint(source, SELECT) == expected
+    assert lint.messages(source, SELECT) == expected
 
 
 def test_unreadable_pytestmark_also_silences_the_unnamed_variant(lint):

@@ -1,12 +1,10 @@
 """MXS002: a test class creates mocks but has no per-test gc.collect() teardown.
 
-Exact reports from the fast ``lint``; the messages through the real flake8.
+Exact reports and full messages, from the fast ``lint`` and, for a few cases, the real flake8.
 """
 import textwrap
 
 import pytest
-
-from cases import at, code_only
 
 SELECT = "--select=MXS002"
 BOTH = "--select=MXS001,MXS002"
@@ -23,23 +21,33 @@ def mocking_class(members: str, head: str = HEAD, header: str = "class TestThing
     )
 
 
-AT_6 = ["test_example.py:6:1: MXS002"]
+def msg(line, col, name="TestThing", path="test_example.py"):
+    """MXS002: no per-test teardown that collects."""
+    return (f"{path}:{line}:{col}: MXS002 test class {name} creates mocks but has no per-test "
+            "gc.collect() teardown; add a teardown_method that calls gc.collect()")
 
 
-def message_of(lines):
-    assert len(lines) == 1, lines
-    head, _, text = lines[0].partition(" MXS002 ")
-    assert text, lines
-    return head, text
+def never_collects(line, col, method="teardown_method", name="TestThing", path="test_example.py"):
+    """MXS002: the per-test teardown pytest runs, *method*, never calls gc.collect()."""
+    return (f"{path}:{line}:{col}: MXS002 test class {name} creates mocks but its {method} never calls "
+            "gc.collect(); call gc.collect() there")
+
+
+def no_group(line, col, name, path="test_example.py"):
+    """MXS001, in the cases that select both policy codes."""
+    return (f"{path}:{line}:{col}: MXS001 test class {name} creates mocks but no xdist_group marker "
+            'applies; add @pytest.mark.xdist_group(name="test_example")')
+
+
+#: ``mocking_class`` without a per-test teardown: ``class TestThing`` on line 6.
+AT_6 = [msg(6, 1)]
 
 
 # -- positive cases and messages -----------------------------------------------------------
 
 def test_class_without_teardown(project):
     project.write({"test_example.py": mocking_class("x = 1")})
-    head, text = message_of(project.flake8(SELECT))
-    assert head == "test_example.py:6:1:"
-    assert "TestThing" in text
+    assert project.flake8(SELECT) == [msg(6, 1)]
 
 
 def test_teardown_method_that_never_calls_gc_collect(project):
@@ -48,11 +56,7 @@ def test_teardown_method_that_never_calls_gc_collect(project):
             self.client = None
     """
     project.write({"test_example.py": mocking_class(members)})
-    head, text = message_of(project.flake8(SELECT))
-    assert head == "test_example.py:6:1:"
-    assert "TestThing" in text
-    assert "teardown_method" in text
-    assert "never" in text
+    assert project.flake8(SELECT) == [never_collects(6, 1)]
 
 
 def test_reported_at_class_keyword_not_decorator(lint):
@@ -66,7 +70,7 @@ def test_reported_at_class_keyword_not_decorator(lint):
             def test_it(self):
                 MagicMock()
     """
-    assert lint(source, SELECT) == ["test_example.py:6:1: MXS002"]
+    assert lint.messages(source, SELECT) == [msg(6, 1)]
 
 
 def test_class_without_mocks_is_not_reported(lint):
@@ -156,7 +160,7 @@ def test_teardown_method_with_a_near_miss(lint, gc_import, call):
         def teardown_method(self):
             {call}
     """
-    assert lint(mocking_class(members, head=head), SELECT) == AT_6
+    assert lint.messages(mocking_class(members, head=head), SELECT) == [never_collects(6, 1)]
 
 
 @pytest.mark.parametrize(
@@ -201,7 +205,7 @@ def test_teardown_method_with_a_near_miss(lint, gc_import, call):
     ],
 )
 def test_gc_collect_outside_a_per_test_teardown(lint, members):
-    assert lint(mocking_class(members), SELECT) == AT_6
+    assert lint.messages(mocking_class(members), SELECT) == AT_6
 
 
 def test_teardown_method_in_a_same_file_base(lint):
@@ -236,7 +240,7 @@ def test_teardown_method_in_a_same_file_base_without_gc_collect(lint):
             def test_it(self):
                 MagicMock()
     """
-    assert lint(source, SELECT) == ["test_example.py:9:1: MXS002"]
+    assert lint.messages(source, SELECT) == [never_collects(9, 1)]
 
 
 def test_teardown_method_in_base_without_gc_is_named(lint):
@@ -253,9 +257,7 @@ def test_teardown_method_in_base_without_gc_is_named(lint):
             def test_it(self):
                 MagicMock()
     """
-    (line,) = lint.messages(src, SELECT)
-    assert code_only(line) == at(9, 1, "MXS002")
-    assert "teardown_method never calls gc.collect()" in line
+    assert lint.messages(src, SELECT) == [never_collects(9, 1, name="TestA")]
 
 
 def test_teardown_override_without_gc_hides_base_teardown(lint):
@@ -276,9 +278,7 @@ def test_teardown_override_without_gc_hides_base_teardown(lint):
             def test_it(self):
                 MagicMock()
     """
-    (line,) = lint.messages(src, SELECT)
-    assert code_only(line) == at(10, 1, "MXS002")
-    assert "teardown_method never calls gc.collect()" in line
+    assert lint.messages(src, SELECT) == [never_collects(10, 1, name="TestA")]
 
 
 def test_teardown_in_base_with_gc_counts(lint):
@@ -346,27 +346,27 @@ def test_gc_collect_from_import_alias_in_teardown_method(lint):
             "import gc\nimport unittest\nfrom unittest.mock import MagicMock\n",
             "class ThingTests(unittest.TestCase):",
             "def setUp(self):\n    gc.collect()",
-            AT_6,
+            [msg(6, 1, name="ThingTests")],
             id="setUp-only",
         ),
         pytest.param(
             "import gc\nimport unittest\nfrom unittest.mock import MagicMock\n",
             "class ThingTests(unittest.TestCase):",
             "def tearDown(self):\n    self.client = None",
-            AT_6,
+            [never_collects(6, 1, "tearDown", name="ThingTests")],
             id="tearDown-without-gc",
         ),
         pytest.param(
             "import gc\nfrom unittest import TestCase\nfrom unittest.mock import MagicMock\n",
             "class ThingTests(TestCase):",
             "x = 1",
-            AT_6,
+            [msg(6, 1, name="ThingTests")],
             id="no-teardown",
         ),
     ],
 )
 def test_unittest_teardown(lint, head, header, members, expected):
-    assert lint(mocking_class(members, head=head, header=header), SELECT) == expected
+    assert lint.messages(mocking_class(members, head=head, header=header), SELECT) == expected
 
 
 def test_testcase_through_same_file_base_teardown_gc_alias(lint):
@@ -418,7 +418,7 @@ def test_teardown_on_non_testcase_does_not_count(lint):
             def test_it(self):
                 MagicMock()
     """
-    assert lint(src, SELECT) == [at(5, 1, "MXS002")]
+    assert lint.messages(src, SELECT) == [msg(5, 1, name="TestA")]
 
 
 def test_testcase_teardown_without_gc_is_named(lint):
@@ -434,9 +434,7 @@ def test_testcase_teardown_without_gc_is_named(lint):
             def test_it(self):
                 MagicMock()
     """
-    (line,) = lint.messages(src, SELECT)
-    assert code_only(line) == at(5, 1, "MXS002")
-    assert "tearDown never calls gc.collect()" in line
+    assert lint.messages(src, SELECT) == [never_collects(5, 1, "tearDown", name="Case")]
 
 
 # -- autouse fixtures ---------------------------------------------------------------------
@@ -526,7 +524,7 @@ def test_testcase_teardown_without_gc_is_named(lint):
     ],
 )
 def test_autouse_fixture_in_the_class(lint, members, expected):
-    assert lint(mocking_class(members), SELECT) == expected
+    assert lint.messages(mocking_class(members), SELECT) == expected
 
 
 @pytest.mark.parametrize(
@@ -546,12 +544,12 @@ def test_autouse_fixture_through_aliased_imports(lint, head, decorator):
 def test_fixture_from_a_non_pytest_module_does_not_count(lint):
     head = "import gc\nfrom fakes import fixture\nfrom unittest.mock import MagicMock\n"
     members = "@fixture(autouse=True)\ndef _collect(self):\n    yield\n    gc.collect()"
-    assert lint(mocking_class(members, head=head), SELECT) == AT_6
+    assert lint.messages(mocking_class(members, head=head), SELECT) == AT_6
 
 
 @pytest.mark.parametrize(
     "scope, expected",
-    [("", []), (', scope="function"', []), (', scope="session"', ["test_example.py:12:1: MXS002"])],
+    [("", []), (', scope="function"', []), (', scope="session"', [msg(12, 1)])],
 )
 def test_autouse_fixture_in_the_module(lint, scope, expected):
     source = (
@@ -570,7 +568,7 @@ def test_autouse_fixture_in_the_module(lint, scope, expected):
         "    def test_it(self):\n"
         "        MagicMock()\n"
     )
-    assert lint(source, SELECT) == expected
+    assert lint.messages(source, SELECT) == expected
 
 
 def test_autouse_gc_fixture_class_scope_does_not_count(lint):
@@ -590,7 +588,7 @@ def test_autouse_gc_fixture_class_scope_does_not_count(lint):
             def test_it(self):
                 MagicMock()
     """
-    assert lint(src, SELECT) == [at(12, 1, "MXS002")]
+    assert lint.messages(src, SELECT) == [msg(12, 1, name="TestA")]
 
 
 def test_autouse_gc_fixture_function_scope_module(lint):
@@ -631,7 +629,7 @@ def test_non_autouse_gc_fixture_does_not_count(lint):
             def test_it(self):
                 MagicMock()
     """
-    assert lint(src, SELECT) == [at(13, 1, "MXS002")]
+    assert lint.messages(src, SELECT) == [msg(13, 1, name="TestA")]
 
 
 def test_autouse_fixture_in_a_same_file_base(lint):
@@ -733,7 +731,7 @@ def test_autouse_fixture_of_a_nested_class_does_not_cover_the_outer(lint):
                     yield
                     gc.collect()
     """
-    assert lint(source, SELECT) == ["test_example.py:6:1: MXS002"]
+    assert lint.messages(source, SELECT) == [msg(6, 1, name="TestOuter")]
 
 
 def test_teardown_of_enclosing_class_does_not_cover_nested(lint):
@@ -750,7 +748,7 @@ def test_teardown_of_enclosing_class_does_not_cover_nested(lint):
                 def test_it(self):
                     MagicMock()
     """
-    assert lint(src, SELECT) == [at(9, 5, "MXS002")]
+    assert lint.messages(src, SELECT) == [msg(9, 5, name="TestInner")]
 
 
 def test_enclosing_teardown_method_does_not_cover_a_nested_class(lint):
@@ -769,7 +767,7 @@ def test_enclosing_teardown_method_does_not_cover_a_nested_class(lint):
                 def test_it(self):
                     MagicMock()
     """
-    assert lint(source, BOTH) == ["test_example.py:11:5: MXS002"]
+    assert lint.messages(source, BOTH) == [msg(11, 5, name="TestInner")]
 
 
 def test_nested_test_class_own_teardown(lint):
@@ -789,7 +787,8 @@ def test_nested_test_class_own_teardown(lint):
                 def test_it(self):
                     MagicMock()
     """
-    assert lint(src, BOTH) == [at(5, 1, "MXS001"), at(5, 1, "MXS002"), at(9, 5, "MXS001")]
+    assert lint.messages(src, BOTH) == [
+        no_group(5, 1, "TestOuter"), msg(5, 1, name="TestOuter"), no_group(9, 5, "TestInner")]
 
 
 # -- conftest fixtures ----------------------------------------------------------------------
@@ -821,7 +820,7 @@ def test_conftest_fixture(lint, fixture_head, body, reported):
         "import gc\n\nimport pytest\n\n\n" + fixture_head + "\ndef _gc():\n    " + body + "\n"
     )
     files = {"tests/conftest.py": conftest, "tests/test_thing.py": GROUPED_CLASS}
-    assert lint(files, SELECT) == (["tests/test_thing.py:6:1: MXS002"] if reported else [])
+    assert lint.messages(files, SELECT) == ([msg(6, 1, path="tests/test_thing.py")] if reported else [])
 
 
 # -- --mxs-gc-fixtures ----------------------------------------------------------------------
@@ -942,7 +941,7 @@ GC_FIXTURES = "--mxs-gc-fixtures=gc_collect"
                     MagicMock()
             """,
             "--mxs-gc-fixtures=other_fixture",
-            ["test_example.py:6:1: MXS002"],
+            [msg(6, 1)],
             id="usefixtures-of-a-fixture-not-named",
         ),
         pytest.param(
@@ -957,7 +956,7 @@ GC_FIXTURES = "--mxs-gc-fixtures=gc_collect"
                     MagicMock()
             """,
             "--select=MXS002",
-            ["test_example.py:6:1: MXS002"],
+            [msg(6, 1)],
             id="without-the-option",
         ),
         pytest.param(
@@ -978,13 +977,13 @@ GC_FIXTURES = "--mxs-gc-fixtures=gc_collect"
                     MagicMock()
             """,
             GC_FIXTURES,
-            ["test_example.py:12:1: MXS002"],
+            [msg(12, 1)],
             id="defined-but-neither-autouse-nor-used",
         ),
     ],
 )
 def test_gc_fixtures_option(lint, source, option, expected):
-    assert lint(source, SELECT, option) == expected
+    assert lint.messages(source, SELECT, option) == expected
 
 
 GC_FIXTURE_CONFTEST = {
@@ -1003,7 +1002,7 @@ GC_FIXTURE_CONFTEST = {
 
 
 def test_gc_fixture_autouse_in_a_conftest_needs_the_option(lint):
-    assert lint(GC_FIXTURE_CONFTEST, SELECT) == ["tests/test_thing.py:6:1: MXS002"]
+    assert lint.messages(GC_FIXTURE_CONFTEST, SELECT) == [msg(6, 1, path="tests/test_thing.py")]
 
 
 def test_gc_fixture_autouse_in_a_conftest(lint):
@@ -1026,7 +1025,7 @@ def test_gc_fixture_autouse_where_defined(lint):
                 MagicMock()
     """
     assert lint(src, SELECT, "--mxs-gc-fixtures=collect_garbage") == []
-    assert lint(src, SELECT) == [at(10, 1, "MXS002")]
+    assert lint.messages(src, SELECT) == [msg(10, 1, name="TestA")]
 
 
 def test_gc_fixture_usefixtures_on_same_file_base(lint):
@@ -1058,7 +1057,7 @@ def test_gc_fixture_named_in_usefixtures_of_other_name(lint):
             def test_it(self):
                 MagicMock()
     """
-    assert lint(src, SELECT, "--mxs-gc-fixtures=collect_garbage") == [at(6, 1, "MXS002")]
+    assert lint.messages(src, SELECT, "--mxs-gc-fixtures=collect_garbage") == [msg(6, 1, name="TestA")]
 
 
 @pytest.mark.parametrize(
@@ -1068,7 +1067,7 @@ def test_gc_fixture_named_in_usefixtures_of_other_name(lint):
          "    def _cleanup(self):\n        gc.collect()", []),
         ("    def teardown_method(self):\n        release_mocks()", []),
         ("    def teardown_method(self):\n        self._cleanup()\n\n"
-         "    def _cleanup(self):\n        pass", ["test_example.py:11:1: MXS002"]),
+         "    def _cleanup(self):\n        pass", [never_collects(11, 1)]),
     ],
     ids=["self-helper", "module-helper", "helper-without-gc"],
 )
@@ -1091,4 +1090,4 @@ def test_teardown_collecting_through_a_helper(lint, teardown, expected):
         "        MagicMock()",
         "",
     ])
-    assert lint(source, "--select=MXS002") == expected
+    assert lint.messages(source, "--select=MXS002") == expected

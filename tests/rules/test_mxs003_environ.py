@@ -1,4 +1,5 @@
-"""MXS003 - ``os.environ`` mutated without a guaranteed restore (exact reports from the fast ``lint``; ``# noqa`` and the messages through the real flake8).
+"""MXS003 - ``os.environ`` mutated without a guaranteed restore (exact reports and full messages
+from the fast ``lint``; ``# noqa`` and one message through the real flake8).
 
 Position convention: the report is at the start of the mutating *statement*
 (``os.environ["A"] = "1"`` -> the ``o`` of ``os``; ``del os.environ["A"]`` -> ``del``).
@@ -8,6 +9,12 @@ import pytest
 from cases import CASE, case
 
 SELECT = "--select=MXS003"
+
+
+def msg(line, col, target, path="test_example.py"):
+    """*target* as the message shows the change: ``os.environ['A']``, ``os.environ.pop('A')``, ..."""
+    return (f"{path}:{line}:{col}: MXS003 {target} is changed without a guaranteed restore; "
+            "use monkeypatch.setenv() / monkeypatch.delenv()")
 
 
 # --- every mutating form is reported --------------------------------------------------------
@@ -20,7 +27,7 @@ MUTATIONS = [
         def test_set():
             os.environ["API_KEY"] = "secret"
         """,
-        "test_example.py:4:5: MXS003",
+        msg(4, 5, "os.environ['API_KEY']"),
         id="subscript-assign",
     ),
     case(
@@ -30,7 +37,7 @@ MUTATIONS = [
         def test_aug():
             os.environ["PATH"] += ":/opt/bin"
         """,
-        "test_example.py:4:5: MXS003",
+        msg(4, 5, "os.environ['PATH']"),
         id="augmented-assign",
     ),
     case(
@@ -40,7 +47,7 @@ MUTATIONS = [
         def test_del():
             del os.environ["API_KEY"]
         """,
-        "test_example.py:4:5: MXS003",
+        msg(4, 5, "os.environ['API_KEY']"),
         id="del",
     ),
     case(
@@ -50,7 +57,7 @@ MUTATIONS = [
         def test_update():
             os.environ.update({"API_KEY": "secret"})
         """,
-        "test_example.py:4:5: MXS003",
+        msg(4, 5, "os.environ.update('API_KEY')"),
         id="update",
     ),
     case(
@@ -60,7 +67,7 @@ MUTATIONS = [
         def test_pop():
             os.environ.pop("API_KEY", None)
         """,
-        "test_example.py:4:5: MXS003",
+        msg(4, 5, "os.environ.pop('API_KEY')"),
         id="pop",
     ),
     case(
@@ -70,7 +77,7 @@ MUTATIONS = [
         def test_popitem():
             os.environ.popitem()
         """,
-        "test_example.py:4:5: MXS003",
+        msg(4, 5, "os.environ.popitem()"),
         id="popitem",
     ),
     case(
@@ -80,7 +87,7 @@ MUTATIONS = [
         def test_setdefault():
             os.environ.setdefault("API_KEY", "secret")
         """,
-        "test_example.py:4:5: MXS003",
+        msg(4, 5, "os.environ.setdefault('API_KEY')"),
         id="setdefault",
     ),
     case(
@@ -90,7 +97,7 @@ MUTATIONS = [
         def test_clear():
             os.environ.clear()
         """,
-        "test_example.py:4:5: MXS003",
+        msg(4, 5, "os.environ.clear()"),
         id="clear",
     ),
     case(
@@ -100,7 +107,7 @@ MUTATIONS = [
         def test_ior():
             os.environ |= {"API_KEY": "secret"}
         """,
-        "test_example.py:4:5: MXS003",
+        msg(4, 5, "os.environ |= ..."),
         id="in-place-or",
     ),
     case(
@@ -110,7 +117,7 @@ MUTATIONS = [
         def test_putenv():
             os.putenv("API_KEY", "secret")
         """,
-        "test_example.py:4:5: MXS003",
+        msg(4, 5, "os.putenv('API_KEY')"),
         id="putenv",
     ),
     case(
@@ -120,7 +127,7 @@ MUTATIONS = [
         def test_unsetenv():
             os.unsetenv("API_KEY")
         """,
-        "test_example.py:4:5: MXS003",
+        msg(4, 5, "os.unsetenv('API_KEY')"),
         id="unsetenv",
     ),
     case(
@@ -131,7 +138,7 @@ MUTATIONS = [
             def test_method(self):
                 os.environ["DEBUG"] = "1"
         """,
-        "test_example.py:5:9: MXS003",
+        msg(5, 9, "os.environ['DEBUG']"),
         id="in-test-method",
     ),
     case(
@@ -145,7 +152,7 @@ MUTATIONS = [
             def test_debug(self):
                 assert os.environ["DEBUG"] == "1"
         """,
-        "test_example.py:5:9: MXS003",
+        msg(5, 9, "os.environ['DEBUG']"),
         id="setup-method-without-teardown",
     ),
     case(
@@ -158,7 +165,7 @@ MUTATIONS = [
             os.environ["DEBUG"] = "1"
             return "1"
         """,
-        "test_example.py:6:5: MXS003",
+        msg(6, 5, "os.environ['DEBUG']"),
         id="fixture-without-yield-restore",
     ),
     case(
@@ -168,7 +175,7 @@ MUTATIONS = [
         def helper():
             os.environ["DEBUG"] = "1"
         """,
-        "test_example.py:4:5: MXS003",
+        msg(4, 5, "os.environ['DEBUG']"),
         id="helper-in-test-file",
     ),
     case(
@@ -180,7 +187,7 @@ MUTATIONS = [
         def test_debug():
             assert os.getenv("DEBUG") == "1"
         """,
-        "test_example.py:3:1: MXS003",
+        msg(3, 1, "os.environ['DEBUG']"),
         id="module-level-of-test-module",
     ),
     case(
@@ -191,8 +198,8 @@ MUTATIONS = [
             os.environ["A"] = "1"
             os.environ["B"] = "2"
         """,
-        "test_example.py:4:5: MXS003",
-        "test_example.py:5:5: MXS003",
+        msg(4, 5, "os.environ['A']"),
+        msg(5, 5, "os.environ['B']"),
         id="two-different-keys-both-reported",
     ),
     case(
@@ -202,7 +209,7 @@ MUTATIONS = [
         def test_it():
             os.environ |= {"A": "1"}
         """,
-        "test_example.py:4:5: MXS003",
+        msg(4, 5, "os.environ |= ..."),
         id="in-place-or"),
     case(
         """
@@ -211,14 +218,14 @@ MUTATIONS = [
         def test_it():
             os.environ["A"], os.environ["B"] = "1", "2"
         """,
-        "test_example.py:4:5: MXS003",
+        msg(4, 5, "os.environ['A']"),
         id="one-report-per-statement-tuple-target"),
 ]
 
 
 @pytest.mark.parametrize(CASE, MUTATIONS)
 def test_mutation_is_reported(lint, src, args, expected):
-    assert lint(src, SELECT, *args) == expected
+    assert lint.messages(src, SELECT, *args) == expected
 
 
 def test_mutation_in_nested_call_is_reported_at_the_statement(lint):
@@ -230,7 +237,7 @@ def test_mutation_in_nested_call_is_reported_at_the_statement(lint):
         value = os.environ.pop("API_KEY", None)
         assert value is None
     """
-    assert lint(src, SELECT) == ["test_example.py:4:5: MXS003"]
+    assert lint.messages(src, SELECT) == [msg(4, 5, "os.environ.pop('API_KEY')")]
 
 
 # --- import aliases ---------------------------------------------------------------------------
@@ -243,7 +250,7 @@ ALIASES = [
         def test_alias():
             _os.environ["API_KEY"] = "secret"
         """,
-        "test_example.py:4:5: MXS003",
+        msg(4, 5, "os.environ['API_KEY']"),
         id="import-os-as",
     ),
     case(
@@ -253,7 +260,7 @@ ALIASES = [
         def test_from_import():
             environ["API_KEY"] = "secret"
         """,
-        "test_example.py:4:5: MXS003",
+        msg(4, 5, "os.environ['API_KEY']"),
         id="from-os-import-environ",
     ),
     case(
@@ -263,7 +270,7 @@ ALIASES = [
         def test_from_import_as():
             env.update(API_KEY="secret")
         """,
-        "test_example.py:4:5: MXS003",
+        msg(4, 5, "os.environ.update('API_KEY')"),
         id="from-os-import-environ-as",
     ),
     case(
@@ -273,7 +280,7 @@ ALIASES = [
         def test_alias_putenv():
             _os.putenv("API_KEY", "secret")
         """,
-        "test_example.py:4:5: MXS003",
+        msg(4, 5, "os.putenv('API_KEY')"),
         id="alias-putenv",
     ),
     case(
@@ -283,7 +290,7 @@ ALIASES = [
         def test_it():
             environ |= {"A": "1"}
         """,
-        "test_example.py:4:5: MXS003",
+        msg(4, 5, "os.environ |= ..."),
         id="in-place-or-on-from-os-import-environ"),
     case(
         """
@@ -293,8 +300,8 @@ ALIASES = [
             putenv("A", "1")
             unsetenv("B")
         """,
-        "test_example.py:4:5: MXS003",
-        "test_example.py:5:5: MXS003",
+        msg(4, 5, "os.putenv('A')"),
+        msg(5, 5, "os.unsetenv('B')"),
         id="from-os-import-putenv-unsetenv"),
     case(
         """
@@ -303,14 +310,14 @@ ALIASES = [
         def test_it():
             value = _os.environ.setdefault("A", "1")
         """,
-        "test_example.py:4:5: MXS003",
+        msg(4, 5, "os.environ.setdefault('A')"),
         id="alias-setdefault-in-assignment-at-statement-start"),
 ]
 
 
 @pytest.mark.parametrize(CASE, ALIASES)
 def test_alias_forms_are_reported(lint, src, args, expected):
-    assert lint(src, SELECT, *args) == expected
+    assert lint.messages(src, SELECT, *args) == expected
 
 
 # --- reads and monkeypatch are not mutations ----------------------------------------------------
@@ -803,8 +810,8 @@ NOT_GUARANTEED = [
         """,
         # The restore is not guaranteed: the first mutation is reported; clear() (no literal key)
         # is reported each time.
-        "test_example.py:4:5: MXS003",
-        "test_example.py:6:5: MXS003",
+        msg(4, 5, "os.environ['API_KEY']"),
+        msg(6, 5, "os.environ.clear()"),
         id="restore-in-plain-body-clear",
     ),
     case(
@@ -817,7 +824,7 @@ NOT_GUARANTEED = [
                 pass
             os.environ["DEBUG"] = "1"
         """,
-        "test_example.py:7:5: MXS003",
+        msg(7, 5, "os.environ['DEBUG']"),
         id="mutation-after-patch-dict-block",
     ),
     case(
@@ -829,7 +836,7 @@ NOT_GUARANTEED = [
             with preserved_env("OTHER_KEY"):
                 os.environ["API_KEY"] = "secret"
         """,
-        "test_example.py:6:9: MXS003",
+        msg(6, 9, "os.environ['API_KEY']"),
         id="save-restore-helper-other-name",
     ),
     case(
@@ -843,7 +850,7 @@ NOT_GUARANTEED = [
             def teardown_method(self):
                 print("done")
         """,
-        "test_example.py:5:9: MXS003",
+        msg(5, 9, "os.environ['DEBUG']"),
         id="teardown-without-restore",
     ),
     case(
@@ -858,7 +865,7 @@ NOT_GUARANTEED = [
             def setup_method(self):
                 os.environ["DEBUG"] = "1"
         """,
-        "test_example.py:9:9: MXS003",
+        msg(9, 9, "os.environ['DEBUG']"),
         id="teardown-of-unrelated-class",
     ),
     case(
@@ -871,7 +878,7 @@ NOT_GUARANTEED = [
             os.environ["DEBUG"] = "1"
             yield
         """,
-        "test_example.py:6:5: MXS003",
+        msg(6, 5, "os.environ['DEBUG']"),
         id="fixture-yield-without-restore",
     ),
     case(
@@ -884,7 +891,7 @@ NOT_GUARANTEED = [
         def test_other(mocker):
             mocker.patch.dict(os.environ, {"B": "2"})
         """,
-        "test_example.py:4:5: MXS003",
+        msg(4, 5, "os.environ['A']"),
         id="mocker-patch-dict-in-another-function"),
     case(
         """
@@ -896,14 +903,14 @@ NOT_GUARANTEED = [
                 os.environ["API_KEY"] = "1"
                 os.environ["OTHER"] = "1"
         """,
-        "test_example.py:7:9: MXS003",
+        msg(7, 9, "os.environ['OTHER']"),
         id="with-helper-literal-covers-only-its-key"),
 ]
 
 
 @pytest.mark.parametrize(CASE, NOT_GUARANTEED)
 def test_restore_that_is_not_guaranteed_is_reported(lint, src, args, expected):
-    assert lint(src, SELECT, *args) == expected
+    assert lint.messages(src, SELECT, *args) == expected
 
 
 # --- repeated keys ----------------------------------------------------------------------------
@@ -920,7 +927,7 @@ def test_repeated_literal_key_reported_once(lint):
         del os.environ["API_KEY"]
         os.environ.pop("API_KEY", None)
     """
-    assert lint(src, SELECT) == ["test_example.py:5:5: MXS003"]
+    assert lint.messages(src, SELECT) == [msg(5, 5, "os.environ['API_KEY']")]
 
 
 def test_repeated_key_is_per_function(lint):
@@ -933,9 +940,9 @@ def test_repeated_key_is_per_function(lint):
     def test_two():
         os.environ["API_KEY"] = "b"
     """
-    assert lint(src, SELECT) == sorted([
-        "test_example.py:4:5: MXS003",
-        "test_example.py:7:5: MXS003",
+    assert lint.messages(src, SELECT) == sorted([
+        msg(4, 5, "os.environ['API_KEY']"),
+        msg(7, 5, "os.environ['API_KEY']"),
     ])
 
 
@@ -947,9 +954,9 @@ def test_clear_reported_each_time(lint):
         os.environ.clear()
         os.environ.clear()
     """
-    assert lint(src, SELECT) == sorted([
-        "test_example.py:4:5: MXS003",
-        "test_example.py:5:5: MXS003",
+    assert lint.messages(src, SELECT) == sorted([
+        msg(4, 5, "os.environ.clear()"),
+        msg(5, 5, "os.environ.clear()"),
     ])
 
 
@@ -963,7 +970,7 @@ def test_a_key_through_a_constant_is_that_key(lint):
         os.environ[KEY] = "secret"
         del os.environ[KEY]
     """
-    assert lint(src, SELECT) == ["test_example.py:6:5: MXS003"]
+    assert lint.messages(src, SELECT) == [msg(6, 5, "os.environ[KEY]")]
 
 
 def test_a_variable_key_is_reported_once_per_function(lint):
@@ -981,10 +988,10 @@ def test_a_variable_key_is_reported_once_per_function(lint):
         os.environ[name.upper()] = "x"
         os.environ[name] = "y"
     """
-    assert lint(src, SELECT) == sorted([
-        "test_example.py:4:5: MXS003",
-        "test_example.py:9:5: MXS003",
-        "test_example.py:10:5: MXS003",
+    assert lint.messages(src, SELECT) == sorted([
+        msg(4, 5, "os.environ[name]"),
+        msg(9, 5, "os.environ[name.upper()]"),
+        msg(10, 5, "os.environ[name]"),
     ])
 
 
@@ -997,7 +1004,7 @@ REPEATED_KEYS = [
             os.environ.pop("A")
             os.environ["A"] = "old"
         """,
-        "test_example.py:4:5: MXS003",
+        msg(4, 5, "os.environ.pop('A')"),
         id="pop-then-set"),
     case(
         """
@@ -1008,8 +1015,8 @@ REPEATED_KEYS = [
             del os.environ["A"]
             os.environ.update(A="2", B="3")
         """,
-        "test_example.py:4:5: MXS003",
-        "test_example.py:6:5: MXS003",
+        msg(4, 5, "os.environ.update('A')"),
+        msg(6, 5, "os.environ.update('A', 'B')"),
         id="update-keyword-keys-repeat-and-new-key"),
     case(
         """
@@ -1021,8 +1028,8 @@ REPEATED_KEYS = [
         def test_b():
             os.environ["A"] = "1"
         """,
-        "test_example.py:4:5: MXS003",
-        "test_example.py:7:5: MXS003",
+        msg(4, 5, "os.environ['A']"),
+        msg(7, 5, "os.environ['A']"),
         id="same-key-in-another-function-reported-again"),
     case(
         """
@@ -1035,9 +1042,9 @@ REPEATED_KEYS = [
             os.environ[key] = "1"
             os.environ[key] = "2"
         """,
-        "test_example.py:4:5: MXS003",
-        "test_example.py:5:5: MXS003",
-        "test_example.py:7:5: MXS003",
+        msg(4, 5, "os.environ.clear()"),
+        msg(5, 5, "os.environ.clear()"),
+        msg(7, 5, "os.environ[key]"),
         id="clear-every-time-a-key-through-a-local-constant-once"),
     case(
         """
@@ -1049,15 +1056,15 @@ REPEATED_KEYS = [
             os.environ.update(B="1", **extra)
             del os.environ["B"]
         """,
-        "test_example.py:4:5: MXS003",
-        "test_example.py:6:5: MXS003",
+        msg(4, 5, "os.environ.update('A', ...)"),
+        msg(6, 5, "os.environ.update('B', ...)"),
         id="literal-keys-of-an-update-with-a-non-literal-key-are-remembered"),
 ]
 
 
 @pytest.mark.parametrize(CASE, REPEATED_KEYS)
 def test_repeated_keys(lint, src, args, expected):
-    assert lint(src, SELECT, *args) == expected
+    assert lint.messages(src, SELECT, *args) == expected
 
 
 # --- conftest.py global configuration ---------------------------------------------------------
@@ -1119,7 +1126,7 @@ CONFTEST_REPORTED = [
         def app_env():
             os.environ["APP_ENV"] = "test"
         """,
-        "conftest.py:6:5: MXS003",
+        msg(6, 5, "os.environ['APP_ENV']", path="conftest.py"),
         id="session-fixture-not-autouse",
     ),
     case(
@@ -1134,7 +1141,7 @@ CONFTEST_REPORTED = [
         def app():
             set_app_env()
         """,
-        "conftest.py:5:5: MXS003",
+        msg(5, 5, "os.environ['APP_ENV']", path="conftest.py"),
         id="helper-function-a-fixture-calls",
     ),
 ]
@@ -1142,7 +1149,7 @@ CONFTEST_REPORTED = [
 
 @pytest.mark.parametrize(CASE, CONFTEST_REPORTED)
 def test_other_conftest_mutations_are_reported(lint, src, args, expected):
-    assert lint({"conftest.py": src}, SELECT, *args) == expected
+    assert lint.messages({"conftest.py": src}, SELECT, *args) == expected
 
 
 def test_a_conftest_function_pytest_never_runs_is_not_test_code(lint):
@@ -1172,7 +1179,7 @@ def test_autouse_conftest_fixtures_top_silent_nested_reported(lint, scope):
         os.environ["APP_ENV"] = "test"
     """
     files = {"tests/conftest.py": fixture, "tests/api/conftest.py": fixture}
-    assert lint(files, SELECT) == ["tests/api/conftest.py:6:5: MXS003"]
+    assert lint.messages(files, SELECT) == [msg(6, 5, "os.environ['APP_ENV']", path="tests/api/conftest.py")]
 
 
 def test_conftest_exemptions_do_not_apply_to_test_modules(lint):
@@ -1189,10 +1196,10 @@ def test_conftest_exemptions_do_not_apply_to_test_modules(lint):
     def app_env():
         os.environ["DEBUG"] = "1"
     """
-    assert lint({"test_settings.py": src}, SELECT) == sorted([
-        "test_settings.py:4:1: MXS003",
-        "test_settings.py:7:5: MXS003",
-        "test_settings.py:11:5: MXS003",
+    assert lint.messages({"test_settings.py": src}, SELECT) == sorted([
+        msg(4, 1, "os.environ['APP_ENV']", path="test_settings.py"),
+        msg(7, 5, "os.environ['DATABASE_URL']", path="test_settings.py"),
+        msg(11, 5, "os.environ['DEBUG']", path="test_settings.py"),
     ])
 
 
@@ -1209,7 +1216,7 @@ def test_conftest_in_subdirectory_also_exempt(lint):
         os.environ["APP_ENV"] = "other"
         """,
     }
-    assert lint(files, SELECT) == ["tests/test_app.py:3:1: MXS003"]
+    assert lint.messages(files, SELECT) == [msg(3, 1, "os.environ['APP_ENV']", path="tests/test_app.py")]
 
 
 CONFTEST_AND_HOOKS = [
@@ -1235,7 +1242,7 @@ CONFTEST_AND_HOOKS = [
         def per_test():
             os.environ["E"] = "1"
         """},
-        "conftest.py:15:5: MXS003",
+        msg(15, 5, "os.environ['D']", path="conftest.py"),
         id="top-conftest-exempts-module-level-hooks-and-autouse-fixtures-only"),
     case(
         {"conftest.py": "", "sub/conftest.py": """
@@ -1251,7 +1258,7 @@ CONFTEST_AND_HOOKS = [
         def env():
             os.environ["C"] = "1"
         """},
-        "sub/conftest.py:11:5: MXS003",
+        msg(11, 5, "os.environ['C']", path="sub/conftest.py"),
         id="nested-conftest-exempts-module-level-and-hooks-only"),
     case(
         """
@@ -1262,15 +1269,15 @@ CONFTEST_AND_HOOKS = [
         def pytest_configure(config):
             os.environ["B"] = "1"
         """,
-        "test_example.py:3:1: MXS003",
-        "test_example.py:6:5: MXS003",
+        msg(3, 1, "os.environ['A']"),
+        msg(6, 5, "os.environ['B']"),
         id="module-level-and-hook-in-a-test-module-reported"),
 ]
 
 
 @pytest.mark.parametrize(CASE, CONFTEST_AND_HOOKS)
 def test_conftest_exemptions_apply_to_conftest_only(lint, src, args, expected):
-    assert lint(src, SELECT, *args) == expected
+    assert lint.messages(src, SELECT, *args) == expected
 
 
 # --- noqa and message ---------------------------------------------------------------------------
@@ -1298,11 +1305,11 @@ def test_message_suggests_monkeypatch(project):
             """
         }
     )
-    (line,) = project.flake8(SELECT)
-    assert line.startswith("test_example.py:4:5: MXS003 ")
-    assert "monkeypatch.setenv()" in line
-    assert "monkeypatch.delenv()" in line
+    assert project.flake8(SELECT) == [msg(4, 5, "os.environ['API_KEY']")]
 
+
+#: the change the cases below make in their test: ``os.environ["API_KEY"] = "x"``
+KEY_X = "os.environ['API_KEY']"
 
 RESTORING_CONFTEST = """
 import os
@@ -1333,7 +1340,7 @@ def test_autouse_fixture_in_conftest_restoring_environ_covers_tests(lint):
             """,
     }
     # Import-time changes happen before the fixture's snapshot: still reported.
-    assert lint(files, SELECT) == ["tests/test_env.py:3:1: MXS003"]
+    assert lint.messages(files, SELECT) == [msg(3, 1, "os.environ['AT_IMPORT']", path="tests/test_env.py")]
 
 
 @pytest.mark.parametrize(
@@ -1343,11 +1350,11 @@ def test_autouse_fixture_in_conftest_restoring_environ_covers_tests(lint):
          []),
         ("@pytest.fixture(autouse=True)\ndef _env():\n    saved = os.environ.copy()\n    yield\n"
          "    os.environ.clear()\n    os.environ.update(saved)", []),
-        ("@pytest.fixture(autouse=True)\ndef _env():\n    yield", ["test_example.py:11:5: MXS003"]),
+        ("@pytest.fixture(autouse=True)\ndef _env():\n    yield", [msg(11, 5, KEY_X)]),
         ("@pytest.fixture(autouse=True, scope='session')\ndef _env():\n"
-         "    with patch.dict(os.environ):\n        yield", ["test_example.py:11:5: MXS003"]),
+         "    with patch.dict(os.environ):\n        yield", [msg(11, 5, KEY_X)]),
         ("@pytest.fixture\ndef _env():\n    with patch.dict(os.environ):\n        yield",
-         ["test_example.py:11:5: MXS003"]),
+         [msg(11, 5, KEY_X)]),
     ],
     ids=["patch-dict-around-yield", "restore-after-yield", "no-restore", "session-scope",
          "not-autouse"],
@@ -1357,7 +1364,7 @@ def test_autouse_fixture_in_module_restoring_environ(lint, fixture, expected):
     lines += ["    pass"] * (6 - len(lines))  # the test always starts at line 10
     source = "\n".join(["import os", "from unittest.mock import patch", "import pytest",
                         *lines[:6], "def test_set():", '    os.environ["API_KEY"] = "x"', ""])
-    assert lint(source, SELECT) == expected
+    assert lint.messages(source, SELECT) == expected
 
 
 @pytest.mark.parametrize(
@@ -1372,7 +1379,7 @@ def test_autouse_fixture_in_module_restoring_environ(lint, fixture, expected):
          "    try:\n"
          "        return saved\n"
          "    finally:\n"
-         "        os.environ.update(saved)", ["test_example.py:13:5: MXS003"]),
+         "        os.environ.update(saved)", [msg(13, 5, KEY_X)]),
     ],
     ids=["addfinalizer", "finally-without-yield-runs-before-the-test"],
 )
@@ -1380,7 +1387,7 @@ def test_autouse_fixture_restoring_through_a_finalizer(lint, body, expected):
     source = "\n".join(["import os", "import pytest", "",
                         "@pytest.fixture(autouse=True)", "def _env(request):", body, "",
                         "def test_set():", '    os.environ["API_KEY"] = "x"', ""])
-    assert lint(source, SELECT) == expected
+    assert lint.messages(source, SELECT) == expected
 
 
 def test_requested_fixture_restoring_environ_covers_the_test(lint):
@@ -1405,7 +1412,7 @@ def test_requested_fixture_restoring_environ_covers_the_test(lint):
     def test_without():
         os.environ["API_KEY"] = "x"
     """
-    assert lint(src, SELECT) == ["test_example.py:19:5: MXS003"]
+    assert lint.messages(src, SELECT) == [msg(19, 5, KEY_X)]
 
 
 # --- undos count for what they undo (issue 15) ---------------------------------------------------
@@ -1423,7 +1430,7 @@ def test_an_addCleanup_of_one_variable_hides_no_change_of_another(lint):
             os.environ["A"] = "1"
             os.environ["B"] = "1"
     """
-    assert lint(src, SELECT) == ["test_example.py:10:9: MXS003"]
+    assert lint.messages(src, SELECT) == [msg(10, 9, "os.environ['B']")]
 
 
 def test_a_change_inside_monkeypatch_context_after_m_saved_it_is_not_reported(lint):
@@ -1438,4 +1445,4 @@ def test_a_change_inside_monkeypatch_context_after_m_saved_it_is_not_reported(li
         os.environ["A"] = "3"
     """
     # B was never saved; the A after the block is no longer m's (it was put back at the exit)
-    assert lint(src, SELECT) == ["test_example.py:7:9: MXS003", "test_example.py:8:5: MXS003"]
+    assert lint.messages(src, SELECT) == [msg(7, 9, "os.environ['B']"), msg(8, 5, "os.environ['A']")]

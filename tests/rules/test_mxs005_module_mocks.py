@@ -1,12 +1,24 @@
-"""MXS005 - mock created once and shared across tests (exact reports from the fast ``lint``; ``# noqa`` and the messages through the real flake8).
+"""MXS005 - mock created once and shared across tests (exact reports and full messages from the
+fast ``lint``; ``# noqa`` and one message through the real flake8).
 
 Position convention: the mock-creation call node (``client = MagicMock()`` -> the ``M``).
 """
 import pytest
 
-from cases import CASE, at, case
+from cases import CASE, case
 
 SELECT = "--select=MXS005"
+MODULE = "at module level"
+
+
+def attribute_of(name, kind="test class"):
+    """*where* for a class attribute (and a method's default value, evaluated in the class body)."""
+    return f"as a class attribute of {kind} {name}"
+
+
+def msg(line, col, factory="MagicMock", where=MODULE, path="test_example.py"):
+    return (f"{path}:{line}:{col}: MXS005 {factory}() created {where} is shared by every test in the "
+            "worker; create it inside a test or a function-scoped fixture")
 
 
 def read_by_two_tests(src, *names):
@@ -24,7 +36,7 @@ SHARED = [
 
         client = MagicMock()
         """, 'client'),
-        "test_example.py:3:10: MXS005",
+        msg(3, 10),
         id="module-level-assignment",
     ),
     case(
@@ -35,9 +47,9 @@ SHARED = [
         config = NonCallableMagicMock()
         session = create_autospec(object)
         """, 'fetch', 'config', 'session'),
-        "test_example.py:3:9: MXS005",
-        "test_example.py:4:10: MXS005",
-        "test_example.py:5:11: MXS005",
+        msg(3, 9, "AsyncMock"),
+        msg(4, 10, "NonCallableMagicMock"),
+        msg(5, 11, "create_autospec"),
         id="other-default-factories",
     ),
     case(
@@ -46,8 +58,8 @@ SHARED = [
 
         MOCKS = {"db": MagicMock(), "cache": MagicMock()}
         """,
-        "test_example.py:3:16: MXS005",
-        "test_example.py:3:38: MXS005",
+        msg(3, 16),
+        msg(3, 38),
         id="inside-module-level-container",
     ),
     case(
@@ -57,7 +69,7 @@ SHARED = [
         if True:
             client = MagicMock()
         """, 'client'),
-        "test_example.py:4:14: MXS005",
+        msg(4, 14),
         id="module-level-if-block",
     ),
     case(
@@ -67,7 +79,7 @@ SHARED = [
         def make_client(transport=MagicMock()):
             return transport
         """,
-        "test_example.py:3:27: MXS005",
+        msg(3, 27),
         id="default-argument",
     ),
     case(
@@ -83,7 +95,7 @@ SHARED = [
             def test_send_again(self):
                 self.transport.send(b"y")
         """,
-        "test_example.py:4:17: MXS005",
+        msg(4, 17, where=attribute_of("TestClient")),
         id="test-class-attribute",
     ),
     case(
@@ -100,7 +112,7 @@ SHARED = [
             def test_two(self):
                 assert self.transport
         """,
-        "test_example.py:5:17: MXS005",
+        msg(5, 17, where=attribute_of("ClientTest")),
         id="testcase-class-attribute",
     ),
     case(
@@ -111,7 +123,7 @@ SHARED = [
             transport = MagicMock()
         """, 'Helpers.transport'),
         # "anything in the module body that is not inside a def/lambda, class bodies included"
-        "test_example.py:4:17: MXS005",
+        msg(4, 17, where=attribute_of("Helpers", kind="class")),
         id="non-test-class-body-at-module-level",
     ),
     case(
@@ -120,7 +132,7 @@ SHARED = [
 
         patch("os.getcwd").start()
         """,
-        "test_example.py:3:1: MXS005",
+        msg(3, 1, "patch"),
         id="started-patcher-at-module-level",
     ),
     case(
@@ -129,7 +141,7 @@ SHARED = [
 
         FAKE_CWD = patch("os.getcwd").start()
         """,
-        "test_example.py:3:12: MXS005",
+        msg(3, 12, "patch"),
         id="started-patcher-at-module-level-assigned",
     ),
     case(
@@ -138,7 +150,7 @@ SHARED = [
 
         make = lambda m=MagicMock(): m
         """,
-        "test_example.py:3:17: MXS005",
+        msg(3, 17),
         id="lambda-default-at-module-level"),
     case(
         read_by_two_tests("""
@@ -147,7 +159,7 @@ SHARED = [
         class Helpers:
             client = MagicMock()
         """, 'Helpers.client'),
-        "test_example.py:4:14: MXS005",
+        msg(4, 14, where=attribute_of("Helpers", kind="class")),
         id="attribute-of-a-non-test-class-at-module-level"),
     case(
         """
@@ -156,8 +168,8 @@ SHARED = [
         MOCKS = [MagicMock() for _ in range(3)]
         BY_NAME = {n: MagicMock() for n in "ab"}
         """,
-        "test_example.py:3:10: MXS005",
-        "test_example.py:4:15: MXS005",
+        msg(3, 10),
+        msg(4, 15),
         id="comprehensions-at-module-level"),
     case(
         """
@@ -168,7 +180,7 @@ SHARED = [
             def test_it(self, cwd):
                 pass
         """,
-        "test_example.py:3:34: MXS005",
+        msg(3, 34),
         id="mock-in-class-decorator-reported-the-patch-itself-not"),
     case(
         """
@@ -182,7 +194,7 @@ SHARED = [
             def test_default(self, m=MagicMock()):
                 pass
         """,
-        "test_example.py:8:30: MXS005",
+        msg(8, 30, where=attribute_of("TestX")),
         id="method-decorator-silent-method-default-reported"),
     case(
         """
@@ -190,7 +202,7 @@ SHARED = [
 
         CWD = patch("os.getcwd", new=MagicMock())
         """,
-        "test_example.py:3:30: MXS005",
+        msg(3, 30),
         id="mock-passed-as-new-to-a-stored-patch"),
     case(
         read_by_two_tests("""
@@ -201,8 +213,8 @@ SHARED = [
 
         SPEC: object = create_autospec(dict)
         """, 'SPEC'),
-        "test_example.py:3:17: MXS005",
-        "test_example.py:6:16: MXS005",
+        msg(3, 17),
+        msg(6, 16, "create_autospec"),
         id="keyword-only-default-and-annotated-assignment"),
     case(
         {"conftest.py": """
@@ -216,7 +228,7 @@ SHARED = [
         def shared():
             return SHARED
         """},
-        "conftest.py:4:10: MXS005",
+        msg(4, 10, path="conftest.py"),
         id="conftest-module-level"),
     case(
         """
@@ -226,14 +238,14 @@ SHARED = [
             pass
         P = patch("os.getcwd")
         """,
-        "test_example.py:3:6: MXS005",
+        msg(3, 6, "patch"),
         id="patch-entered-at-module-level-reported-stored-not"),
 ]
 
 
 @pytest.mark.parametrize(CASE, SHARED)
 def test_shared_mock_is_reported(lint, src, args, expected):
-    assert lint(src, SELECT, *args) == expected
+    assert lint.messages(src, SELECT, *args) == expected
 
 
 def test_conftest_module_level_is_reported(lint):
@@ -242,7 +254,7 @@ def test_conftest_module_level_is_reported(lint):
 
     shared_client = MagicMock()
     """, "shared_client")
-    assert lint({"conftest.py": conftest}, SELECT) == ["conftest.py:3:17: MXS005"]
+    assert lint.messages({"conftest.py": conftest}, SELECT) == [msg(3, 17, path="conftest.py")]
 
 
 ALIASES = [
@@ -252,7 +264,7 @@ ALIASES = [
 
         client = um.MagicMock()
         """, 'client'),
-        "test_example.py:3:10: MXS005",
+        msg(3, 10),
         id="from-unittest-import-mock-as",
     ),
     case(
@@ -261,7 +273,7 @@ ALIASES = [
 
         client = unittest.mock.MagicMock()
         """, 'client'),
-        "test_example.py:3:10: MXS005",
+        msg(3, 10),
         id="import-unittest-mock",
     ),
     case(
@@ -270,7 +282,7 @@ ALIASES = [
 
         client = mock.MagicMock()
         """, 'client'),
-        "test_example.py:3:10: MXS005",
+        msg(3, 10),
         id="mock-backport",
     ),
     case(
@@ -279,7 +291,7 @@ ALIASES = [
 
         client = MM()
         """, 'client'),
-        "test_example.py:3:10: MXS005",
+        msg(3, 10),
         id="magicmock-as-mm",
     ),
     case(
@@ -288,7 +300,7 @@ ALIASES = [
 
         p("os.getcwd").start()
         """,
-        "test_example.py:3:1: MXS005",
+        msg(3, 1, "patch"),
         id="patch-as-p-started",
     ),
 ]
@@ -296,7 +308,7 @@ ALIASES = [
 
 @pytest.mark.parametrize(CASE, ALIASES)
 def test_alias_forms_are_reported(lint, src, args, expected):
-    assert lint(src, SELECT, *args) == expected
+    assert lint.messages(src, SELECT, *args) == expected
 
 
 NOT_SHARED = [
@@ -471,9 +483,7 @@ def test_mock_factories_option_adds_factory(lint):
 
     SENTINEL = Mock()
     """, "SENTINEL")
-    assert lint(src, SELECT, "--mxs-mock-factories=unittest.mock.Mock") == sorted([
-        "test_example.py:3:12: MXS005"
-    ])
+    assert lint.messages(src, SELECT, "--mxs-mock-factories=unittest.mock.Mock") == [msg(3, 12, "Mock")]
 
 
 def test_noqa(lint_flake8):
@@ -496,9 +506,7 @@ def test_message_names_factory(project):
             """, "client")
         }
     )
-    (line,) = project.flake8(SELECT)
-    assert line.startswith("test_example.py:3:10: MXS005 ")
-    assert "MagicMock()" in line
+    assert project.flake8(SELECT) == [msg(3, 10)]
 
 
 def test_stored_patcher_started_by_the_module_body_is_reported(lint):
@@ -514,7 +522,7 @@ def test_stored_patcher_started_by_the_module_body_is_reported(lint):
         PID.start()
     """
     # CWD's mock is created at import time; PID's only when setup_module runs.
-    assert lint(src, SELECT) == ["test_example.py:3:7: MXS005"]
+    assert lint.messages(src, SELECT) == [msg(3, 7, "patch")]
 
 
 # -- shared only when more than one test item sees it ------------------------------------
@@ -525,12 +533,12 @@ SHARING = [
          id="one-plain-test"),
     case(SHARING_HEAD + "CLIENT = MagicMock()\n\n\ndef test_one():\n    assert CLIENT\n\n\ndef test_two():\n"
          "    assert CLIENT\n",
-         at(4, 10, "MXS005"), id="two-tests"),
+         msg(4, 10), id="two-tests"),
     case(SHARING_HEAD + "CLIENT = MagicMock()\n\n\n@pytest.mark.parametrize('n', [1, 2])\ndef test_n(n):\n"
          "    assert CLIENT\n",
-         at(4, 10, "MXS005"), id="one-parametrized-test"),
+         msg(4, 10), id="one-parametrized-test"),
     case(SHARING_HEAD + "CLIENT = MagicMock()\n\n\n@pytest.fixture\ndef client():\n    return CLIENT\n",
-         at(4, 10, "MXS005"), id="handed-out-by-a-fixture"),
+         msg(4, 10), id="handed-out-by-a-fixture"),
     case(SHARING_HEAD + "CLIENT = MagicMock()\n",
          id="seen-by-no-test"),
     case(SHARING_HEAD + "CLIENT = MagicMock()\n\n\n@pytest.fixture(autouse=True)\ndef reset():\n    yield\n"
@@ -540,24 +548,24 @@ SHARING = [
     case(SHARING_HEAD + "CLIENT = MagicMock()\n\n\n@pytest.fixture\ndef reset():\n    yield\n"
          "    CLIENT.reset_mock()\n\n\ndef test_one(reset):\n    assert CLIENT\n\n\ndef test_two():\n"
          "    assert CLIENT\n",
-         at(4, 10, "MXS005"), id="reset-only-around-one-of-the-tests"),
+         msg(4, 10), id="reset-only-around-one-of-the-tests"),
     case(SHARING_HEAD + "CLIENT = MagicMock()\n\n\n@pytest.fixture(autouse=True)\ndef reset():\n"
          "    CLIENT.reset_mock()\n    yield\n\n\ndef test_one():\n    assert CLIENT\n\n\ndef test_two():\n"
          "    assert CLIENT\n",
-         at(4, 10, "MXS005"), id="reset-before-the-test-is-not-after-it"),
+         msg(4, 10), id="reset-before-the-test-is-not-after-it"),
     case(SHARING_HEAD + "class TestApi:\n    client = MagicMock()\n\n    def test_one(self):\n"
          "        assert self.client\n",
          id="class-attribute-one-test"),
     case(SHARING_HEAD + "class TestApi:\n    client = MagicMock()\n\n    def test_one(self):\n"
          "        assert self.client\n\n    def test_two(self):\n        assert TestApi.client\n",
-         at(5, 14, "MXS005"), id="class-attribute-two-tests"),
+         msg(5, 14, where=attribute_of("TestApi")), id="class-attribute-two-tests"),
     case(SHARING_HEAD + "from unittest.mock import patch\n\nPATCHER = patch('os.getcwd')\nPATCHER.start()\n",
-         at(6, 11, "MXS005"), id="patcher-started-at-import-is-every-tests"),
+         msg(6, 11, "patch"), id="patcher-started-at-import-is-every-tests"),
     case(SHARING_HEAD + "SHARED = {'client': MagicMock()}\n\n\ndef test_one():\n    assert SHARED\n",
-         at(4, 21, "MXS005"), id="stored-where-it-cannot-be-followed"),
+         msg(4, 21), id="stored-where-it-cannot-be-followed"),
 ]
 
 
 @pytest.mark.parametrize(CASE, SHARING)
 def test_shared_only_when_more_than_one_test_item_sees_it(lint, src, args, expected):
-    assert lint(src, SELECT, *args) == expected
+    assert lint.messages(src, SELECT, *args) == expected

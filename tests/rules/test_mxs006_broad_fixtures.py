@@ -1,4 +1,5 @@
-"""MXS006 - broad-scoped fixture hands out a mock (exact reports from the fast ``lint``; ``# noqa`` and the messages through the real flake8).
+"""MXS006 - broad-scoped fixture hands out a mock (exact reports and full messages from the fast
+``lint``; ``# noqa``, ``setup.cfg`` and one message through the real flake8).
 
 Position: the fixture's ``def`` line (not the decorator), column of ``def`` / ``async``.
 """
@@ -7,6 +8,11 @@ import pytest
 from cases import CASE, case
 
 SELECT = "--select=MXS006"
+
+
+def msg(line, col, name, scope, path="test_example.py"):
+    return (f"{path}:{line}:{col}: MXS006 fixture {name} (scope={scope!r}) creates a mock that every "
+            "test in its scope shares; create the mock in a function-scoped fixture")
 
 
 BROAD = [
@@ -19,7 +25,7 @@ BROAD = [
         def client():
             return MagicMock()
         """,
-        "test_example.py:5:1: MXS006",
+        msg(5, 1, "client", "module"),
         id="module-scope",
     ),
     case(
@@ -31,7 +37,7 @@ BROAD = [
         def client():
             return MagicMock()
         """,
-        "test_example.py:5:1: MXS006",
+        msg(5, 1, "client", "package"),
         id="package-scope",
     ),
     case(
@@ -44,7 +50,7 @@ BROAD = [
             client = MagicMock()
             yield client
         """,
-        "test_example.py:5:1: MXS006",
+        msg(5, 1, "client", "session"),
         id="session-scope-autouse",
     ),
     case(
@@ -57,7 +63,7 @@ BROAD = [
             with patch("os.getcwd") as fake:
                 yield fake
         """,
-        "test_example.py:5:1: MXS006",
+        msg(5, 1, "fake_cwd", "session"),
         id="patch-context-manager",
     ),
     case(
@@ -68,7 +74,7 @@ BROAD = [
         def fake_get(module_mocker):
             return module_mocker.patch("requests.get")
         """,
-        "test_example.py:4:1: MXS006",
+        msg(4, 1, "fake_get", "module"),
         id="module-mocker",
     ),
     case(
@@ -79,7 +85,7 @@ BROAD = [
         def fake_get(session_mocker):
             return session_mocker.MagicMock()
         """,
-        "test_example.py:4:1: MXS006",
+        msg(4, 1, "fake_get", "session"),
         id="session-mocker",
     ),
     case(
@@ -91,7 +97,7 @@ BROAD = [
             return package_mocker.patch.object(object, "x")
         """,
         # "the fixture's own scope decides"
-        "test_example.py:4:1: MXS006",
+        msg(4, 1, "fake_get", "module"),
         id="package-mocker-in-module-fixture",
     ),
     case(
@@ -103,7 +109,7 @@ BROAD = [
         async def client():
             return AsyncMock()
         """,
-        "test_example.py:5:1: MXS006",
+        msg(5, 1, "client", "module"),
         id="async-def",
     ),
     case(
@@ -115,7 +121,7 @@ BROAD = [
         async def client():
             return AsyncMock()
         """,
-        "test_example.py:5:1: MXS006",
+        msg(5, 1, "client", "session"),
         id="pytest-asyncio-fixture",
     ),
     case(
@@ -131,7 +137,7 @@ BROAD = [
             def test_send(self, client):
                 client.send(b"x")
         """,
-        "test_example.py:6:5: MXS006",
+        msg(6, 5, "client", "module"),
         id="fixture-method-in-test-class",
     ),
     case(
@@ -147,7 +153,7 @@ BROAD = [
             return first, second
         """,
         # reported once per fixture, at the def line
-        "test_example.py:6:1: MXS006",
+        msg(6, 1, "client", "module"),
         id="two-mocks-one-report-stacked-decorators",
     ),
     case(
@@ -159,7 +165,7 @@ BROAD = [
         async def client():
             return AsyncMock()
         """,
-        "test_example.py:5:1: MXS006",
+        msg(5, 1, "client", "module"),
         id="pytest-asyncio-fixture-module-scope"),
     case(
         """
@@ -174,7 +180,7 @@ BROAD = [
         def ses():
             return MagicMock()
         """,
-        "test_example.py:9:1: MXS006",
+        msg(9, 1, "ses", "session"),
         id="broad-scopes-narrowed-to-session", args=["--mxs-broad-scopes=session"]),
     case(
         """
@@ -185,7 +191,7 @@ BROAD = [
         def mocks():
             return [MagicMock() for _ in range(2)]
         """,
-        "test_example.py:5:1: MXS006",
+        msg(5, 1, "mocks", "session"),
         id="mock-in-a-comprehension-in-the-body"),
     case(
         """
@@ -199,8 +205,8 @@ BROAD = [
         def client(session_mocker):
             return session_mocker.MagicMock()
         """,
-        "test_example.py:4:1: MXS006",
-        "test_example.py:8:1: MXS006",
+        msg(4, 1, "cwd", "module"),
+        msg(8, 1, "client", "session"),
         id="module-and-session-mocker"),
     case(
         """
@@ -216,7 +222,7 @@ BROAD = [
             def other(self):
                 return MagicMock()
         """,
-        "test_example.py:6:5: MXS006",
+        msg(6, 5, "client", "module"),
         id="fixture-method-in-a-class-at-its-def-line"),
     case(
         """
@@ -228,14 +234,14 @@ BROAD = [
         def client():
             yield MagicMock()
         """,
-        "test_example.py:6:1: MXS006",
+        msg(6, 1, "client", "module"),
         id="reported-at-the-def-line-below-decorators"),
 ]
 
 
 @pytest.mark.parametrize(CASE, BROAD)
 def test_broad_fixture_with_mock_is_reported(lint, src, args, expected):
-    assert lint(src, SELECT, *args) == expected
+    assert lint.messages(src, SELECT, *args) == expected
 
 
 def test_conftest_fixture_is_reported(lint):
@@ -247,7 +253,8 @@ def test_conftest_fixture_is_reported(lint):
     def client():
         return MagicMock()
     """
-    assert lint({"conftest.py": conftest}, SELECT) == ["conftest.py:5:1: MXS006"]
+    assert lint.messages({"conftest.py": conftest}, SELECT) == [
+        msg(5, 1, "client", "session", path="conftest.py")]
 
 
 ALIASES = [
@@ -260,7 +267,7 @@ ALIASES = [
         def client():
             return MagicMock()
         """,
-        "test_example.py:5:1: MXS006",
+        msg(5, 1, "client", "module"),
         id="import-pytest-as",
     ),
     case(
@@ -272,7 +279,7 @@ ALIASES = [
         def client():
             return MagicMock()
         """,
-        "test_example.py:5:1: MXS006",
+        msg(5, 1, "client", "session"),
         id="from-pytest-import-fixture",
     ),
     case(
@@ -284,7 +291,7 @@ ALIASES = [
         def client():
             return um.MagicMock()
         """,
-        "test_example.py:5:1: MXS006",
+        msg(5, 1, "client", "module"),
         id="from-unittest-import-mock-as",
     ),
     case(
@@ -296,7 +303,7 @@ ALIASES = [
         def client():
             return unittest.mock.MagicMock()
         """,
-        "test_example.py:5:1: MXS006",
+        msg(5, 1, "client", "module"),
         id="import-unittest-mock",
     ),
     case(
@@ -308,7 +315,7 @@ ALIASES = [
         def client():
             return mock.MagicMock()
         """,
-        "test_example.py:5:1: MXS006",
+        msg(5, 1, "client", "module"),
         id="mock-backport",
     ),
     case(
@@ -321,7 +328,7 @@ ALIASES = [
             with p("os.getcwd") as fake:
                 yield fake
         """,
-        "test_example.py:5:1: MXS006",
+        msg(5, 1, "fake_cwd", "module"),
         id="patch-as-p",
     ),
 ]
@@ -329,7 +336,7 @@ ALIASES = [
 
 @pytest.mark.parametrize(CASE, ALIASES)
 def test_alias_forms_are_reported(lint, src, args, expected):
-    assert lint(src, SELECT, *args) == expected
+    assert lint.messages(src, SELECT, *args) == expected
 
 
 NOT_REPORTED = [
@@ -493,22 +500,22 @@ def by_session():
 
 
 def test_broad_scopes_default(lint):
-    assert lint(SCOPES_SRC, SELECT) == sorted([
-        "test_example.py:9:1: MXS006",
-        "test_example.py:13:1: MXS006",
+    assert lint.messages(SCOPES_SRC, SELECT) == sorted([
+        msg(9, 1, "by_module", "module"),
+        msg(13, 1, "by_session", "session"),
     ])
 
 
 def test_broad_scopes_option_replaces_default(lint):
-    assert lint(SCOPES_SRC, SELECT, "--mxs-broad-scopes=class") == sorted([
-        "test_example.py:5:1: MXS006",
+    assert lint.messages(SCOPES_SRC, SELECT, "--mxs-broad-scopes=class") == sorted([
+        msg(5, 1, "by_class", "class"),
     ])
 
 
 def test_broad_scopes_option_list(lint):
-    assert lint(SCOPES_SRC, SELECT, "--mxs-broad-scopes=class,session") == sorted([
-        "test_example.py:5:1: MXS006",
-        "test_example.py:13:1: MXS006",
+    assert lint.messages(SCOPES_SRC, SELECT, "--mxs-broad-scopes=class,session") == sorted([
+        msg(5, 1, "by_class", "class"),
+        msg(13, 1, "by_session", "session"),
     ])
 
 
@@ -520,9 +527,9 @@ def test_broad_scopes_from_setup_cfg(lint_flake8):
         """,
         "test_example.py": SCOPES_SRC,
     }
-    assert lint_flake8(files, SELECT) == sorted([
-        "test_example.py:5:1: MXS006",
-        "test_example.py:9:1: MXS006",
+    assert lint_flake8.messages(files, SELECT) == sorted([
+        msg(5, 1, "by_class", "class"),
+        msg(9, 1, "by_module", "module"),
     ])
 
 
@@ -569,7 +576,4 @@ def test_message_names_fixture_and_scope(project):
             """
         }
     )
-    (line,) = project.flake8(SELECT)
-    assert line.startswith("test_example.py:5:1: MXS006 ")
-    assert "api_client" in line
-    assert "module" in line
+    assert project.flake8(SELECT) == [msg(5, 1, "api_client", "module")]

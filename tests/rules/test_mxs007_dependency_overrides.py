@@ -1,4 +1,5 @@
-"""MXS007 - FastAPI dependency override without a guaranteed cleanup (exact reports from the fast ``lint``; ``# noqa`` and the messages through the real flake8).
+"""MXS007 - FastAPI dependency override without a guaranteed cleanup (exact reports and full
+messages from the fast ``lint``; ``# noqa`` and one message through the real flake8).
 
 Position convention: the start of the statement that changes the overrides
 (``app.dependency_overrides[get_db] = ...`` -> the ``a`` of ``app``; for
@@ -13,6 +14,12 @@ from cases import CASE, case
 SELECT = "--select=MXS007"
 
 
+def msg(line, col, target="app.dependency_overrides", path="test_example.py"):
+    """*target*: the overrides mapping as written."""
+    return (f"{path}:{line}:{col}: MXS007 {target} changed without a guaranteed cleanup; clear it after "
+            "yield, in a finally block, or use patch.dict()")
+
+
 REPORTED = [
     case(
         """
@@ -22,7 +29,7 @@ REPORTED = [
         def test_override():
             app.dependency_overrides[get_db] = lambda: None
         """,
-        "test_example.py:5:5: MXS007",
+        msg(5, 5),
         id="imported-app",
     ),
     case(
@@ -33,7 +40,7 @@ REPORTED = [
         def test_update():
             app.dependency_overrides.update({get_db: lambda: None})
         """,
-        "test_example.py:5:5: MXS007",
+        msg(5, 5),
         id="update",
     ),
     case(
@@ -46,7 +53,7 @@ REPORTED = [
         def test_module_level_app():
             app.dependency_overrides[get_db] = lambda: None
         """,
-        "test_example.py:7:5: MXS007",
+        msg(7, 5),
         id="module-level-app",
     ),
     case(
@@ -58,7 +65,7 @@ REPORTED = [
         app.dependency_overrides[get_db] = lambda: None
         """,
         # "Module-level assignments are always reported."
-        "test_example.py:5:1: MXS007",
+        msg(5, 1),
         id="module-level-assignment",
     ),
     case(
@@ -68,7 +75,7 @@ REPORTED = [
         def test_fixture_app(app):
             app.dependency_overrides[get_db] = lambda: None
         """,
-        "test_example.py:4:5: MXS007",
+        msg(4, 5),
         id="app-from-fixture-parameter",
     ),
     case(
@@ -78,7 +85,7 @@ REPORTED = [
         def test_client_app(client):
             client.app.dependency_overrides[get_db] = lambda: None
         """,
-        "test_example.py:4:5: MXS007",
+        msg(4, 5, "client.app.dependency_overrides"),
         id="attribute-chain",
     ),
     case(
@@ -91,7 +98,7 @@ REPORTED = [
             assert app.dependency_overrides
             app.dependency_overrides.clear()
         """,
-        "test_example.py:5:5: MXS007",
+        msg(5, 5),
         id="cleanup-not-guaranteed",
     ),
     case(
@@ -105,7 +112,7 @@ REPORTED = [
             app.dependency_overrides[get_db] = lambda: None
             yield
         """,
-        "test_example.py:7:5: MXS007",
+        msg(7, 5),
         id="fixture-without-cleanup-after-yield",
     ),
     case(
@@ -120,7 +127,7 @@ REPORTED = [
             def test_get(self):
                 pass
         """,
-        "test_example.py:6:9: MXS007",
+        msg(6, 9),
         id="setup-method-without-teardown",
     ),
     case(
@@ -132,8 +139,8 @@ REPORTED = [
             app.dependency_overrides[get_db] = lambda: None
             app.dependency_overrides[get_user] = lambda: None
         """,
-        "test_example.py:5:5: MXS007",
-        "test_example.py:6:5: MXS007",
+        msg(5, 5),
+        msg(6, 5),
         id="each-assignment",
     ),
     case(
@@ -144,7 +151,7 @@ REPORTED = [
         def test_it():
             app.dependency_overrides.update({get_db: lambda: None})
         """,
-        "test_example.py:5:5: MXS007",
+        msg(5, 5),
         id="update"),
     case(
         """
@@ -156,7 +163,7 @@ REPORTED = [
             client = TestClient(app)
             client.app.dependency_overrides[get_db] = lambda: None
         """,
-        "test_example.py:7:5: MXS007",
+        msg(7, 5, "client.app.dependency_overrides"),
         id="override-on-client-app-of-a-local-test-client"),
     case(
         """
@@ -167,7 +174,7 @@ REPORTED = [
             app = myapp.main.app
             app.dependency_overrides[get_db] = lambda: None
         """,
-        "test_example.py:6:5: MXS007",
+        msg(6, 5),
         id="local-name-bound-to-a-shared-app"),
     case(
         """
@@ -181,15 +188,15 @@ REPORTED = [
         def test_b():
             app.dependency_overrides[1] = app.dependency_overrides[2] = None
         """,
-        "test_example.py:5:5: MXS007",
-        "test_example.py:9:5: MXS007",
+        msg(5, 5),
+        msg(9, 5),
         id="augmented-merge-is-a-change-and-one-report-per-statement"),
 ]
 
 
 @pytest.mark.parametrize(CASE, REPORTED)
 def test_override_without_cleanup_is_reported(lint, src, args, expected):
-    assert lint(src, SELECT, *args) == expected
+    assert lint.messages(src, SELECT, *args) == expected
 
 
 CLEANED_UP = [
@@ -538,9 +545,7 @@ def test_message_mentions_cleanup(project):
             """
         }
     )
-    (line,) = project.flake8(SELECT)
-    assert line.startswith("test_example.py:5:5: MXS007 ")
-    assert "dependency_overrides" in line
+    assert project.flake8(SELECT) == [msg(5, 5)]
 
 
 CLEARING_FIXTURE_CASES = [
@@ -603,7 +608,7 @@ CLEARING_FIXTURE_CASES = [
         def test_x(client_app):
             client_app.dependency_overrides[dep] = lambda: 2
         """,
-        ["test_example.py:12:5: MXS007"],
+        [msg(12, 5, "client_app.dependency_overrides")],
         id="module-scoped-fixture-clears-only-at-module-end",
     ),
     pytest.param(
@@ -617,7 +622,7 @@ CLEARING_FIXTURE_CASES = [
         def test_x():
             app.dependency_overrides[dep] = lambda: 2
         """,
-        ["test_example.py:12:5: MXS007"],
+        [msg(12, 5)],
         id="fixture-not-requested",
     ),
 ]
@@ -626,7 +631,7 @@ CLEARING_FIXTURE_CASES = [
 @pytest.mark.parametrize("body, expected", CLEARING_FIXTURE_CASES)
 def test_fixture_that_clears_overrides_after_the_test(lint, body, expected):
     source = "import pytest\nfrom app import app, dep\n\n" + textwrap.dedent(body)
-    assert lint(source, "--select=MXS007") == expected
+    assert lint.messages(source, "--select=MXS007") == expected
 
 
 def test_conftest_fixture_that_clears_overrides(lint):
@@ -653,7 +658,7 @@ def test_conftest_fixture_that_clears_overrides(lint):
                 app.dependency_overrides[dep] = lambda: 1
             """,
     }
-    assert lint(files, "--select=MXS007") == ["tests/test_api.py:9:5: MXS007"]
+    assert lint.messages(files, "--select=MXS007") == [msg(9, 5, path="tests/test_api.py")]
 
 
 def test_rebinding_overrides_to_None_is_not_a_cleanup(lint):
@@ -673,4 +678,4 @@ def test_rebinding_overrides_to_None_is_not_a_cleanup(lint):
         yield
         app.dependency_overrides = {}
     """
-    assert lint(src, "--select=MXS007") == ["test_example.py:6:5: MXS007"]
+    assert lint.messages(src, "--select=MXS007") == [msg(6, 5)]

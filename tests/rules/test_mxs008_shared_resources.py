@@ -1,4 +1,5 @@
-"""MXS008 - fixed port or fixed temp path shared between xdist workers (exact reports from the fast ``lint``; ``# noqa`` and the messages through the real flake8).
+"""MXS008 - fixed port or fixed temp path shared between xdist workers (exact reports and full
+messages from the fast ``lint``; ``# noqa`` and a few messages through the real flake8).
 
 Position convention: the binding / writing *call* node. For a
 method chain such as ``Path("/tmp/x").write_text("")`` or ``sock.bind(...)`` the outer call starts
@@ -10,6 +11,17 @@ import pytest
 from cases import CASE, case
 
 SELECT = "--select=MXS008"
+
+
+def port(line, col, number, path="test_example.py"):
+    return (f"{path}:{line}:{col}: MXS008 fixed port {number} is shared by all xdist workers; "
+            "bind port 0 or use a free-port fixture")
+
+
+def fixed_path(line, col, tmp, path="test_example.py"):
+    """*tmp*: the path literal (the message quotes it)."""
+    return (f"{path}:{line}:{col}: MXS008 fixed path {tmp!r} is shared by all xdist workers; "
+            "use tmp_path / tmp_path_factory")
 
 
 def body(*lines):
@@ -27,28 +39,28 @@ def body(*lines):
 # --- (a) fixed ports ----------------------------------------------------------------------------
 
 FIXED_PORTS = [
-    ('sock.bind(("127.0.0.1", 8080))', 5),
-    ('socket.socket().bind(("", 8080))', 5),
-    ('srv = socketserver.TCPServer(("localhost", 9000), handler)', 11),
-    ('srv = socketserver.UDPServer(("localhost", 9000), handler)', 11),
-    ('srv = http.server.HTTPServer(("", 8000), handler)', 11),
-    ('srv = http.server.ThreadingHTTPServer(("", 8000), handler)', 11),
-    ('asyncio.start_server(handler, "127.0.0.1", 8888)', 5),
-    ("asyncio.start_server(handler, port=8888)", 5),
-    ('loop.create_server(handler, "127.0.0.1", 8888)', 5),
-    ("loop.create_server(handler, port=8888)", 5),
-    ("uvicorn.run(app, port=8000)", 5),
-    ('config = uvicorn.Config(app, host="127.0.0.1", port=8000)', 14),
-    ("site = web.TCPSite(runner, port=8080)", 12),
-    ("web.run_app(app, port=8080)", 5),
-    ("app.run(port=5000)", 5),
-    ('app.run(host="0.0.0.0", port=5000, debug=True)', 5),
+    ('sock.bind(("127.0.0.1", 8080))', 5, 8080),
+    ('socket.socket().bind(("", 8080))', 5, 8080),
+    ('srv = socketserver.TCPServer(("localhost", 9000), handler)', 11, 9000),
+    ('srv = socketserver.UDPServer(("localhost", 9000), handler)', 11, 9000),
+    ('srv = http.server.HTTPServer(("", 8000), handler)', 11, 8000),
+    ('srv = http.server.ThreadingHTTPServer(("", 8000), handler)', 11, 8000),
+    ('asyncio.start_server(handler, "127.0.0.1", 8888)', 5, 8888),
+    ("asyncio.start_server(handler, port=8888)", 5, 8888),
+    ('loop.create_server(handler, "127.0.0.1", 8888)', 5, 8888),
+    ("loop.create_server(handler, port=8888)", 5, 8888),
+    ("uvicorn.run(app, port=8000)", 5, 8000),
+    ('config = uvicorn.Config(app, host="127.0.0.1", port=8000)', 14, 8000),
+    ("site = web.TCPSite(runner, port=8080)", 12, 8080),
+    ("web.run_app(app, port=8080)", 5, 8080),
+    ("app.run(port=5000)", 5, 5000),
+    ('app.run(host="0.0.0.0", port=5000, debug=True)', 5, 5000),
 ]
 
 
-@pytest.mark.parametrize("line, col", FIXED_PORTS, ids=[p[0] for p in FIXED_PORTS])
-def test_fixed_port_is_reported(lint, line, col):
-    assert lint(body(line), SELECT) == [f"test_example.py:6:{col}: MXS008"]
+@pytest.mark.parametrize("line, col, number", FIXED_PORTS, ids=[p[0] for p in FIXED_PORTS])
+def test_fixed_port_is_reported(lint, line, col, number):
+    assert lint.messages(body(line), SELECT) == [port(6, col, number)]
 
 
 EPHEMERAL_OR_NOT_BINDING = [
@@ -77,32 +89,32 @@ def test_ephemeral_or_non_binding_port_is_not_reported(lint, line):
 # --- (b) fixed temp paths ---------------------------------------------------------------------
 
 FIXED_PATHS = [
-    ('with open("/tmp/out.txt", "w") as fh:\n        fh.write("x")', 10),
-    ('fh = open("/tmp/out.txt", "a")', 10),
-    ('fh = open("/tmp/out.bin", "wb")', 10),
-    ('fh = open("/tmp/out.txt", "x")', 10),
-    ('fh = open("/tmp/out.txt", "r+")', 10),
-    ('fh = open("/tmp/out.txt", mode="w")', 10),
-    ('fh = open("/var/tmp/out.txt", "w")', 10),
-    ('Path("/tmp/out.txt").write_text("x")', 5),
-    ('Path("/tmp/out.bin").write_bytes(b"x")', 5),
-    ('Path("/tmp/workdir").mkdir(parents=True)', 5),
-    ('Path("/var/tmp/flag").touch()', 5),
-    ('os.mkdir("/tmp/workdir")', 5),
-    ('os.makedirs("/var/tmp/workdir", exist_ok=True)', 5),
-    ('shutil.copy("fixture.txt", "/tmp/fixture.txt")', 5),
-    ('shutil.copyfile("fixture.txt", "/tmp/fixture.txt")', 5),
-    ('shutil.copy2("fixture.txt", "/tmp/fixture.txt")', 5),
-    ('shutil.copytree("fixtures", "/tmp/fixtures")', 5),
-    ('shutil.move("fixture.txt", "/tmp/fixture.txt")', 5),
-    ('conn = sqlite3.connect("/tmp/test.db")', 12),
-    ('handler = logging.FileHandler("/tmp/test.log")', 15),
+    ('with open("/tmp/out.txt", "w") as fh:\n        fh.write("x")', 10, "/tmp/out.txt"),
+    ('fh = open("/tmp/out.txt", "a")', 10, "/tmp/out.txt"),
+    ('fh = open("/tmp/out.bin", "wb")', 10, "/tmp/out.bin"),
+    ('fh = open("/tmp/out.txt", "x")', 10, "/tmp/out.txt"),
+    ('fh = open("/tmp/out.txt", "r+")', 10, "/tmp/out.txt"),
+    ('fh = open("/tmp/out.txt", mode="w")', 10, "/tmp/out.txt"),
+    ('fh = open("/var/tmp/out.txt", "w")', 10, "/var/tmp/out.txt"),
+    ('Path("/tmp/out.txt").write_text("x")', 5, "/tmp/out.txt"),
+    ('Path("/tmp/out.bin").write_bytes(b"x")', 5, "/tmp/out.bin"),
+    ('Path("/tmp/workdir").mkdir(parents=True)', 5, "/tmp/workdir"),
+    ('Path("/var/tmp/flag").touch()', 5, "/var/tmp/flag"),
+    ('os.mkdir("/tmp/workdir")', 5, "/tmp/workdir"),
+    ('os.makedirs("/var/tmp/workdir", exist_ok=True)', 5, "/var/tmp/workdir"),
+    ('shutil.copy("fixture.txt", "/tmp/fixture.txt")', 5, "/tmp/fixture.txt"),
+    ('shutil.copyfile("fixture.txt", "/tmp/fixture.txt")', 5, "/tmp/fixture.txt"),
+    ('shutil.copy2("fixture.txt", "/tmp/fixture.txt")', 5, "/tmp/fixture.txt"),
+    ('shutil.copytree("fixtures", "/tmp/fixtures")', 5, "/tmp/fixtures"),
+    ('shutil.move("fixture.txt", "/tmp/fixture.txt")', 5, "/tmp/fixture.txt"),
+    ('conn = sqlite3.connect("/tmp/test.db")', 12, "/tmp/test.db"),
+    ('handler = logging.FileHandler("/tmp/test.log")', 15, "/tmp/test.log"),
 ]
 
 
-@pytest.mark.parametrize("line, col", FIXED_PATHS, ids=[p[0].split("\n")[0] for p in FIXED_PATHS])
-def test_fixed_temp_path_is_reported(lint, line, col):
-    assert lint(body(line), SELECT) == [f"test_example.py:6:{col}: MXS008"]
+@pytest.mark.parametrize("line, col, tmp", FIXED_PATHS, ids=[p[0].split("\n")[0] for p in FIXED_PATHS])
+def test_fixed_temp_path_is_reported(lint, line, col, tmp):
+    assert lint.messages(body(line), SELECT) == [fixed_path(6, col, tmp)]
 
 
 NOT_WRITING_OR_NOT_TMP = [
@@ -138,7 +150,7 @@ ALIASES = [
         def test_alias():
             _os.makedirs("/tmp/workdir")
         """,
-        "test_example.py:4:5: MXS008",
+        fixed_path(4, 5, "/tmp/workdir"),
         id="import-os-as",
     ),
     case(
@@ -148,7 +160,7 @@ ALIASES = [
         def test_alias():
             P("/tmp/out.txt").write_text("x")
         """,
-        "test_example.py:4:5: MXS008",
+        fixed_path(4, 5, "/tmp/out.txt"),
         id="path-as-p",
     ),
     case(
@@ -158,7 +170,7 @@ ALIASES = [
         def test_alias():
             copy("fixture.txt", "/tmp/fixture.txt")
         """,
-        "test_example.py:4:5: MXS008",
+        fixed_path(4, 5, "/tmp/fixture.txt"),
         id="from-shutil-import-copy",
     ),
     case(
@@ -168,7 +180,7 @@ ALIASES = [
         def test_alias():
             srv = HTTPServer(("", 8000), BaseHTTPRequestHandler)
         """,
-        "test_example.py:4:11: MXS008",
+        port(4, 11, 8000),
         id="from-http-server-import",
     ),
     case(
@@ -178,7 +190,7 @@ ALIASES = [
         def test_alias(app):
             uv.run(app, port=8000)
         """,
-        "test_example.py:4:5: MXS008",
+        port(4, 5, 8000),
         id="import-uvicorn-as",
     ),
 ]
@@ -186,7 +198,7 @@ ALIASES = [
 
 @pytest.mark.parametrize(CASE, ALIASES)
 def test_alias_forms_are_reported(lint, src, args, expected):
-    assert lint(src, SELECT, *args) == expected
+    assert lint.messages(src, SELECT, *args) == expected
 
 
 # --- several calls in one test: only the fixed ports and paths are reported ----------------------
@@ -202,8 +214,8 @@ SEVERAL_CALLS = [
             await asyncio.start_server(handler, "127.0.0.1", 0)
             await loop.create_server(f, host, port=0)
         """,
-        "test_example.py:4:11: MXS008",
-        "test_example.py:5:11: MXS008",
+        port(4, 11, 8888),
+        port(5, 11, 9000),
         id="asyncio-servers"),
     case(
         """
@@ -216,9 +228,9 @@ SEVERAL_CALLS = [
             web.run_app(app, port=8081)
             uvicorn.run(app, port=0)
         """,
-        "test_example.py:5:14: MXS008",
-        "test_example.py:6:12: MXS008",
-        "test_example.py:7:5: MXS008",
+        port(5, 14, 8000),
+        port(6, 12, 8080),
+        port(7, 5, 8081),
         id="uvicorn-aiohttp"),
     case(
         """
@@ -230,8 +242,8 @@ SEVERAL_CALLS = [
             HTTPServer(("localhost", 8080), H)
             socketserver.TCPServer(("", 0), H)
         """,
-        "test_example.py:5:5: MXS008",
-        "test_example.py:6:5: MXS008",
+        port(5, 5, 8000),
+        port(6, 5, 8080),
         id="socketserver-httpserver"),
     case(
         """
@@ -245,8 +257,8 @@ SEVERAL_CALLS = [
             app.run(host="0.0.0.0", port=5000)
             s.connect(("127.0.0.1", 8080))
         """,
-        "test_example.py:5:5: MXS008",
-        "test_example.py:8:5: MXS008",
+        port(5, 5, 8080),
+        port(8, 5, 5000),
         id="bind-listen-run-connect"),
     case(
         """
@@ -258,8 +270,8 @@ SEVERAL_CALLS = [
             open("/tmpfoo", "w")
             open("relative/tmp/x", "w")
         """,
-        "test_example.py:2:5: MXS008",
-        "test_example.py:5:5: MXS008",
+        fixed_path(2, 5, "/tmp/x"),
+        fixed_path(5, 5, "/tmp/y"),
         id="open-modes"),
     case(
         """
@@ -276,10 +288,10 @@ SEVERAL_CALLS = [
             logging.FileHandler("/var/tmp/log")
             Path("/tmp/x").read_text()
         """,
-        "test_example.py:10:5: MXS008",
-        "test_example.py:11:5: MXS008",
-        "test_example.py:7:5: MXS008",
-        "test_example.py:8:5: MXS008",
+        fixed_path(10, 5, "/tmp/t.db"),
+        fixed_path(11, 5, "/var/tmp/log"),
+        fixed_path(7, 5, "/tmp/x"),
+        fixed_path(8, 5, "/tmp/out"),
         id="path-shutil-sqlite-logging"),
     case(
         """
@@ -297,13 +309,13 @@ SEVERAL_CALLS = [
             with Path("/tmp/i").open("w") as fh:
                 pass
         """,
-        "test_example.py:10:5: MXS008",
-        "test_example.py:11:5: MXS008",
-        "test_example.py:12:10: MXS008",
-        "test_example.py:6:5: MXS008",
-        "test_example.py:7:5: MXS008",
-        "test_example.py:8:5: MXS008",
-        "test_example.py:9:5: MXS008",
+        fixed_path(10, 5, "/tmp/h"),
+        fixed_path(11, 5, "/tmp/b"),
+        fixed_path(12, 10, "/tmp/i"),
+        fixed_path(6, 5, "/tmp/d"),
+        fixed_path(7, 5, "/var/tmp/e"),
+        fixed_path(8, 5, "/tmp/f"),
+        fixed_path(9, 5, "/var/tmp/g"),
         id="dirs-touch-move-path-open"),
     case(
         """
@@ -319,7 +331,7 @@ SEVERAL_CALLS = [
 
 @pytest.mark.parametrize(CASE, SEVERAL_CALLS)
 def test_only_fixed_ports_and_paths_are_reported(lint, src, args, expected):
-    assert lint(src, SELECT, *args) == expected
+    assert lint.messages(src, SELECT, *args) == expected
 
 
 def test_fixture_and_module_level_are_reported(lint):
@@ -335,9 +347,9 @@ def test_fixture_and_module_level_are_reported(lint):
         sock.bind(("127.0.0.1", 8080))
         yield sock
     """
-    assert lint(src, SELECT) == sorted([
-        "test_example.py:4:7: MXS008",
-        "test_example.py:9:5: MXS008",
+    assert lint.messages(src, SELECT) == sorted([
+        fixed_path(4, 7, "/tmp/suite.log"),
+        port(9, 5, 8080),
     ])
 
 
@@ -375,11 +387,7 @@ def test_messages_suggest_port_zero_and_tmp_path(project):
             """
         }
     )
-    port_line, path_line = project.flake8(SELECT)
-    assert port_line.startswith("test_example.py:4:5: MXS008 ")
-    assert "8080" in port_line and "port 0" in port_line
-    assert path_line.startswith("test_example.py:5:5: MXS008 ")
-    assert "/tmp/out.txt" in path_line and "tmp_path" in path_line
+    assert project.flake8(SELECT) == [port(4, 5, 8080), fixed_path(5, 5, "/tmp/out.txt")]
 
 
 def test_joined_path_is_shown_whole(project):
@@ -390,10 +398,7 @@ def test_joined_path_is_shown_whole(project):
         def test_write():
             (Path("/tmp") / "out.txt").write_text("x")
         """})
-    assert project.flake8("--select=MXS008") == [
-        "test_example.py:5:5: MXS008 fixed path '/tmp/out.txt' is shared by all xdist workers; "
-        "use tmp_path / tmp_path_factory"
-    ]
+    assert project.flake8("--select=MXS008") == [fixed_path(5, 5, "/tmp/out.txt")]
 
 
 def test_port_bound_to_a_module_level_name(lint):
@@ -408,4 +413,4 @@ def test_port_bound_to_a_module_level_name(lint):
         socketserver.TCPServer(("", PORT), handler)
         socketserver.TCPServer(("", EPHEMERAL), handler)
     """
-    assert lint(src, "--select=MXS008") == ["test_example.py:8:5: MXS008"]
+    assert lint.messages(src, "--select=MXS008") == [port(8, 5, 8000)]

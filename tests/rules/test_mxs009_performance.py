@@ -1,4 +1,5 @@
-"""MXS009 - performance test runs inside xdist workers (exact reports from the fast ``lint``; ``# noqa`` and the messages through the real flake8).
+"""MXS009 - performance test runs inside xdist workers (exact reports and full messages from the
+fast ``lint``; ``# noqa``, ``setup.cfg`` and one message through the real flake8).
 
 Position: the ``def`` / ``class`` line (not the decorator), column of ``def`` / ``class``.
 """
@@ -7,6 +8,12 @@ import pytest
 from cases import CASE, case
 
 SELECT = "--select=MXS009"
+
+
+def msg(line, col, name, path="test_example.py"):
+    """*name*: the test class, ``TestClass.test_method``, or the test function."""
+    return (f"{path}:{line}:{col}: MXS009 performance test {name} runs inside xdist workers; skip it "
+            'when PYTEST_XDIST_WORKER is set: @pytest.mark.skipif("PYTEST_XDIST_WORKER" in os.environ, ...)')
 
 
 REPORTED = [
@@ -18,7 +25,7 @@ REPORTED = [
         def test_speed():
             pass
         """,
-        "test_example.py:4:1: MXS009",
+        msg(4, 1, "test_speed"),
         id="function-marker",
     ),
     case(
@@ -29,7 +36,7 @@ REPORTED = [
         async def test_speed():
             pass
         """,
-        "test_example.py:4:1: MXS009",
+        msg(4, 1, "test_speed"),
         id="called-marker-async-def",
     ),
     case(
@@ -44,7 +51,7 @@ REPORTED = [
             def test_plain(self):
                 pass
         """,
-        "test_example.py:5:5: MXS009",
+        msg(5, 5, "TestSpeed.test_fast"),
         id="method-marker",
     ),
     case(
@@ -60,7 +67,7 @@ REPORTED = [
                 pass
         """,
         # "A class-level marker is reported once at the class"
-        "test_example.py:4:1: MXS009",
+        msg(4, 1, "TestSpeed"),
         id="class-marker-reported-once",
     ),
     case(
@@ -73,7 +80,7 @@ REPORTED = [
             def test_a(self):
                 pass
         """,
-        "test_example.py:3:1: MXS009",
+        msg(3, 1, "TestSpeed"),
         id="class-pytestmark",
     ),
     case(
@@ -86,7 +93,7 @@ REPORTED = [
             def test_a(self):
                 pass
         """,
-        "test_example.py:3:1: MXS009",
+        msg(3, 1, "TestSpeed"),
         id="class-pytestmark-list",
     ),
     case(
@@ -102,8 +109,8 @@ REPORTED = [
             pass
         """,
         # Convention: the module's pytestmark applies to each test function, so each is reported.
-        "test_example.py:5:1: MXS009",
-        "test_example.py:8:1: MXS009",
+        msg(5, 1, "test_a"),
+        msg(8, 1, "test_b"),
         id="module-pytestmark",
     ),
     case(
@@ -121,7 +128,7 @@ REPORTED = [
                 pass
         """,
         # Only some methods carry the skip: the class is still reported (once).
-        "test_example.py:5:1: MXS009",
+        msg(5, 1, "TestSpeed"),
         id="class-marker-some-methods-skip",
     ),
     case(
@@ -134,7 +141,7 @@ REPORTED = [
         def test_speed():
             pass
         """,
-        "test_example.py:6:1: MXS009",
+        msg(6, 1, "test_speed"),
         id="skipif-unrelated-condition",
     ),
     case(
@@ -147,7 +154,7 @@ REPORTED = [
         def test_speed():
             pass
         """,
-        "test_example.py:6:1: MXS009",
+        msg(6, 1, "test_speed"),
         id="skipif-other-env-var",
     ),
     case(
@@ -163,7 +170,7 @@ REPORTED = [
         def test_other():
             pass
         """,
-        "test_example.py:5:1: MXS009",
+        msg(5, 1, "test_speed"),
         id="skip-on-other-test-does-not-apply",
     ),
     case(
@@ -178,7 +185,7 @@ REPORTED = [
                 pass
         """,
         # markers of same-file base classes apply (shared definition)
-        "test_example.py:6:1: MXS009",
+        msg(6, 1, "TestSpeed"),
         id="marker-from-same-file-base",
     ),
     case(
@@ -189,7 +196,7 @@ REPORTED = [
         def test_speed(benchmarker):
             pass
         """,
-        "test_example.py:4:1: MXS009",
+        msg(4, 1, "test_speed"),
         id="fixture-named-like-benchmark-is-not-benchmark",
     ),
     case(
@@ -208,7 +215,7 @@ REPORTED = [
         def test_slow():
             pass
         """,
-        "test_example.py:12:1: MXS009",
+        msg(12, 1, "test_slow"),
         id="skipif-on-a-module-level-flag"),
     case(
         """
@@ -224,7 +231,7 @@ REPORTED = [
             def test_b(self):
                 pass
         """,
-        "test_example.py:5:1: MXS009",
+        msg(5, 1, "TestPerf"),
         id="class-marker-skip-on-some-methods-reported-once"),
     case(
         """
@@ -238,7 +245,7 @@ REPORTED = [
             def test_b(self):
                 pass
         """,
-        "test_example.py:4:1: MXS009",
+        msg(4, 1, "TestBench"),
         id="class-some-methods-use-benchmark"),
     case(
         """
@@ -256,8 +263,8 @@ REPORTED = [
         def test_c():
             pass
         """,
-        "test_example.py:12:1: MXS009",
-        "test_example.py:8:1: MXS009",
+        msg(12, 1, "test_c"),
+        msg(8, 1, "test_b"),
         id="markers-option-replaces-the-default", args=["--mxs-performance-markers=slow,perf"]),
     case(
         """
@@ -273,8 +280,8 @@ REPORTED = [
             def test_b(self):
                 pass
         """,
-        "test_example.py:6:1: MXS009",
-        "test_example.py:9:1: MXS009",
+        msg(6, 1, "test_a"),
+        msg(9, 1, "TestB"),
         id="module-marker-function-and-class"),
     case(
         """
@@ -286,7 +293,7 @@ REPORTED = [
         def test_a():
             pass
         """,
-        "test_example.py:6:1: MXS009",
+        msg(6, 1, "test_a"),
         id="unrelated-skipif"),
     case(
         """
@@ -302,7 +309,7 @@ REPORTED = [
             def test_outer(self):
                 pass
         """,
-        "test_example.py:5:1: MXS009",
+        msg(5, 1, "TestOuter"),
         id="nested-class-under-a-marked-class-reported-once-at-the-outer-class"),
     case(
         """
@@ -318,14 +325,14 @@ REPORTED = [
                 def test_b(self):
                     pass
         """,
-        "test_example.py:5:1: MXS009",
+        msg(5, 1, "TestOuter"),
         id="nested-test-methods-count-for-the-outer-class"),
 ]
 
 
 @pytest.mark.parametrize(CASE, REPORTED)
 def test_performance_test_without_xdist_skip_is_reported(lint, src, args, expected):
-    assert lint(src, SELECT, *args) == expected
+    assert lint.messages(src, SELECT, *args) == expected
 
 
 NOT_REPORTED = [
@@ -588,7 +595,7 @@ def test_class_some_methods_use_benchmark_is_reported(lint):
         def test_b(self):
             pass
     """
-    assert lint(src, SELECT) == ["test_example.py:4:1: MXS009"]
+    assert lint.messages(src, SELECT) == [msg(4, 1, "TestSpeed")]
 
 
 ALIASES = [
@@ -600,7 +607,7 @@ ALIASES = [
         def test_speed():
             pass
         """,
-        "test_example.py:4:1: MXS009",
+        msg(4, 1, "test_speed"),
         id="import-pytest-as",
     ),
     case(
@@ -611,7 +618,7 @@ ALIASES = [
         def test_speed():
             pass
         """,
-        "test_example.py:4:1: MXS009",
+        msg(4, 1, "test_speed"),
         id="from-pytest-import-mark",
     ),
     case(
@@ -655,7 +662,7 @@ ALIASES = [
 
 @pytest.mark.parametrize(CASE, ALIASES)
 def test_alias_forms(lint, src, args, expected):
-    assert lint(src, SELECT, *args) == expected
+    assert lint.messages(src, SELECT, *args) == expected
 
 
 # --- --mxs-performance-markers ------------------------------------------------------------------
@@ -678,13 +685,13 @@ def test_bench():
 
 
 def test_performance_markers_default(lint):
-    assert lint(MARKERS_SRC, SELECT) == ["test_example.py:4:1: MXS009"]
+    assert lint.messages(MARKERS_SRC, SELECT) == [msg(4, 1, "test_perf")]
 
 
 def test_performance_markers_option_replaces_default(lint):
-    assert lint(MARKERS_SRC, SELECT, "--mxs-performance-markers=slow,benchmarky") == sorted([
-        "test_example.py:8:1: MXS009",
-        "test_example.py:12:1: MXS009",
+    assert lint.messages(MARKERS_SRC, SELECT, "--mxs-performance-markers=slow,benchmarky") == sorted([
+        msg(8, 1, "test_slow"),
+        msg(12, 1, "test_bench"),
     ])
 
 
@@ -696,7 +703,7 @@ def test_performance_markers_from_setup_cfg(lint_flake8):
         """,
         "test_example.py": MARKERS_SRC,
     }
-    assert lint_flake8(files, SELECT) == ["test_example.py:8:1: MXS009"]
+    assert lint_flake8.messages(files, SELECT) == [msg(8, 1, "test_slow")]
 
 
 # --- noqa and message ---------------------------------------------------------------------------
@@ -729,7 +736,4 @@ def test_message_names_test(project):
             """
         }
     )
-    (line,) = project.flake8(SELECT)
-    assert line.startswith("test_example.py:4:1: MXS009 ")
-    assert "test_throughput" in line
-    assert "PYTEST_XDIST_WORKER" in line
+    assert project.flake8(SELECT) == [msg(4, 1, "test_throughput")]

@@ -407,7 +407,8 @@ def test_a_conftest_fixture_that_restores_covers_the_tests_that_use_it(lint):
             app.OTHER = True
         """,
     }
-    assert lint(files, SELECT) == ["test_it.py:7:5: MXS012"]
+    assert lint.messages(files, SELECT) == [
+        msg(7, 5, "app.OTHER", "monkeypatch.setattr(app, 'OTHER', ...)", path="test_it.py")]
 
 
 def test_noqa(lint_flake8):
@@ -516,7 +517,10 @@ def test_a_pytest_class_tearDown_never_runs_so_it_restores_nothing(lint):
             pass
     """
     # pytest never calls tearDown on a plain class: its assignment is one more change
-    assert lint(src, SELECT) == ["test_example.py:5:9: MXS012", "test_example.py:8:9: MXS012"]
+    assert lint.messages(src, SELECT) == [
+        msg(5, 9, "app.DEBUG", "monkeypatch.setattr(app, 'DEBUG', ...)"),
+        msg(8, 9, "app.DEBUG", "monkeypatch.setattr(app, 'DEBUG', ...)"),
+    ]
 
 
 def test_a_raises_block_of_something_else_is_no_exemption(lint):
@@ -531,4 +535,4 @@ def test_a_raises_block_of_something_else_is_no_exemption(lint):
         with expect_error(AttributeError):
             app.B = 2
     """
-    assert lint(src, SELECT) == ["test_example.py:6:9: MXS012"]
+    assert lint.messages(src, SELECT) == [msg(6, 9, "app.A", "monkeypatch.setattr(app, 'A', ...)")]
