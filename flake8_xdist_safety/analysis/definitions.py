@@ -52,10 +52,15 @@ def _same_file_class(base: ast.expr, scope: Scope,
 
 
 def classify_decorators(info: FunctionInfo, scope: Scope, callee: Callee) -> None:
+    """Fixture, scope, autouse, and the patchers it keeps open: one resolution per decorator
+    (every def of a suite has some)."""
+    contexts = []
     for deco in info.node.decorator_list:
         call = deco if isinstance(deco, ast.Call) else None
-        name = scope.resolve(call.func if call is not None else deco)
-        if name in FIXTURE_DECORATORS:
+        name = callee(call.func if call is not None else deco)[0]
+        if call is not None and name is not None and name.startswith(PATCHER_PREFIX):
+            contexts.append(Context(call, name, scope))
+        elif name in FIXTURE_DECORATORS:
             info.is_fixture = True
             info.fixture_scope = "function"
             for kw in call.keywords if call is not None else ():
@@ -65,9 +70,8 @@ def classify_decorators(info: FunctionInfo, scope: Scope, callee: Callee) -> Non
                     info.fixture_scope = value.value if is_str else None  # type: ignore
                 elif kw.arg == "autouse":
                     info.autouse = isinstance(kw.value, ast.Constant) and kw.value.value is True
-    found = decorator_contexts(info.node.decorator_list, scope, callee)
-    if found:
-        info.contexts += tuple(found)
+    if contexts:
+        info.contexts += tuple(contexts)
 
 
 def decorator_contexts(decorators: List[ast.expr], scope: Scope, callee: Callee) -> List[Context]:

@@ -19,12 +19,14 @@ class StoreWalker(ExpressionWalker):
         value = node.value
         targets = node.targets if isinstance(node, ast.Assign) else [node.target]
         self.mentions_xdist = False
-        if value is not None:
-            self.expr(value, 0)
-        for target in targets:
-            self._store_target(target, "set")
         if value is None:
+            for target in targets:
+                self._store_target(target, "set")
             return
+        self.expr(value, 0)
+        if len(targets) > 1 or type(targets[0]) is not ast.Name:  # ``x = v`` is bound just below
+            for target in targets:
+                self._store_target(target, "set")
         model = self.model
         for target in targets:
             if isinstance(target, ast.Name):
