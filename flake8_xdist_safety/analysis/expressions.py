@@ -143,6 +143,8 @@ class ExpressionWalker:
                     names_read.add(node.id)
             elif cls is _Attribute:
                 value = node.value
+                while type(value) is _Attribute:  # ``a.b.c``: only the innermost pair is a read
+                    node, value = value, value.value
                 if type(value) is _Name:  # ``self.client``, ``Api.x``: both names are read
                     if names_read is not None:
                         names_read.add(value.id)
@@ -200,8 +202,10 @@ class ExpressionWalker:
                     fn.helper_calls.add("self." + func.attr)  # type: ignore[attr-defined]
         elif kind is _Name:
             last = func.id  # type: ignore[attr-defined]
-            if fn is not None and not flags & IN_LAMBDA:
-                fn.helper_calls.add(last)
+            if fn is not None:
+                fn.names_read.add(last)  # read here: the name is not pushed
+                if not flags & IN_LAMBDA:
+                    fn.helper_calls.add(last)
         else:
             last = None
         arg_flags = flags
@@ -209,7 +213,8 @@ class ExpressionWalker:
             self._record_call(node, last, flags)
             if last in CLEANUP_REGISTRARS:
                 arg_flags |= CLEANUP
-        stack.append(func)
+        if kind is not _Name:
+            stack.append(func)
         if arg_flags != flags:
             stack.append(_Restore(flags))  # reached once the arguments are done
         stack.extend(node.args)
