@@ -6,6 +6,8 @@ from flake8_xdist_safety.analysis.model import ClassInfo, FileModel, FunctionInf
 from flake8_xdist_safety.analysis.vocabulary import argument
 
 _MARK_PREFIX = "pytest.mark."
+#: the marks of no decorators (shared, as every cached list is: callers never mutate them)
+_NO_MARKS: List["Mark"] = []
 
 
 class Mark(NamedTuple):
@@ -43,19 +45,25 @@ def _elements(model: FileModel, expr: ast.expr) -> List[ast.expr]:
 def _mark_name(model: FileModel, target: ast.expr) -> Optional[str]:
     """``xdist_group`` for ``pytest.mark.xdist_group`` (through imports, ``.with_args`` and
     a module-level alias such as ``grp = pytest.mark.xdist_group``)."""
+    imports = model.imports
     if isinstance(target, ast.Attribute) and target.attr == "with_args":
         target = target.value
-    if isinstance(target, ast.Name) and not model.imports.is_imported(target.id):
-        alias = model.imports.values.get(target.id)
+    if isinstance(target, ast.Name) and not imports.is_imported(target.id):
+        alias = imports.values.get(target.id)
         if isinstance(alias, ast.Attribute):
             target = alias
-    root = target
-    while type(root) is ast.Attribute:
-        root = root.value
-    if type(root) is not ast.Name or not (model.imports.target(root.id) or root.id).startswith("pytest"):
+    parts = []  # the chain, outermost first; resolved by hand: most decorators are no marks
+    while type(target) is ast.Attribute:
+        parts.append(target.attr)
+        target = target.value
+    if type(target) is not ast.Name:
+        return None
+    root = imports.target(target.id) or target.id
+    if not root.startswith("pytest"):
         return None  # ``patch(...)``, ``staticmethod``: not rooted in pytest, so not a mark
-    name = model.imports.resolve(target)
-    if name is None or not name.startswith(_MARK_PREFIX):
+    parts.append(root)
+    name = ".".join(reversed(parts))
+    if not name.startswith(_MARK_PREFIX):
         return None
     mark_name = name[len(_MARK_PREFIX):]
     return mark_name if mark_name and "." not in mark_name else None
@@ -64,7 +72,7 @@ def _mark_name(model: FileModel, target: ast.expr) -> Optional[str]:
 def parse_marks(model: FileModel, expr: ast.expr) -> List[Mark]:
     """Marks in a decorator or ``pytestmark`` value: a mark, a list/tuple of them, a sum of
     lists, or a module-level name bound to any of those. Anything else gives no marks."""
-    cache: Dict[int, List[Mark]] = model.cache.setdefault("marks", {})
+    cache: Dict[int, List[Mark]] = model.memo("marks")
     marks = cache.get(id(expr))
     if marks is None:
         marks = cache[id(expr)] = _parse_marks(model, expr)
@@ -105,7 +113,9 @@ def is_opaque(model: FileModel, expr: ast.expr) -> bool:
 def decorator_marks(model: FileModel, decorators: List[ast.expr]) -> List[Mark]:
     """The marks of a def's or class's decorators. The decorator nearest the def is applied
     first, so pytest lists it first. (Kept per list: several rules ask for every test.)"""
-    cache: Dict[int, List[Mark]] = model.cache.setdefault("decorator_marks", {})
+    if not decorators:
+        return _NO_MARKS
+    cache: Dict[int, List[Mark]] = model.memo("decorator_marks")
     marks = cache.get(id(decorators))
     if marks is None:
         marks = cache[id(decorators)] = [m for deco in reversed(decorators) for m in parse_marks(model, deco)]
@@ -116,7 +126,7 @@ def class_marks(model: FileModel, cls: ClassInfo) -> List[Mark]:
     """Marks applying to a test class, closest first: its own ``pytestmark`` and decorators,
     same-file bases (MRO-ish order), enclosing test classes, then the module. (Kept per
     class: every test of the class asks.)"""
-    cache: Dict[int, List[Mark]] = model.cache.setdefault("class_marks", {})
+    cache: Dict[int, List[Mark]] = model.memo("class_marks")
     marks = cache.get(id(cls))
     if marks is None:
         marks = cache[id(cls)] = _class_marks(model, cls)

@@ -281,6 +281,13 @@ class FileModel:
             cls._ancestors = None
             cls.methods.clear()
 
+    def memo(self, name: str) -> Dict[Any, Any]:
+        """The table *name* in ``cache`` (derived facts kept until ``release()``), made once."""
+        table = self.cache.get(name)
+        if table is None:
+            table = self.cache[name] = {}
+        return table
+
     def calls_named(self, *names: str) -> List[Site]:
         """Recorded calls with these last names; each must be among those the builder was
         asked to index (a reader that did not declare its names would silently get none)."""
