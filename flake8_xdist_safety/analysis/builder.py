@@ -10,7 +10,7 @@ read after the module body, as Python runs them: later, with every module-level 
 in place. It knows no kind of state: which calls to file is the caller's (``indexed``).
 """
 import ast
-from typing import Any, Callable, Dict, FrozenSet, List, NamedTuple, Optional, Set, Tuple, Union
+from typing import Any, Callable, Dict, FrozenSet, List, Optional, Set, Tuple, Union
 
 from flake8_xdist_safety.analysis.model import (
     AFTER_YIELD, FINALLY, IN_FN_DECORATOR, IN_LAMBDA, MODULE_TIME, UNREACHABLE, ClassInfo,
@@ -44,14 +44,10 @@ def build_model(tree: ast.AST, filename: str, config: Config, indexed: FrozenSet
     return model
 
 
-class _Deferred(NamedTuple):
-    """What a function body is read with once the module body is done."""
-    info: FunctionInfo
-    cls: Optional[ClassInfo]
-    owner: Optional[Owner]
-    mockers: FrozenSet[str]
-    class_scopes: List[Dict[str, ClassInfo]]
-    scope: Scope
+#: What a function body is read with once the module body is done: its function, class,
+#: owner, pytest-mock fixtures in scope, class scopes and scope (a plain tuple: one per def).
+_Deferred = Tuple[FunctionInfo, Optional[ClassInfo], Optional[Owner], FrozenSet[str],
+                  List[Dict[str, ClassInfo]], Scope]
 
 
 # -- the builder ---------------------------------------------------------------------------
@@ -100,14 +96,10 @@ class _Builder(StoreWalker):
 
     def deferred_bodies(self) -> None:
         """Read function bodies (and the bodies of functions nested in them) in order."""
-        i = 0
-        while i < len(self.deferred):
-            job = self.deferred[i]
-            i += 1
-            self.fn, self.cls, self.owner, self.mockers = job.info, job.cls, job.owner, job.mockers
-            self.class_scopes, self.scope = job.class_scopes, job.scope
+        for job in self.deferred:  # nested defs are appended while it runs, and read in turn
+            self.fn, self.cls, self.owner, self.mockers, self.class_scopes, self.scope = job
             self.in_finally, self.withs, self.unreachable = False, (), False
-            self.stmts(job.info.node.body)
+            self.stmts(job[0].node.body)
 
     # -- statements ------------------------------------------------------------------------
     def stmts(self, body: List[ast.stmt]) -> None:
@@ -224,8 +216,8 @@ class _Builder(StoreWalker):
             if star is not None:
                 body_scope.bind_local(star.arg)
         mockers = info.params & MOCKER_FIXTURES
-        self.deferred.append(_Deferred(info, cls, owner, self.mockers | mockers if mockers else self.mockers,
-                                       self.class_scopes + [{}], body_scope))
+        self.deferred.append((info, cls, owner, self.mockers | mockers if mockers else self.mockers,
+                              self.class_scopes + [{}], body_scope))
 
     def with_(self, node: Union[ast.With, ast.AsyncWith]) -> None:
         frames = []
