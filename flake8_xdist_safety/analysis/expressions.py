@@ -121,11 +121,8 @@ class ExpressionWalker:
         (a cleanup registration's arguments, a lambda body) sits above a marker that puts the
         outer flags back: every node, on the hot path, is one push and one pop."""
         fn = self.fn
-        names_read = fn.names_read if fn is not None else None
         cls = type(root)
         if cls is _Name:  # most roots are a single name or constant: no stack for them
-            if names_read is not None:
-                names_read.add(root.id)  # type: ignore[attr-defined]
             return
         if cls is _Constant:
             value = root.value  # type: ignore[attr-defined]
@@ -138,18 +135,13 @@ class ExpressionWalker:
         while stack:
             node = pop()
             cls = type(node)
-            if cls is _Name:  # the commonest node: a name read
-                if names_read is not None:
-                    names_read.add(node.id)
+            if cls is _Name:  # the commonest node (what it reads is asked lazily: reads.py)
+                pass
             elif cls is _Attribute:
                 value = node.value
-                while type(value) is _Attribute:  # ``a.b.c``: only the innermost pair is a read
-                    node, value = value, value.value
-                if type(value) is _Name:  # ``self.client``, ``Api.x``: both names are read
-                    if names_read is not None:
-                        names_read.add(value.id)
-                        names_read.add(value.id + "." + node.attr)
-                else:
+                while type(value) is _Attribute:  # ``a.b.c`` in one step
+                    value = value.value
+                if type(value) is not _Name:
                     push(value)
             elif cls is _Constant:
                 # Only a module-level name's value is asked (builder.assign); a function body
@@ -202,10 +194,8 @@ class ExpressionWalker:
                     fn.helper_calls.add("self." + func.attr)  # type: ignore[attr-defined]
         elif kind is _Name:
             last = func.id  # type: ignore[attr-defined]
-            if fn is not None:
-                fn.names_read.add(last)  # read here: the name is not pushed
-                if not flags & IN_LAMBDA:
-                    fn.helper_calls.add(last)
+            if fn is not None and not flags & IN_LAMBDA:
+                fn.helper_calls.add(last)
         else:
             last = None
         arg_flags = flags

@@ -10,6 +10,7 @@ from typing import List, Optional, Set
 
 from flake8_xdist_safety.analysis.marks import function_marks
 from flake8_xdist_safety.analysis.model import FileModel, FunctionInfo, Site
+from flake8_xdist_safety.analysis.reads import names_read
 from flake8_xdist_safety.analysis.restores import Cleanup
 from flake8_xdist_safety.analysis.undoing_fixtures import FixturesThatUndo
 from flake8_xdist_safety.analysis.topics.base import EVERYTHING, NOTHING, Undo
@@ -44,13 +45,14 @@ def readers(model: FileModel, site: Site, name: str) -> List[FunctionInfo]:
     for fn in model.functions:
         owner = fn.owner_class()
         own = cls is not None and owner is not None and cls in owner.ancestors()
+        reads = names_read(model, fn)
         if cls is None:
-            seen = name in fn.names_read
+            seen = name in reads
         elif cls.is_test:
-            seen = f"{cls.name}.{name}" in fn.names_read or own and (
-                f"self.{name}" in fn.names_read or f"cls.{name}" in fn.names_read)
+            seen = f"{cls.name}.{name}" in reads or own and (
+                f"self.{name}" in reads or f"cls.{name}" in reads)
         else:
-            seen = not own and cls.name in fn.names_read
+            seen = not own and cls.name in reads
         if seen:
             top = fn.outermost()
             if id(top) not in found:

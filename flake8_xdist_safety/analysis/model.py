@@ -122,7 +122,7 @@ class FunctionInfo:
         "node", "name", "parent", "cls", "is_test", "is_test_method", "is_fixture",
         "fixture_scope", "autouse", "params", "has_yield", "contexts", "yield_contexts",
         "finalizer_names", "call_assigned", "hook", "module_level",
-        "super_calls", "helper_calls", "names_read",
+        "super_calls", "helper_calls",
     )
 
     def __init__(self, node: Union[ast.FunctionDef, ast.AsyncFunctionDef],
@@ -155,8 +155,6 @@ class FunctionInfo:
         self.super_calls: FrozenSet[str] = frozenset()  # hooks it hands on: super().teardown_method()
         #: helpers it calls by name: ``self._cleanup()`` -> "self._cleanup", ``reset()`` -> "reset"
         self.helper_calls: Set[str] = set()
-        #: names and ``name.attr`` pairs its body reads (``CLIENT``, ``self.client``)
-        self.names_read: Set[str] = set()
 
     def chain(self) -> List["FunctionInfo"]:
         """This function and the functions it is nested in, innermost first."""

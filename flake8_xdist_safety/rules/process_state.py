@@ -14,6 +14,7 @@ from typing import Callable, Dict, Iterator, Set
 
 from flake8_xdist_safety.analysis.conftest_chain import conftest_paths
 from flake8_xdist_safety.analysis.model import IN_LAMBDA, FileModel, Site
+from flake8_xdist_safety.analysis.reads import names_read
 from flake8_xdist_safety.analysis.state import facts_of
 from flake8_xdist_safety.analysis.topics.base import Topic
 from flake8_xdist_safety.analysis.undoing_fixtures import fixtures_undoing
@@ -81,7 +82,7 @@ def _runs_as_test_code(model: FileModel, site: Site) -> bool:
 def _names_read(model: FileModel) -> Set[str]:
     names = model.cache.get("names_read")
     if names is None:
-        names = model.cache["names_read"] = {n for fn in model.functions for n in fn.names_read}
+        names = model.cache["names_read"] = {n for fn in model.functions for n in names_read(model, fn)}
     return names
 
 
