@@ -33,6 +33,10 @@ CODES: Dict[str, Code] = {
         "call gc.collect() there",
         default_on=False,
     ),
+    "MXS002-never-runs": Code(
+        "test class {name} creates mocks but the gc.collect() in its {method} does not count: {reason}",
+        default_on=False,
+    ),
     "MXS003": Code(
         "{target} is changed without a guaranteed restore; "
         "use monkeypatch.setenv() / monkeypatch.delenv()"

@@ -33,6 +33,12 @@ def never_collects(line, col, method="teardown_method", name="TestThing", path="
             "gc.collect(); call gc.collect() there")
 
 
+def collect_never_runs(line, col, reason, method="teardown_method", name="TestThing", path="test_example.py"):
+    """MXS002: the per-test teardown calls gc.collect(), but the call never runs (*reason*: why)."""
+    return (f"{path}:{line}:{col}: MXS002 test class {name} creates mocks but the gc.collect() in its "
+            f"{method} does not count: {reason}")
+
+
 def no_group(line, col, name, path="test_example.py"):
     """MXS001, in the cases that select both policy codes."""
     return (f"{path}:{line}:{col}: MXS001 test class {name} creates mocks but no xdist_group marker "
@@ -57,6 +63,16 @@ def test_teardown_method_that_never_calls_gc_collect(project):
     """
     project.write({"test_example.py": mocking_class(members)})
     assert project.flake8(SELECT) == [never_collects(6, 1)]
+
+
+def test_teardown_method_whose_gc_collect_never_runs(project):
+    members = """
+        async def teardown_method(self):
+            gc.collect()
+    """
+    project.write({"test_example.py": mocking_class(members)})
+    assert project.flake8(SELECT) == [collect_never_runs(
+        6, 1, "teardown_method is async def and is called without being awaited")]
 
 
 def test_reported_at_class_keyword_not_decorator(lint):
