@@ -28,6 +28,11 @@ CODES: Dict[str, Code] = {
         default_on=False,
         options=("mxs-gc-fixtures", "mxs-mock-factories"),
     ),
+    "MXS002-testcase": Code(
+        "test class {name} creates mocks but has no per-test gc.collect() teardown; "
+        "add a tearDown that calls gc.collect()",
+        default_on=False,
+    ),
     "MXS002-teardown": Code(
         "test class {name} creates mocks but its {method} never calls gc.collect(); "
         "call gc.collect() there",

@@ -27,6 +27,12 @@ def msg(line, col, name="TestThing", path="test_example.py"):
             "gc.collect() teardown; add a teardown_method that calls gc.collect()")
 
 
+def msg_testcase(line, col, name="ThingTests", path="test_example.py"):
+    """MXS002 on a unittest TestCase with no per-test teardown that collects: tearDown is suggested."""
+    return (f"{path}:{line}:{col}: MXS002 test class {name} creates mocks but has no per-test "
+            "gc.collect() teardown; add a tearDown that calls gc.collect()")
+
+
 def never_collects(line, col, method="teardown_method", name="TestThing", path="test_example.py"):
     """MXS002: the per-test teardown pytest runs, *method*, never calls gc.collect()."""
     return (f"{path}:{line}:{col}: MXS002 test class {name} creates mocks but its {method} never calls "
@@ -362,7 +368,7 @@ def test_gc_collect_from_import_alias_in_teardown_method(lint):
             "import gc\nimport unittest\nfrom unittest.mock import MagicMock\n",
             "class ThingTests(unittest.TestCase):",
             "def setUp(self):\n    gc.collect()",
-            [msg(6, 1, name="ThingTests")],
+            [msg_testcase(6, 1)],
             id="setUp-only",
         ),
         pytest.param(
@@ -376,13 +382,30 @@ def test_gc_collect_from_import_alias_in_teardown_method(lint):
             "import gc\nfrom unittest import TestCase\nfrom unittest.mock import MagicMock\n",
             "class ThingTests(TestCase):",
             "x = 1",
-            [msg(6, 1, name="ThingTests")],
+            [msg_testcase(6, 1)],
             id="no-teardown",
         ),
     ],
 )
 def test_unittest_teardown(lint, head, header, members, expected):
     assert lint.messages(mocking_class(members, head=head, header=header), SELECT) == expected
+
+
+def test_testcase_through_a_same_file_base_is_told_tearDown(lint):
+    src = """
+        import unittest
+        from unittest.mock import MagicMock
+
+
+        class Base(unittest.IsolatedAsyncioTestCase):
+            pass
+
+
+        class ThingTests(Base):
+            async def test_it(self):
+                MagicMock()
+    """
+    assert lint.messages(src, SELECT) == [msg_testcase(9, 1)]
 
 
 def test_testcase_through_same_file_base_teardown_gc_alias(lint):
