@@ -97,6 +97,13 @@ CODES: Dict[str, Code] = {
     "MXS012": Code(
         "{target} is {how} without a guaranteed restore; use {suggestion}"
     ),
+    "MXS012-setup": Code(
+        "{target} is {how} in {setup} without a guaranteed restore; put the old value back in {teardown}"
+    ),
+    "MXS012-unittest-setup": Code(
+        "{target} is {how} in {setup} without a guaranteed restore; put the old value back in {teardown} "
+        "or with {receiver}.{registrar}(setattr, {owner}, {name}, old)"
+    ),
     "MXS013": Code(
         "{target} changes sys.modules without a guaranteed restore; "
         "use monkeypatch.setitem(sys.modules, ...) or mock.patch.dict(sys.modules)"
