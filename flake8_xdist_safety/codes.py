@@ -28,9 +28,18 @@ CODES: Dict[str, Code] = {
         default_on=False,
         options=("mxs-gc-fixtures", "mxs-mock-factories"),
     ),
+    "MXS002-testcase": Code(
+        "test class {name} creates mocks but has no per-test gc.collect() teardown; "
+        "add a tearDown that calls gc.collect()",
+        default_on=False,
+    ),
     "MXS002-teardown": Code(
         "test class {name} creates mocks but its {method} never calls gc.collect(); "
         "call gc.collect() there",
+        default_on=False,
+    ),
+    "MXS002-never-runs": Code(
+        "test class {name} creates mocks but the gc.collect() in its {method} does not count: {reason}",
         default_on=False,
     ),
     "MXS003": Code(
@@ -87,6 +96,13 @@ CODES: Dict[str, Code] = {
     ),
     "MXS012": Code(
         "{target} is {how} without a guaranteed restore; use {suggestion}"
+    ),
+    "MXS012-setup": Code(
+        "{target} is {how} in {setup} without a guaranteed restore; put the old value back in {teardown}"
+    ),
+    "MXS012-unittest-setup": Code(
+        "{target} is {how} in {setup} without a guaranteed restore; put the old value back in {teardown} "
+        "or with {receiver}.{registrar}(setattr, {owner}, {name}, old)"
     ),
     "MXS013": Code(
         "{target} changes sys.modules without a guaranteed restore; "

@@ -1,6 +1,6 @@
 """Which fixtures a test class (or a module-level test) can see in its own file."""
 import ast
-from typing import FrozenSet, List, Optional
+from typing import FrozenSet, Iterator, List, Optional
 
 from flake8_xdist_safety.analysis.model import UNREACHABLE, ClassInfo, FileModel, FunctionInfo
 
@@ -40,9 +40,9 @@ def why_teardown_never_runs(model: FileModel, fn: FunctionInfo, hook: str) -> Op
     if hook == "asyncTearDown" and not is_async:
         return "asyncTearDown is not async def"
     if hook != "asyncTearDown" and is_async:
-        return f"{hook} is async def, but it is called without being awaited, so its body never runs"
+        return f"{hook} is async def and is called without being awaited"
     if fn.has_yield:
-        return f"{hook} is a generator: calling it does not run its body"
+        return f"{hook} is a generator, so calling it does not run its body"
     # Resolved through the file's bindings: a module that rebinds ``staticmethod`` means another.
     if not all(model.imports.resolve(d) in _PLAIN_DECORATORS
                and not (isinstance(d, ast.Name) and model.imports.is_bound(d.id))
@@ -53,6 +53,55 @@ def why_teardown_never_runs(model: FileModel, fn: FunctionInfo, hook: str) -> Op
 
 def runs_as_plain_teardown(model: FileModel, fn: FunctionInfo, hook: str) -> bool:
     return why_teardown_never_runs(model, fn, hook) is None
+
+
+def why_collect_never_runs(model: FileModel, fn: FunctionInfo, hook: str) -> Optional[str]:
+    """Why the gc.collect() *fn* visibly calls (itself or through a helper, see
+    :func:`collects_garbage`) does not run when *fn* is called as *hook*: the teardown is not
+    run as a plain function, or every call stands after a return or raise. None if *fn* calls
+    gc.collect() where it runs, or not at all."""
+    stranded = [site for site in model.calls_named(*CALLS)
+                if site.name == "gc.collect" and site.fn is fn and site.flags & UNREACHABLE]
+    never = why_teardown_never_runs(model, fn, hook)
+    if never is not None:
+        return never if stranded or collects_garbage(model, fn) else None
+    if not stranded or collects_garbage(model, fn):
+        return None
+    exit_ = _exit_before(fn.node.body, stranded[0].stmt)
+    kind = "return" if isinstance(exit_, ast.Return) else "raise"
+    return "it comes after " + (f"the {kind} on line {exit_.lineno}" if exit_ else "a return or raise")
+
+
+def _exit_before(body: List[ast.stmt], stmt: ast.stmt) -> Optional[ast.stmt]:
+    """The return or raise that makes *stmt* unreachable: the first one before it in its own
+    block or in a block around it (the builder's rule: what follows one in a body never runs)."""
+    for i, node in enumerate(body):
+        if node is not stmt and not any(inner is stmt for inner in ast.walk(node)):
+            continue
+        exits = [n for n in body[:i] if isinstance(n, (ast.Return, ast.Raise))]
+        exit_: Optional[ast.stmt] = exits[0] if exits else None
+        if exit_ is not None or node is stmt:
+            return exit_
+        for block in _blocks(node):
+            exit_ = _exit_before(block, stmt)
+            if exit_ is not None:
+                return exit_
+        return None
+    return None
+
+
+def _blocks(node: ast.AST) -> Iterator[List[ast.stmt]]:
+    """The statement lists directly in *node*: bodies, ``else``/``finally``, handlers', cases'."""
+    for _, value in ast.iter_fields(node):
+        if not isinstance(value, list) or not value:
+            continue
+        if isinstance(value[0], ast.stmt):
+            yield value
+            continue
+        for item in value:
+            body = getattr(item, "body", None)
+            if isinstance(body, list):  # an except handler, a match case
+                yield body
 
 
 def collects_garbage(model: FileModel, fn: FunctionInfo, depth: int = 3) -> bool:

@@ -6,7 +6,7 @@ union of its readers' names, and ``FileModel.calls_named`` refuses a name that w
 indexed, so a reader cannot silently ask for calls the builder never kept.
 """
 import ast
-from typing import Dict, NamedTuple, Optional, Sequence
+from typing import Dict, NamedTuple, Optional, Sequence, Tuple
 
 MOCK_MODULE = "unittest.mock"
 
@@ -40,6 +40,21 @@ CLASS_TEARDOWN_HOOKS = frozenset(
 MODULE_TEARDOWN_HOOKS = frozenset({"teardown_function", "teardown_module", "tearDownModule"})
 #: Per-test setup hooks: a cleanup they register runs after every test of the class.
 PER_TEST_SETUPS = ("setUp", "asyncSetUp", "setup_method")
+#: xunit-style setup hooks (no fixture, so no ``monkeypatch``, is available in them) -> the teardown
+#: that matches each, and the cleanup registrar unittest offers there (called on the hook's first
+#: parameter, ``self`` or ``cls``), if any. The camel-case class and method hooks run on TestCases.
+XUNIT_SETUPS: Dict[str, Tuple[str, Optional[str]]] = {
+    "setup_method": ("teardown_method", None),
+    "setup_class": ("teardown_class", None),
+    "setup_function": ("teardown_function", None),
+    "setup_module": ("teardown_module", None),
+    "setUpModule": ("tearDownModule", None),
+    "setUp": ("tearDown", "addCleanup"),
+    "asyncSetUp": ("asyncTearDown", "addCleanup"),
+    "setUpClass": ("tearDownClass", "addClassCleanup"),
+}
+XUNIT_MODULE_SETUPS = frozenset({"setup_function", "setup_module", "setUpModule"})
+UNITTEST_SETUPS = frozenset({"setUp", "asyncSetUp", "setUpClass"})
 #: Calls that register a cleanup to run later.
 CLEANUP_REGISTRARS = frozenset({
     "addCleanup", "addAsyncCleanup", "addClassCleanup", "addModuleCleanup",

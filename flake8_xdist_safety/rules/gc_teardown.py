@@ -3,7 +3,8 @@ from typing import Iterator, Optional, Tuple
 
 from flake8_xdist_safety.analysis.conftest_chain import summaries_for
 from flake8_xdist_safety.analysis.fixtures import (
-    autouse_per_test, collects_garbage, runs_as_plain_teardown, visible_fixtures,
+    autouse_per_test, collects_garbage, runs_as_plain_teardown, visible_fixtures, why_collect_never_runs,
+    why_teardown_never_runs,
 )
 from flake8_xdist_safety.analysis.marks import class_marks, usefixtures_names
 from flake8_xdist_safety.analysis.model import ClassInfo, FileModel, FunctionInfo
@@ -20,11 +21,16 @@ def check_gc_teardown(model: FileModel, config: Config) -> Iterator[Finding]:
             continue
         if _collects_per_test(model, owner, config):
             continue
+        never = _collect_never_runs(model, owner)
         teardown = existing_teardown(owner)
-        if teardown is None:
-            yield finding("MXS002", owner.node, owner, name=owner.name)
-        else:
+        if never is not None:
+            hook, reason = never
+            yield finding("MXS002-never-runs", owner.node, owner, name=owner.name, method=hook, reason=reason)
+        elif teardown is not None:
             yield finding("MXS002-teardown", owner.node, owner, name=owner.name, method=teardown.name)
+        else:  # a unittest TestCase is told its own hook (pytest calls teardown_method on it too)
+            yield finding("MXS002-testcase" if owner.is_testcase else "MXS002", owner.node, owner,
+                          name=owner.name)
 
 
 def existing_teardown(cls: ClassInfo) -> Optional[FunctionInfo]:
@@ -50,6 +56,25 @@ def _hook_collects(model: FileModel, cls: ClassInfo, hook: str) -> bool:
         if hook not in method.super_calls:
             return False
     return False
+
+
+def _collect_never_runs(model: FileModel, cls: ClassInfo) -> Optional[Tuple[str, str]]:
+    """A per-test teardown of *cls* whose visible gc.collect() never runs (the hook, why); the
+    definitions are walked as :func:`_hook_collects` walks them."""
+    for hook in _teardown_hooks(cls):
+        chain = [klass.methods[hook] for klass in cls.ancestors() if hook in klass.methods]
+        for i, method in enumerate(chain):
+            why = why_collect_never_runs(model, method, hook)
+            if why is not None:
+                return hook, why
+            blocked = why_teardown_never_runs(model, method, hook)
+            if hook not in method.super_calls:
+                break
+            if blocked is not None:  # its super().hook() never runs either
+                if any(collects_garbage(model, later) for later in chain[i + 1:]):
+                    return hook, blocked
+                break
+    return None
 
 
 def _teardown_hooks(cls: ClassInfo) -> Tuple[str, ...]:

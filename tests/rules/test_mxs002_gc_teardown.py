@@ -27,10 +27,22 @@ def msg(line, col, name="TestThing", path="test_example.py"):
             "gc.collect() teardown; add a teardown_method that calls gc.collect()")
 
 
+def msg_testcase(line, col, name="ThingTests", path="test_example.py"):
+    """MXS002 on a unittest TestCase with no per-test teardown that collects: tearDown is suggested."""
+    return (f"{path}:{line}:{col}: MXS002 test class {name} creates mocks but has no per-test "
+            "gc.collect() teardown; add a tearDown that calls gc.collect()")
+
+
 def never_collects(line, col, method="teardown_method", name="TestThing", path="test_example.py"):
     """MXS002: the per-test teardown pytest runs, *method*, never calls gc.collect()."""
     return (f"{path}:{line}:{col}: MXS002 test class {name} creates mocks but its {method} never calls "
             "gc.collect(); call gc.collect() there")
+
+
+def collect_never_runs(line, col, reason, method="teardown_method", name="TestThing", path="test_example.py"):
+    """MXS002: the per-test teardown calls gc.collect(), but the call never runs (*reason*: why)."""
+    return (f"{path}:{line}:{col}: MXS002 test class {name} creates mocks but the gc.collect() in its "
+            f"{method} does not count: {reason}")
 
 
 def no_group(line, col, name, path="test_example.py"):
@@ -57,6 +69,16 @@ def test_teardown_method_that_never_calls_gc_collect(project):
     """
     project.write({"test_example.py": mocking_class(members)})
     assert project.flake8(SELECT) == [never_collects(6, 1)]
+
+
+def test_teardown_method_whose_gc_collect_never_runs(project):
+    members = """
+        async def teardown_method(self):
+            gc.collect()
+    """
+    project.write({"test_example.py": mocking_class(members)})
+    assert project.flake8(SELECT) == [collect_never_runs(
+        6, 1, "teardown_method is async def and is called without being awaited")]
 
 
 def test_reported_at_class_keyword_not_decorator(lint):
@@ -346,7 +368,7 @@ def test_gc_collect_from_import_alias_in_teardown_method(lint):
             "import gc\nimport unittest\nfrom unittest.mock import MagicMock\n",
             "class ThingTests(unittest.TestCase):",
             "def setUp(self):\n    gc.collect()",
-            [msg(6, 1, name="ThingTests")],
+            [msg_testcase(6, 1)],
             id="setUp-only",
         ),
         pytest.param(
@@ -360,13 +382,30 @@ def test_gc_collect_from_import_alias_in_teardown_method(lint):
             "import gc\nfrom unittest import TestCase\nfrom unittest.mock import MagicMock\n",
             "class ThingTests(TestCase):",
             "x = 1",
-            [msg(6, 1, name="ThingTests")],
+            [msg_testcase(6, 1)],
             id="no-teardown",
         ),
     ],
 )
 def test_unittest_teardown(lint, head, header, members, expected):
     assert lint.messages(mocking_class(members, head=head, header=header), SELECT) == expected
+
+
+def test_testcase_through_a_same_file_base_is_told_tearDown(lint):
+    src = """
+        import unittest
+        from unittest.mock import MagicMock
+
+
+        class Base(unittest.IsolatedAsyncioTestCase):
+            pass
+
+
+        class ThingTests(Base):
+            async def test_it(self):
+                MagicMock()
+    """
+    assert lint.messages(src, SELECT) == [msg_testcase(9, 1)]
 
 
 def test_testcase_through_same_file_base_teardown_gc_alias(lint):

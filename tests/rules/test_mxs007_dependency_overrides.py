@@ -149,10 +149,10 @@ REPORTED = [
         from myapp.db import get_db
 
         def test_it():
-            app.dependency_overrides.update({get_db: lambda: None})
+            app.dependency_overrides.setdefault(get_db, lambda: None)
         """,
         msg(5, 5),
-        id="update"),
+        id="setdefault"),
     case(
         """
         from fastapi.testclient import TestClient

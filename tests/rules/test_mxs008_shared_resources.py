@@ -401,6 +401,17 @@ def test_joined_path_is_shown_whole(project):
     assert project.flake8("--select=MXS008") == [fixed_path(5, 5, "/tmp/out.txt")]
 
 
+def test_joined_part_that_is_not_a_literal_is_shown_as_dots(lint):
+    src = """
+    from pathlib import Path
+
+
+    def test_write(name):
+        (Path("/tmp") / name / "y.txt").write_text("x")
+    """
+    assert lint.messages(src, "--select=MXS008") == [fixed_path(5, 5, "/tmp/.../y.txt")]
+
+
 def test_port_bound_to_a_module_level_name(lint):
     src = """
     import socketserver

@@ -16,6 +16,20 @@ def msg(line, col, target, suggestion, how="patched by assignment", path="test_e
             f"use {suggestion}")
 
 
+def in_setup(line, col, target, setup, teardown, how="patched by assignment", path="test_example.py"):
+    """The change is in an xunit-style *setup* hook (no monkeypatch there): restore in *teardown*."""
+    return (f"{path}:{line}:{col}: MXS012 {target} is {how} in {setup} without a guaranteed restore; "
+            f"put the old value back in {teardown}")
+
+
+def in_unittest_setup(line, col, target, setup, teardown, registrar, owner, name,
+                      how="patched by assignment", path="test_example.py"):
+    """As ``in_setup``, in a TestCase's hook: unittest's *registrar* (``self.addCleanup``: the
+    receiver and the method) is offered as well, with the ``setattr`` arguments *owner*, *name*."""
+    return (f"{path}:{line}:{col}: MXS012 {target} is {how} in {setup} without a guaranteed restore; "
+            f"put the old value back in {teardown} or with {registrar}(setattr, {owner}, {name}, old)")
+
+
 CHANGES = [
     case(
         """
@@ -106,7 +120,7 @@ CHANGES = [
             def test_it(self):
                 pass
         """,
-        msg(5, 9, "app.DEBUG", "monkeypatch.setattr(app, 'DEBUG', ...)"),
+        in_setup(5, 9, "app.DEBUG", "setup_method", "teardown_method"),
         id="setup-method-without-teardown"),
     case(
         """
@@ -518,7 +532,7 @@ def test_a_pytest_class_tearDown_never_runs_so_it_restores_nothing(lint):
     """
     # pytest never calls tearDown on a plain class: its assignment is one more change
     assert lint.messages(src, SELECT) == [
-        msg(5, 9, "app.DEBUG", "monkeypatch.setattr(app, 'DEBUG', ...)"),
+        in_setup(5, 9, "app.DEBUG", "setup_method", "teardown_method"),
         msg(8, 9, "app.DEBUG", "monkeypatch.setattr(app, 'DEBUG', ...)"),
     ]
 
@@ -536,3 +550,222 @@ def test_a_raises_block_of_something_else_is_no_exemption(lint):
             app.B = 2
     """
     assert lint.messages(src, SELECT) == [msg(6, 9, "app.A", "monkeypatch.setattr(app, 'A', ...)")]
+
+
+# -- xunit-style setup hooks: no monkeypatch there, so the matching teardown is suggested ------------
+
+IN_SETUP_HOOKS = [
+    case(
+        """
+        import app
+
+        class TestApp:
+            @classmethod
+            def setup_class(cls):
+                app.DEBUG = True
+
+            def test_it(self):
+                pass
+        """,
+        in_setup(6, 9, "app.DEBUG", "setup_class", "teardown_class"),
+        id="setup-class"),
+    case(
+        """
+        import app
+
+        def setup_module():
+            app.DEBUG = True
+
+        def setup_function():
+            del app.cache
+
+        def test_it():
+            pass
+        """,
+        in_setup(4, 5, "app.DEBUG", "setup_module", "teardown_module"),
+        in_setup(7, 5, "app.cache", "setup_function", "teardown_function", how="deleted"),
+        id="setup-module-and-setup-function"),
+    case(
+        """
+        import app
+
+        def setUpModule():
+            app.DEBUG = True
+
+        def test_it():
+            pass
+        """,
+        in_setup(4, 5, "app.DEBUG", "setUpModule", "tearDownModule"),
+        id="setUpModule-gets-no-registrar"),
+    case(
+        """
+        import unittest
+
+        import app
+
+        class AppTests(unittest.TestCase):
+            def setUp(self):
+                app.DEBUG = True
+
+            def test_it(self):
+                pass
+        """,
+        in_unittest_setup(7, 9, "app.DEBUG", "setUp", "tearDown", "self.addCleanup", "app", "'DEBUG'"),
+        id="setUp"),
+    case(
+        """
+        import unittest
+
+        import app
+
+        class AppTests(unittest.IsolatedAsyncioTestCase):
+            async def asyncSetUp(self):
+                delattr(app, "cache")
+
+            async def test_it(self):
+                pass
+        """,
+        in_unittest_setup(7, 9, "app.cache", "asyncSetUp", "asyncTearDown", "self.addCleanup", "app",
+                          "'cache'", how="deleted"),
+        id="asyncSetUp-delattr"),
+    case(
+        """
+        import unittest
+
+        import app
+
+        class AppTests(unittest.TestCase):
+            @classmethod
+            def setUpClass(klass):
+                setattr(app, NAME, True)
+
+            def test_it(self):
+                pass
+        """,
+        in_unittest_setup(8, 9, "attribute NAME of app", "setUpClass", "tearDownClass",
+                          "klass.addClassCleanup", "app", "NAME"),
+        id="setUpClass-registrar-on-its-own-first-parameter"),
+    case(
+        """
+        import unittest
+
+        import app
+
+        class AppTests(unittest.TestCase):
+            def setup_method(self, method):
+                def flip():
+                    app.DEBUG = True
+                flip()
+
+            def test_it(self):
+                pass
+        """,
+        in_setup(8, 13, "app.DEBUG", "setup_method", "teardown_method"),
+        id="setup-method-of-a-TestCase-nested-function"),
+    case(
+        """
+        from django.test import TestCase
+
+        import app
+
+        class AppTests(TestCase):
+            def setUp(self):
+                app.DEBUG = True
+
+            def test_it(self):
+                pass
+        """,
+        in_setup(7, 9, "app.DEBUG", "setUp", "tearDown"),
+        id="setUp-of-a-class-with-an-unseen-base-gets-no-registrar"),
+    case(
+        """
+        import app
+
+        class TestApp:
+            def setUp(self):
+                app.DEBUG = True
+
+            def test_it(self):
+                self.setUp()
+        """,
+        msg(5, 9, "app.DEBUG", "monkeypatch.setattr(app, 'DEBUG', ...)"),
+        id="setUp-of-a-plain-class-is-no-hook"),
+    case(
+        """
+        import app
+
+        class Helper:
+            def setup_module(self):
+                app.DEBUG = True
+
+        def test_it():
+            Helper().setup_module()
+        """,
+        msg(5, 9, "app.DEBUG", "monkeypatch.setattr(app, 'DEBUG', ...)"),
+        id="a-method-named-setup-module-is-no-module-hook"),
+]
+
+
+@pytest.mark.parametrize(CASE, IN_SETUP_HOOKS)
+def test_a_change_in_a_setup_hook_is_told_its_teardown(lint, src, args, expected):
+    assert lint.messages(src, SELECT, *args) == expected
+
+
+#: The advice, followed, is a guaranteed restore.
+SETUP_ADVICE_FOLLOWED = [
+    case(
+        """
+        import app
+
+        class TestApp:
+            def setup_method(self):
+                self.old = app.DEBUG
+                app.DEBUG = True
+
+            def teardown_method(self):
+                app.DEBUG = self.old
+
+            def test_it(self):
+                pass
+        """,
+        id="teardown-method"),
+    case(
+        """
+        import app
+
+        def setup_module():
+            app.DEBUG = True
+
+        def teardown_module():
+            app.DEBUG = False
+
+        def test_it():
+            pass
+        """,
+        id="teardown-module"),
+    case(
+        """
+        import unittest
+
+        import app
+
+        class AppTests(unittest.TestCase):
+            def setUp(self):
+                self.addCleanup(setattr, app, "DEBUG", app.DEBUG)
+                app.DEBUG = True
+
+            @classmethod
+            def setUpClass(cls):
+                cls.addClassCleanup(setattr, app, "TRACE", app.TRACE)
+                app.TRACE = True
+
+            def test_it(self):
+                pass
+        """,
+        id="addCleanup-and-addClassCleanup"),
+]
+
+
+@pytest.mark.parametrize(CASE, SETUP_ADVICE_FOLLOWED)
+def test_the_setup_advice_followed_is_not_reported(lint, src, args, expected):
+    assert lint(src, SELECT, *args) == expected

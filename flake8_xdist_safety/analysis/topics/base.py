@@ -21,6 +21,7 @@ from typing import Any, FrozenSet, Iterable, List, Mapping, NamedTuple, Optional
 
 from flake8_xdist_safety.analysis.model import CleanupRef, Context, FileModel, Site
 from flake8_xdist_safety.analysis.shown import shown
+from flake8_xdist_safety.analysis.vocabulary import UNITTEST_SETUPS, XUNIT_MODULE_SETUPS, XUNIT_SETUPS
 
 #: Prefix of a key that is not a literal (``os.environ[name]``): the same spelling in the
 #: same function is the same key; as an undo it is a wildcard (it may undo anything).
@@ -168,6 +169,38 @@ def saver_reaches(saver: Site, change: Site) -> bool:
     receiver = call.func.value.id  # type: ignore[attr-defined]
     block = next((c for c in saver.withs if c.bound == receiver), None)
     return block is None or any(c is block for c in change.withs)
+
+
+class XunitSetup(NamedTuple):
+    """An xunit-style setup hook a change is made in: no fixture (``monkeypatch``) there."""
+    hook: str
+    #: the teardown hook that matches it (``teardown_method`` for ``setup_method``)
+    teardown: str
+    #: the unittest cleanup registrar offered there (``addCleanup``), if any, and what it is called
+    #: on (the hook's first parameter, ``self`` or ``cls``)
+    registrar: Optional[str] = None
+    receiver: str = ""
+
+
+def xunit_setup(site: Site) -> Optional[XunitSetup]:
+    """The xunit-style setup hook whose body (or a function nested in it) holds *site*: a
+    module-level ``setup_module``/``setup_function``/``setUpModule``, a ``setup_method``/
+    ``setup_class`` of a class, or ``setUp``/``asyncSetUp``/``setUpClass`` of a unittest TestCase
+    (or of a class with a base flake8 cannot see). None anywhere else."""
+    top = site.fn.outermost() if site.fn is not None else None
+    entry = XUNIT_SETUPS.get(top.name) if top is not None else None
+    if top is None or entry is None:
+        return None
+    teardown, registrar = entry
+    cls = top.cls
+    if top.name in XUNIT_MODULE_SETUPS:
+        return XunitSetup(top.name, teardown) if top.module_level else None
+    if cls is None or top.name in UNITTEST_SETUPS and not (cls.is_testcase or cls.has_unseen_base()):
+        return None
+    first = top.node.args.posonlyargs + top.node.args.args
+    if registrar is None or not cls.is_testcase or not first:
+        return XunitSetup(top.name, teardown)
+    return XunitSetup(top.name, teardown, registrar, first[0].arg)
 
 
 def patch_target(context: Context) -> Optional[str]:

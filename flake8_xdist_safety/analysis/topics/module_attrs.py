@@ -19,7 +19,7 @@ from typing import Callable, List, Optional
 from flake8_xdist_safety.analysis.model import CleanupRef, Context, FileModel, Site
 from flake8_xdist_safety.analysis.shown import shown
 from flake8_xdist_safety.analysis.topics.base import (
-    NOTHING, Change, Topic, Undo, literal_key, monkeypatch_method, patch_target,
+    NOTHING, Change, Topic, Undo, literal_key, monkeypatch_method, patch_target, xunit_setup,
 )
 
 _BUILTINS = ("setattr", "delattr")
@@ -137,8 +137,15 @@ def _change(site: Site, owner: ast.expr, attr: ast.expr, key: str, deletes: bool
         target = f"{spelled}.{attr.value}"
     else:
         target = f"attribute {name} of {spelled}"
+    how = "deleted" if deletes else "patched by assignment"
+    setup = xunit_setup(site)
+    if setup is not None:  # no monkeypatch there: the matching teardown (or unittest's registrar)
+        fields = {"target": target, "how": how, "setup": setup.hook, "teardown": setup.teardown}
+        if setup.registrar is None:
+            return Change(site, frozenset({key}), False, fields, "MXS012-setup")
+        fields.update(receiver=setup.receiver, registrar=setup.registrar, owner=spelled, name=name)
+        return Change(site, frozenset({key}), False, fields, "MXS012-unittest-setup")
     suggestion = (f"monkeypatch.delattr({spelled}, {name})" if deletes
                   else f"monkeypatch.setattr({spelled}, {name}, ...)")
-    how = "deleted" if deletes else "patched by assignment"
     return Change(site, frozenset({key}), False, {"target": target, "how": how, "suggestion": suggestion},
                   "MXS012")
