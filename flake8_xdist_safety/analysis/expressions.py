@@ -131,7 +131,7 @@ class ExpressionWalker:
             return
         stack: List[Any] = [root]
         pop, push, extend = stack.pop, stack.append, stack.extend
-        layouts, flat = _LAYOUTS, _FLAT
+        layouts, flat, call_names = _LAYOUTS, _FLAT, self.call_names
         while stack:
             node = pop()
             cls = type(node)
@@ -149,7 +149,17 @@ class ExpressionWalker:
                 if fn is None and type(node.value) is str and XDIST_WORKER_VAR in node.value:
                     self.mentions_xdist = True
             elif cls is _Call:
-                flags = self._call(node, flags, stack)
+                func = node.func
+                kind = type(func)
+                if kind is not _Name:
+                    push(func)  # a called name is no read worth a visit
+                last = func.attr if kind is _Attribute else func.id if kind is _Name else None
+                if last in call_names:
+                    flags = self._filed_call(node, last, flags, stack)
+                extend(node.args)
+                keywords = node.keywords
+                if keywords:
+                    extend([kw.value for kw in keywords])
             elif cls is _Compare:
                 push(node.left)
                 extend(node.comparators)
@@ -179,39 +189,14 @@ class ExpressionWalker:
         kind = type(func)
         return (func.attr if kind is _Attribute else func.id if kind is _Name else None) in self.call_names
 
-    def _call(self, node: ast.Call, flags: int, stack: List[Any]) -> int:
-        """File a call whose last name is indexed; note the helpers a function calls; its
-        arguments are cleanup code when it registers a cleanup. Returns the flags of what is
-        now on top of the stack."""
-        func = node.func
-        kind = type(func)
-        fn = self.fn
-        if kind is _Attribute:
-            last: Optional[str] = func.attr  # type: ignore[attr-defined]
-            if fn is not None and not flags & IN_LAMBDA:
-                receiver = func.value  # type: ignore[attr-defined]
-                if type(receiver) is _Name and receiver.id == "self":
-                    fn.helper_calls.add("self." + func.attr)  # type: ignore[attr-defined]
-        elif kind is _Name:
-            last = func.id  # type: ignore[attr-defined]
-            if fn is not None and not flags & IN_LAMBDA:
-                fn.helper_calls.add(last)
-        else:
-            last = None
-        arg_flags = flags
-        if last in self.call_names:
-            self._record_call(node, last, flags)
-            if last in CLEANUP_REGISTRARS:
-                arg_flags |= CLEANUP
-        if kind is not _Name:
-            stack.append(func)
-        if arg_flags != flags:
-            stack.append(_Restore(flags))  # reached once the arguments are done
-        stack.extend(node.args)
-        keywords = node.keywords
-        if keywords:
-            stack.extend([kw.value for kw in keywords])
-        return arg_flags
+    def _filed_call(self, node: ast.Call, last: str, flags: int, stack: List[Any]) -> int:
+        """File a call whose last name is indexed; its arguments (pushed next) are cleanup code
+        when it registers a cleanup. Returns the flags for them."""
+        self._record_call(node, last, flags)
+        if last not in CLEANUP_REGISTRARS:
+            return flags
+        stack.append(_Restore(flags))  # reached once the arguments are done
+        return flags | CLEANUP
 
     def _special(self, node: ast.AST, flags: int, stack: List[Any]) -> int:
         """A lambda (its body does not run here) or a yield (where a fixture's test runs)."""

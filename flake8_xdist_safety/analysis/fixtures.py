@@ -3,6 +3,7 @@ import ast
 from typing import FrozenSet, Iterator, List, Optional
 
 from flake8_xdist_safety.analysis.model import UNREACHABLE, ClassInfo, FileModel, FunctionInfo
+from flake8_xdist_safety.analysis.reads import helpers_called
 
 #: the calls this module reads
 CALLS = ("collect",)
@@ -112,7 +113,7 @@ def collects_garbage(model: FileModel, fn: FunctionInfo, depth: int = 3) -> bool
     if depth == 0:
         return False
     cls = fn.owner_class()
-    for name in fn.helper_calls:
+    for name in helpers_called(model, fn):
         if name.startswith("self."):
             method = name[5:]
             helpers = [k.methods[method] for k in (cls.ancestors() if cls else []) if method in k.methods]

@@ -122,7 +122,7 @@ class FunctionInfo:
         "node", "name", "parent", "cls", "is_test", "is_test_method", "is_fixture",
         "fixture_scope", "autouse", "params", "has_yield", "contexts", "yield_contexts",
         "finalizer_names", "call_assigned", "hook", "module_level",
-        "super_calls", "helper_calls",
+        "super_calls",
     )
 
     def __init__(self, node: Union[ast.FunctionDef, ast.AsyncFunctionDef],
@@ -153,8 +153,6 @@ class FunctionInfo:
         self.call_assigned: Set[str] = set()  # local names assigned from a call
         self.hook: Optional[str] = None  # teardown hook name, if it is one
         self.super_calls: FrozenSet[str] = frozenset()  # hooks it hands on: super().teardown_method()
-        #: helpers it calls by name: ``self._cleanup()`` -> "self._cleanup", ``reset()`` -> "reset"
-        self.helper_calls: Set[str] = set()
 
     def chain(self) -> List["FunctionInfo"]:
         """This function and the functions it is nested in, innermost first."""

@@ -1,16 +1,19 @@
-"""Which names a function's code reads: ``CLIENT``, ``self.client``, ``Api.x``.
+"""What a function's code reads and which helpers it calls by name.
 
-Asked only where a file stores a mock at import time (who can see it) or where a conftest
-function changes state (is it called), so it is read on first use, not in the builder's walk
-over every expression of every file.
+Reads (``CLIENT``, ``self.client``, ``Api.x``) are asked only where a file stores a mock at
+import time (who can see it) or a conftest function changes state (is it called); helper calls
+(``self._cleanup()`` -> ``self._cleanup``, ``reset()`` -> ``reset``) only of teardowns and
+fixtures, to follow a ``gc.collect()`` into the helpers they call. So both are read on first
+use, not in the builder's walk over every expression of every file.
 
-A function's reads are the names in load context in its body, with the code nested in it
-that runs as part of it or is defined by it: lambdas, class bodies, and the decorators and
-defaults of nested defs (the body of a nested def is that def's own). Annotations are not
-reads. Iterative: expressions can nest deeper than the recursion limit.
+A function's code is its body with what is nested in it that runs as part of it or is
+defined by it: lambdas, class bodies, and the decorators and defaults of nested defs (the body
+of a nested def is that def's own). Reads are names in load context; annotations are not
+reads. A lambda's body calls nothing when the function runs. Iterative: expressions can nest
+deeper than the recursion limit.
 """
 import ast
-from typing import Dict, List, Set
+from typing import Dict, List, Set, Tuple
 
 from flake8_xdist_safety.analysis.expressions import child_fields
 from flake8_xdist_safety.analysis.model import FileModel, FunctionInfo
@@ -20,30 +23,55 @@ _NOT_READ = frozenset({"annotation", "returns"})
 
 
 def names_read(model: FileModel, fn: FunctionInfo) -> Set[str]:
-    table: Dict[int, Set[str]] = model.memo("names_read")
-    names = table.get(id(fn))
-    if names is None:
-        names = table[id(fn)] = _reads(fn.node.body)
-    return names
+    return _code_of(model, fn)[0]
 
 
-def _reads(body: List[ast.stmt]) -> Set[str]:
-    out: Set[str] = set()
+def helpers_called(model: FileModel, fn: FunctionInfo) -> Set[str]:
+    return _code_of(model, fn)[1]
+
+
+def _code_of(model: FileModel, fn: FunctionInfo) -> Tuple[Set[str], Set[str]]:
+    table: Dict[int, Tuple[Set[str], Set[str]]] = model.memo("reads")
+    found = table.get(id(fn))
+    if found is None:
+        found = table[id(fn)] = _walk(fn.node.body)
+    return found
+
+
+def _walk(body: List[ast.stmt]) -> Tuple[Set[str], Set[str]]:
+    reads: Set[str] = set()
+    helpers: Set[str] = set()
+    calls = helpers
     stack: List[ast.AST] = list(body)
-    while stack:
+    lambda_bodies: List[ast.AST] = []  # walked last: a lambda's calls are not the function's
+    while stack or lambda_bodies:
+        if not stack:
+            stack.append(lambda_bodies.pop())
+            calls = set()
         node = stack.pop()
         kind = type(node)
         if kind is ast.Name:
             if type(node.ctx) is ast.Load:  # type: ignore[attr-defined]
-                out.add(node.id)  # type: ignore[attr-defined]
+                reads.add(node.id)  # type: ignore[attr-defined]
             continue
         if kind is ast.Attribute:
             value = node.value  # type: ignore[attr-defined]
             if type(value) is ast.Name and type(node.ctx) is ast.Load:  # type: ignore[attr-defined]
-                out.add(value.id + "." + node.attr)  # type: ignore[attr-defined]
+                reads.add(value.id + "." + node.attr)  # type: ignore[attr-defined]
             stack.append(value)
             continue
-        if kind in _DEFS:
+        if kind is ast.Call:
+            func = node.func  # type: ignore[attr-defined]
+            if type(func) is ast.Name:
+                calls.add(func.id)
+            elif type(func) is ast.Attribute and type(func.value) is ast.Name and func.value.id == "self":
+                calls.add("self." + func.attr)
+        elif kind is ast.Lambda:
+            args = node.args  # type: ignore[attr-defined]
+            stack.extend(d for d in (*args.defaults, *args.kw_defaults) if d is not None)
+            lambda_bodies.append(node.body)  # type: ignore[attr-defined]
+            continue
+        elif kind in _DEFS:
             args = node.args  # type: ignore[attr-defined]
             stack.extend(node.decorator_list)  # type: ignore[attr-defined]
             stack.extend(d for d in (*args.defaults, *args.kw_defaults) if d is not None)
@@ -56,4 +84,4 @@ def _reads(body: List[ast.stmt]) -> Set[str]:
                 stack.extend(item for item in value if isinstance(item, ast.AST))
             elif isinstance(value, ast.AST):
                 stack.append(value)
-    return out
+    return reads, helpers

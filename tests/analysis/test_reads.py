@@ -1,5 +1,6 @@
-"""What a function's code reads (analysis/reads.py): the names MXS005 asks to tell who can see
-a stored mock, and the conftest rule asks to tell whether a function is called."""
+"""What a function's code reads and which helpers it calls (analysis/reads.py): the names MXS005
+asks to tell who can see a stored mock, the conftest rule to tell whether a function is called,
+and MXS002 to follow a teardown into the helpers that collect garbage."""
 import ast
 import sys
 import textwrap
@@ -7,14 +8,14 @@ import textwrap
 import pytest
 
 from flake8_xdist_safety.analysis.builder import build_model
-from flake8_xdist_safety.analysis.reads import names_read
+from flake8_xdist_safety.analysis.reads import helpers_called, names_read
 from flake8_xdist_safety.config import Config
 
 
-def reads(source: str, function: str = "f"):
+def reads(source: str, function: str = "f", ask=names_read):
     model = build_model(ast.parse(textwrap.dedent(source)), "test_x.py", Config(), frozenset())
     fn = next(fn for fn in model.functions if fn.name == function)
-    return names_read(model, fn)
+    return ask(model, fn)
 
 
 @pytest.mark.parametrize("source, expected", [
@@ -67,3 +68,19 @@ def test_a_deep_expression_is_read_without_recursion():
         sys.setrecursionlimit(limit)
     model = build_model(tree, "test_x.py", Config(), frozenset())
     assert names_read(model, model.functions[0]) == {"A"}
+
+
+@pytest.mark.parametrize("source, expected", [
+    pytest.param("def f():\n    reset()\n", {"reset"}, id="bare-name"),
+    pytest.param("def f(self):\n    self._cleanup()\n", {"self._cleanup"}, id="own-method"),
+    pytest.param("def f(self):\n    other.cleanup()\n    self.a.b()\n", set(), id="other-receivers"),
+    pytest.param("def f():\n    g(h())\n", {"g", "h"}, id="nested-calls"),
+    pytest.param("def f():\n    g(lambda: h())\n", {"g"}, id="not-in-a-lambda-body"),
+    pytest.param("def f():\n    g(lambda a=h(): a)\n", {"g", "h"}, id="a-lambda-default-runs"),
+    pytest.param("def f():\n    def inner():\n        h()\n", set(), id="not-in-a-nested-def-body"),
+    pytest.param("def f():\n    @deco()\n    def inner():\n        pass\n", {"deco"},
+                 id="nested-decorator-runs"),
+    pytest.param("def f():\n    class C:\n        x = make()\n", {"make"}, id="nested-class-body-runs"),
+])
+def test_helpers_called(source, expected):
+    assert reads(source, ask=helpers_called) == expected
