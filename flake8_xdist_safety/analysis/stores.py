@@ -3,7 +3,7 @@ what each store target means for the model (the stores some reader names, call a
 bindings, ``pytestmark``). The builder provides the context attributes, as for expressions.
 """
 import ast
-from typing import FrozenSet, Optional, Union
+from typing import Any, FrozenSet, Optional, Union
 
 from flake8_xdist_safety.analysis.expressions import ExpressionWalker
 from flake8_xdist_safety.analysis.model import ClassInfo
@@ -27,36 +27,41 @@ class StoreWalker(ExpressionWalker):
         if len(targets) > 1 or type(targets[0]) is not ast.Name:  # ``x = v`` is bound just below
             for target in targets:
                 self._store_target(target, "set")
-        model = self.model
+        model, fn, cls = self.model, self.fn, self.cls
+        is_call = type(value) is ast.Call
+        filed = is_call and self.files(value)  # type: ignore[arg-type]
         for target in targets:
-            if isinstance(target, ast.Name):
-                name = target.id
-                if self.fn is None and self.cls is None:
+            kind = type(target)
+            if kind is ast.Name:
+                name = target.id  # type: ignore[attr-defined]
+                if fn is None and cls is None:
                     if self.mentions_xdist:
                         model.xdist_names.add(name)
                     if name == "pytestmark":
                         model.module_pytestmark = [value]
                         model.mark_statements[id(value)] = node
-                elif self.fn is None and self.cls is not None and name == "pytestmark":
-                    self.cls.pytestmark = [value]  # a rebinding replaces, as at module level
+                elif fn is None and cls is not None and name == "pytestmark":
+                    cls.pytestmark = [value]  # a rebinding replaces, as at module level
                     model.mark_statements[id(value)] = node
                 self.scope.bind_local(name, value)  # remembers a str/int literal
-                if isinstance(value, ast.Call):
-                    if self.fn is not None:
-                        self.fn.call_assigned.add(name)
-                    if self.files(value):
-                        model.call_assignments.append((self.site(value, None, 0), name))
-                        if self.fn is None and self.cls is not None:  # reached as self.name too
-                            model.call_assignments.append((self.site(value, None, 0), "self." + name))
-            elif isinstance(target, (ast.Tuple, ast.List)) and isinstance(value, ast.Call):
+                if fn is not None and is_call:
+                    fn.call_assigned.add(name)
+                if filed:
+                    model.call_assignments.append((self.site(value, None, 0), name))
+                    if fn is None and cls is not None:  # reached as self.name too
+                        model.call_assignments.append((self.site(value, None, 0), "self." + name))
+            elif not is_call:
+                continue
+            elif kind is ast.Tuple or kind is ast.List:
                 # ``app, dep = make_app()``: every name is created by the call
-                if self.fn is not None:
-                    self.fn.call_assigned.update(
-                        e.id for e in target.elts if isinstance(e, ast.Name))
-            elif isinstance(target, ast.Attribute) and isinstance(value, ast.Call) \
-                    and isinstance(target.value, ast.Name) and target.value.id in ("self", "cls") \
-                    and self.files(value):
-                model.call_assignments.append((self.site(value, None, 0), "self." + target.attr))
+                if fn is not None:
+                    fn.call_assigned.update(
+                        e.id for e in target.elts if isinstance(e, ast.Name))  # type: ignore[attr-defined]
+            elif filed and kind is ast.Attribute:
+                owner: Any = target.value  # type: ignore[attr-defined]
+                if type(owner) is ast.Name and owner.id in ("self", "cls"):
+                    key = "self." + target.attr  # type: ignore[attr-defined]
+                    model.call_assignments.append((self.site(value, None, 0), key))
 
     def augassign(self, node: ast.AugAssign) -> None:
         self.expr(node.value, 0)
