@@ -1,6 +1,6 @@
 """Which pytest markers apply to a test class or function, closest first (as pytest sees them)."""
 import ast
-from typing import Dict, List, NamedTuple, Optional, Set
+from typing import Dict, FrozenSet, List, NamedTuple, Optional, Set
 
 from flake8_xdist_safety.analysis.model import ClassInfo, FileModel, FunctionInfo
 from flake8_xdist_safety.analysis.vocabulary import argument
@@ -61,6 +61,8 @@ def _mark_name(model: FileModel, target: ast.expr) -> Optional[str]:
     root = imports.target(target.id) or target.id
     if not root.startswith("pytest"):
         return None  # ``patch(...)``, ``staticmethod``: not rooted in pytest, so not a mark
+    if root == "pytest" and len(parts) == 2 and parts[1] == "mark":
+        return parts[0]  # the common spelling, ``pytest.mark.NAME``
     parts.append(root)
     name = ".".join(reversed(parts))
     if not name.startswith(_MARK_PREFIX):
@@ -151,6 +153,20 @@ def opaque_pytestmark(model: FileModel, cls: Optional[ClassInfo]) -> bool:
 
 def module_marks(model: FileModel) -> List[Mark]:
     return [m for value in model.module_pytestmark for m in parse_marks(model, value)]
+
+
+def file_mark_names(model: FileModel) -> FrozenSet[str]:
+    """The names of every mark written in the file (decorators and ``pytestmark`` values), so
+    a rule about one mark skips a file without it instead of asking test by test."""
+    names = model.cache.get("mark_names")
+    if names is None:
+        values = [*model.module_pytestmark, *(v for cls in model.classes for v in cls.pytestmark)]
+        found = {m.name for value in values for m in parse_marks(model, value)}
+        for decorators in [*(cls.decorators for cls in model.classes),
+                           *(fn.node.decorator_list for fn in model.functions)]:
+            found.update(m.name for m in decorator_marks(model, decorators))
+        names = model.cache["mark_names"] = frozenset(found)
+    return names
 
 
 def function_marks(model: FileModel, fn: FunctionInfo) -> List[Mark]:

@@ -9,7 +9,7 @@ import os
 from typing import Iterator, List, Optional, Tuple, Union
 
 from flake8_xdist_safety.analysis.marks import (
-    Mark, class_marks, decorator_marks, function_marks, mark_argument, parse_marks,
+    Mark, class_marks, decorator_marks, file_mark_names, function_marks, mark_argument, parse_marks,
 )
 from flake8_xdist_safety.analysis.model import ClassInfo, FileModel, FunctionInfo
 
@@ -35,6 +35,8 @@ def mark_group_name(mark: Mark) -> Optional[str]:
 
 
 def applying_group_marks(model: FileModel, owner: Union[ClassInfo, FunctionInfo]) -> List[Mark]:
+    if GROUP_MARK not in file_mark_names(model):
+        return []
     marks = class_marks(model, owner) if isinstance(owner, ClassInfo) else function_marks(model, owner)
     return [m for m in marks if m.name == GROUP_MARK]
 
@@ -75,6 +77,8 @@ def file_group_marks(model: FileModel) -> Iterator[Tuple[Mark, ast.AST]]:
     """Every xdist_group mark written in the file, with the node to report it at (the
     decorator, or the ``pytestmark`` statement), in source order."""
     found: List[Tuple[Mark, ast.AST]] = []
+    if GROUP_MARK not in file_mark_names(model):
+        return iter(found)
     for value in model.module_pytestmark:
         statement = model.mark_statements.get(id(value), value)
         found += [(m, statement) for m in parse_marks(model, value) if m.name == GROUP_MARK]

@@ -4,7 +4,9 @@ from typing import FrozenSet, Iterator, List
 
 from flake8_xdist_safety.findings import Finding, finding
 from flake8_xdist_safety.config import Config
-from flake8_xdist_safety.analysis.marks import Mark, decorator_marks, class_marks, mark_argument, module_marks
+from flake8_xdist_safety.analysis.marks import (
+    Mark, class_marks, decorator_marks, file_mark_names, mark_argument, module_marks,
+)
 from flake8_xdist_safety.analysis.model import XDIST_WORKER_VAR, ClassInfo, FileModel, FunctionInfo
 
 
@@ -53,6 +55,8 @@ def _test_methods(cls: ClassInfo) -> List[FunctionInfo]:
 def check_performance(model: FileModel, config: Config) -> Iterator[Finding]:
     """MXS009."""
     names = config.performance_markers
+    if not names & file_mark_names(model):
+        return
     mod_marks = module_marks(model)
     module_skip = _skips_in_xdist(model, mod_marks)
     if module_skip:
