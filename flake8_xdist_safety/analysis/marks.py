@@ -8,6 +8,8 @@ from flake8_xdist_safety.analysis.vocabulary import argument
 _MARK_PREFIX = "pytest.mark."
 #: the marks of no decorators (shared, as every cached list is: callers never mutate them)
 _NO_MARKS: List["Mark"] = []
+_NO_ARGUMENTS: List[ast.expr] = []
+_NO_KEYWORDS: List[ast.keyword] = []
 
 
 class Mark(NamedTuple):
@@ -46,9 +48,9 @@ def _mark_name(model: FileModel, target: ast.expr) -> Optional[str]:
     """``xdist_group`` for ``pytest.mark.xdist_group`` (through imports, ``.with_args`` and
     a module-level alias such as ``grp = pytest.mark.xdist_group``)."""
     imports = model.imports
-    if isinstance(target, ast.Attribute) and target.attr == "with_args":
+    if type(target) is ast.Attribute and target.attr == "with_args":
         target = target.value
-    if isinstance(target, ast.Name) and not imports.is_imported(target.id):
+    if type(target) is ast.Name and not imports.is_imported(target.id):
         alias = imports.values.get(target.id)
         if isinstance(alias, ast.Attribute):
             target = alias
@@ -84,14 +86,14 @@ def parse_marks(model: FileModel, expr: ast.expr) -> List[Mark]:
 def _parse_marks(model: FileModel, expr: ast.expr) -> List[Mark]:
     marks = []
     for node in _elements(model, expr):
-        if isinstance(node, ast.Call):
+        if type(node) is ast.Call:
             name = _mark_name(model, node.func)
-            if name is not None:
-                marks.append(Mark(name, node, list(node.args), list(node.keywords), True))
+            if name is not None:  # the call's own lists: a Mark is read, never changed
+                marks.append(Mark(name, node, node.args, node.keywords, True))
         else:
             name = _mark_name(model, node)
             if name is not None:
-                marks.append(Mark(name, node, [], [], False))
+                marks.append(Mark(name, node, _NO_ARGUMENTS, _NO_KEYWORDS, False))
     return marks
 
 
