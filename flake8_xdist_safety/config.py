@@ -87,14 +87,19 @@ class Config(NamedTuple):
 
 def _matches(globs: Tuple[str, ...], name: str) -> bool:
     """fnmatchcase against any glob. Every def of every file asks, with mostly unique test
-    names: one compiled pattern per glob tuple, not a cache of names."""
-    return _name_pattern(globs)(name) is not None
+    names: one matcher per glob tuple, not a cache of names."""
+    return _name_matcher(globs)(name)
 
 
 @functools.lru_cache(maxsize=64)
-def _name_pattern(globs: Tuple[str, ...]) -> Callable[[str], Optional["re.Match[str]"]]:
+def _name_matcher(globs: Tuple[str, ...]) -> Callable[[str], bool]:
+    prefixes = tuple(glob[:-1] for glob in globs)
+    if globs and all(glob.endswith("*") and not any(c in prefix for c in "*?[") for glob, prefix in
+                     zip(globs, prefixes)):
+        return lambda name: name.startswith(prefixes)  # the usual ``test*``
     # fnmatchcase is fnmatch.translate's pattern matched against the whole name.
-    return re.compile("|".join(f"(?:{fnmatch.translate(glob)})" for glob in globs) or "(?!)").match
+    match = re.compile("|".join(f"(?:{fnmatch.translate(glob)})" for glob in globs) or "(?!)").match
+    return lambda name: match(name) is not None
 
 
 def prefix_or_glob(value: str) -> str:

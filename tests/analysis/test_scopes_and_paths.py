@@ -1,8 +1,13 @@
-"""Names resolve by scope, and the same file gives the same findings from anywhere."""
+"""Names resolve by scope, test names match as pytest matches them, and the same file gives
+the same findings from anywhere."""
+import fnmatch
 import subprocess
 import sys
 
 import pytest
+from hypothesis import given, strategies as st
+
+from flake8_xdist_safety.config import Config
 
 
 def test_import_inside_one_helper_does_not_leak_into_another_function(lint):
@@ -90,3 +95,15 @@ def test_a_test_files_glob_with_a_slash_matches_an_absolute_path(project):
     absolute = str(project.root / "tests" / "check_env.py")
     found = project.codes("--select=MXS003", "--mxs-test-files=tests/check_*.py", paths=[absolute])
     assert found == [absolute + ":5:5: MXS003"]
+
+
+@given(
+    globs=st.lists(st.text(alphabet="tesTa*?[]!", max_size=6), max_size=3).map(tuple),
+    name=st.text(alphabet="tesTa_\n", max_size=8),
+)
+def test_test_names_are_matched_as_fnmatchcase_matches_them(globs, name):
+    # python_functions/python_classes globs: a fast path for plain ``prefix*``, a regex otherwise.
+    config = Config(test_functions=globs, test_classes=globs)
+    expected = any(fnmatch.fnmatchcase(name, glob) for glob in globs)
+    assert config.is_test_function_name(name) is expected
+    assert config.is_test_class_name(name) is expected
