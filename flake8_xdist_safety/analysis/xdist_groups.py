@@ -6,10 +6,10 @@ with ``_``; an unnamed mark contributes ``default``. There is no "closest mark w
 """
 import ast
 import os
-from typing import Iterator, List, Optional, Tuple, Union
+from typing import Dict, Iterator, List, Optional, Tuple, Union
 
 from flake8_xdist_safety.analysis.marks import (
-    Mark, class_marks, decorator_marks, file_mark_names, function_marks, mark_argument, parse_marks,
+    Mark, class_marks, decorator_marks, file_mark_names, mark_argument, module_marks, parse_marks,
 )
 from flake8_xdist_safety.analysis.model import ClassInfo, FileModel, FunctionInfo
 
@@ -35,10 +35,30 @@ def mark_group_name(mark: Mark) -> Optional[str]:
 
 
 def applying_group_marks(model: FileModel, owner: Union[ClassInfo, FunctionInfo]) -> List[Mark]:
+    """The xdist_group marks of ``function_marks``/``class_marks``, closest first (the class's
+    and the module's kept: every test of a class asks)."""
     if GROUP_MARK not in file_mark_names(model):
         return []
-    marks = class_marks(model, owner) if isinstance(owner, ClassInfo) else function_marks(model, owner)
-    return [m for m in marks if m.name == GROUP_MARK]
+    if isinstance(owner, ClassInfo):
+        return _class_group_marks(model, owner)
+    own = [m for m in decorator_marks(model, owner.node.decorator_list) if m.name == GROUP_MARK]
+    around = _class_group_marks(model, owner.cls) if owner.cls is not None else _module_group_marks(model)
+    return own + around
+
+
+def _class_group_marks(model: FileModel, cls: ClassInfo) -> List[Mark]:
+    table: Dict[int, List[Mark]] = model.memo("class_group_marks")
+    marks = table.get(id(cls))
+    if marks is None:
+        marks = table[id(cls)] = [m for m in class_marks(model, cls) if m.name == GROUP_MARK]
+    return marks
+
+
+def _module_group_marks(model: FileModel) -> List[Mark]:
+    marks = model.cache.get("module_group_marks")
+    if marks is None:
+        marks = model.cache["module_group_marks"] = [m for m in module_marks(model) if m.name == GROUP_MARK]
+    return marks
 
 
 def is_grouped(model: FileModel, owner: Union[ClassInfo, FunctionInfo]) -> bool:

@@ -10,13 +10,18 @@ from flake8_xdist_safety.findings import Finding, finding
 
 
 def mock_owners(model: FileModel) -> List[Owner]:
-    """Test classes and test functions that create mocks, in source order."""
-    owners: Dict[int, Owner] = {}
-    for creation in mock_creations(model):
-        owner = creation.site.owner
-        if owner is not None:
-            owners.setdefault(id(owner), owner)
-    return sorted(owners.values(), key=lambda o: (o.node.lineno, o.node.col_offset))
+    """Test classes and test functions that create mocks, in source order (kept: MXS001 and
+    MXS002 both ask)."""
+    found = model.cache.get("mock_owners")
+    if found is None:
+        owners: Dict[int, Owner] = {}
+        for creation in mock_creations(model):
+            owner = creation.site.owner
+            if owner is not None:
+                owners.setdefault(id(owner), owner)
+        found = sorted(owners.values(), key=lambda o: (o.node.lineno, o.node.col_offset))
+        model.cache["mock_owners"] = found
+    return found
 
 
 def check_xdist_group(model: FileModel, config: Config) -> Iterator[Finding]:
