@@ -121,7 +121,7 @@ class FunctionInfo:
     __slots__ = (
         "node", "name", "parent", "cls", "is_test", "is_test_method", "is_fixture",
         "fixture_scope", "autouse", "params", "has_yield", "contexts", "yield_contexts",
-        "finalizer_names", "call_assigned", "hook", "module_level",
+        "finalizer_names", "hook", "module_level",
         "super_calls",
     )
 
@@ -150,7 +150,6 @@ class FunctionInfo:
         #: the ``with`` contexts open around a ``yield`` (they undo after the test)
         self.yield_contexts: Tuple[Context, ...] = ()
         self.finalizer_names: FrozenSet[str] = frozenset()  # names passed to addfinalizer(...) & co
-        self.call_assigned: Set[str] = set()  # local names assigned from a call
         self.hook: Optional[str] = None  # teardown hook name, if it is one
         self.super_calls: FrozenSet[str] = frozenset()  # hooks it hands on: super().teardown_method()
 

@@ -30,6 +30,30 @@ def helpers_called(model: FileModel, fn: FunctionInfo) -> Set[str]:
     return _code_of(model, fn)[1]
 
 
+def names_from_calls(model: FileModel, fn: FunctionInfo) -> Set[str]:
+    """Local names the function's code assigns from a call (``app = make_app()``, ``app, dep =
+    make()``): an object it made, not a shared one. Asked only of a function that changes
+    dependency overrides."""
+    table: Dict[int, Set[str]] = model.memo("names_from_calls")
+    names = table.get(id(fn))
+    if names is None:
+        names = table[id(fn)] = set()
+        statements: List[ast.AST] = list(fn.node.body)
+        while statements:
+            node = statements.pop()
+            if type(node) in _DEFS:
+                continue  # its own
+            value = getattr(node, "value", None)
+            if type(node) in (ast.Assign, ast.AnnAssign) and type(value) is ast.Call:
+                targets = node.targets if type(node) is ast.Assign else [node.target]  # type: ignore
+                for target in targets:
+                    elements = target.elts if isinstance(target, (ast.Tuple, ast.List)) else [target]
+                    names.update(e.id for e in elements if type(e) is ast.Name)
+            for field in ("body", "orelse", "finalbody", "handlers", "cases"):
+                statements.extend(getattr(node, field, ()))
+    return names
+
+
 def _code_of(model: FileModel, fn: FunctionInfo) -> Tuple[Set[str], Set[str]]:
     table: Dict[int, Tuple[Set[str], Set[str]]] = model.memo("reads")
     found = table.get(id(fn))

@@ -44,19 +44,12 @@ class StoreWalker(ExpressionWalker):
                     cls.pytestmark = [value]  # a rebinding replaces, as at module level
                     model.mark_statements[id(value)] = node
                 self.scope.bind_local(name, value)  # remembers a str/int literal
-                if fn is not None and is_call:
-                    fn.call_assigned.add(name)
                 if filed:
                     model.call_assignments.append((self.site(value, None, 0), name))
                     if fn is None and cls is not None:  # reached as self.name too
                         model.call_assignments.append((self.site(value, None, 0), "self." + name))
             elif not is_call:
                 continue
-            elif kind is ast.Tuple or kind is ast.List:
-                # ``app, dep = make_app()``: every name is created by the call
-                if fn is not None:
-                    fn.call_assigned.update(
-                        e.id for e in target.elts if isinstance(e, ast.Name))  # type: ignore[attr-defined]
             elif filed and kind is ast.Attribute:
                 owner: Any = target.value  # type: ignore[attr-defined]
                 if type(owner) is ast.Name and owner.id in ("self", "cls"):

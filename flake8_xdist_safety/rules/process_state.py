@@ -41,7 +41,8 @@ def check_state(topic: Topic, model: FileModel, config: Config) -> Iterator[Find
     reported: Set[int] = set()  # statements: one report each
     for change in facts.changes:
         site = change.site
-        if facts.in_cleanup_position(change) or topic.exempt(change) or not _runs_as_test_code(model, site):
+        if facts.in_cleanup_position(change) or topic.exempt(model, change) \
+                or not _runs_as_test_code(model, site):
             continue
         if site.fn is None and not topic.import_time or site.flags & IN_LAMBDA:
             continue  # (a lambda's body runs whenever its caller calls it: not known here)

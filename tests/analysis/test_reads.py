@@ -8,7 +8,7 @@ import textwrap
 import pytest
 
 from flake8_xdist_safety.analysis.builder import build_model
-from flake8_xdist_safety.analysis.reads import helpers_called, names_read
+from flake8_xdist_safety.analysis.reads import helpers_called, names_from_calls, names_read
 from flake8_xdist_safety.config import Config
 
 
@@ -84,3 +84,18 @@ def test_a_deep_expression_is_read_without_recursion():
 ])
 def test_helpers_called(source, expected):
     assert reads(source, ask=helpers_called) == expected
+
+
+@pytest.mark.parametrize("source, expected", [
+    pytest.param("def f():\n    app = make_app()\n", {"app"}, id="a-name"),
+    pytest.param("def f():\n    app, (x, y), [dep] = make()\n", {"app"}, id="top-level-tuple-elements"),
+    pytest.param("def f():\n    app: App = make_app()\n", {"app"}, id="annotated"),
+    pytest.param("def f():\n    a = b = make()\n", {"a", "b"}, id="chained"),
+    pytest.param("def f():\n    if x:\n        with y:\n            try:\n                app = make()\n"
+                 "            finally:\n                other = make()\n", {"app", "other"}, id="in-blocks"),
+    pytest.param("def f():\n    class C:\n        app = make()\n", {"app"}, id="a-nested-class-body"),
+    pytest.param("def f():\n    app = APP\n    self.app = make()\n", set(), id="not-a-call-or-not-a-name"),
+    pytest.param("def f():\n    def g():\n        app = make()\n", set(), id="not-a-nested-def"),
+])
+def test_names_from_calls(source, expected):
+    assert reads(source, ask=names_from_calls) == expected

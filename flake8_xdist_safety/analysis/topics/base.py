@@ -102,7 +102,7 @@ class Topic:
     def savers(self, model: FileModel) -> List[Change]:
         return []
 
-    def exempt(self, change: Change) -> bool:
+    def exempt(self, model: FileModel, change: Change) -> bool:
         """A change whose state dies with the test (an object the test made itself)."""
         return False
 

@@ -11,6 +11,7 @@ import ast
 from typing import List, Optional, Tuple
 
 from flake8_xdist_safety.analysis.model import CleanupRef, Context, FileModel, Site
+from flake8_xdist_safety.analysis.reads import names_from_calls
 from flake8_xdist_safety.analysis.shown import shown
 from flake8_xdist_safety.analysis.topics.base import (
     EVERYTHING, NOTHING, Change, Topic, Undo, patch_dict_target,
@@ -51,11 +52,11 @@ class OverridesTopic(Topic):
     def context_undo(self, context: Context) -> Undo:
         return EVERYTHING if overrides_owner(patch_dict_target(context)) is not None else NOTHING
 
-    def exempt(self, change: Change) -> bool:
+    def exempt(self, model: FileModel, change: Change) -> bool:
         """``app = FastAPI()`` in the same function: the overrides die with the test."""
         owner = change.detail
         fn = change.site.fn
-        return fn is not None and isinstance(owner, ast.Name) and owner.id in fn.call_assigned
+        return fn is not None and isinstance(owner, ast.Name) and owner.id in names_from_calls(model, fn)
 
 
 def _sites(model: FileModel) -> List[Tuple[Change, bool]]:
