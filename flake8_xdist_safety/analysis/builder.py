@@ -105,9 +105,13 @@ class _Builder(StoreWalker):
     def stmts(self, body: List[ast.stmt]) -> None:
         saved = self.unreachable  # what follows a return or raise in the same body never runs
         handlers = self._handlers
+        expr = self.expr
         for node in body:
             self.stmt = node
             kind = type(node)
+            if kind is ast.Expr:  # the commonest statement: its expression, with no handler call
+                expr(node.value, 0)  # type: ignore[attr-defined]
+                continue
             handler = handlers.get(kind)
             handler(self, node) if handler is not None else self.generic(node, 0)
             if kind is ast.Return or kind is ast.Raise:
