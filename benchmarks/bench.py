@@ -21,7 +21,9 @@ Low-noise mode (--low-noise). In this process, parse every file once and keep th
 trees, then time with CPU time (time.process_time, minimum over --rounds):
 (1) read + ast.parse of the corpus, (2) constructing the plugin's checker the way
 flake8 does and exhausting run() on every tree, (3) the same for flake8-bugbear's
-checker; prints plugin/parse, plugin/bugbear and bugbear/parse.
+checker; prints plugin/parse, plugin/bugbear and bugbear/parse. --walk-floor adds (4) a bare
+iterative walk that visits every node of the same trees once and does nothing: the floor any
+pure-Python visitor pays.
 
 --scales 1,4,16 generates the synthetic corpus (generate_corpus.py) at each scale under
 --corpus-root and runs the chosen mode on each, adding the ms/kloc ratio of the two
@@ -136,6 +138,9 @@ def parse_args(argv: Optional[List[str]]) -> argparse.Namespace:
     parser.add_argument("--fixed-rounds", type=int,
                         help="rounds for the fixed cost (default: max(5, 2 x --rounds))")
     parser.add_argument("--low-noise", action="store_true", help="in-process CPU-time mode (see above)")
+    parser.add_argument("--walk-floor", action="store_true",
+                        help="low-noise: also time a bare walk that visits every node of the kept trees "
+                             "once and does nothing (what any pure-Python visitor pays)")
     parser.add_argument("--all-files-are-tests", action="store_true",
                         help="low-noise mode: configure the plugin so every file counts as a test file "
                              "(--mxs-test-files='*')")
@@ -471,6 +476,9 @@ def low_noise(args: argparse.Namespace, path: str) -> Dict[str, Any]:
 
     tasks: Dict[str, Callable[[], int]] = {"parse": lambda: parse_once(files)}
     tasks["plugin"] = run_plugin(plugin.obj, 0)
+    if args.walk_floor:
+        trees = [job[0]["tree"] for job in jobs]
+        tasks["walk"] = lambda: sum(map(bare_walk, trees))
     if bugbear is not None:
         tasks["bugbear"] = run_plugin(bugbear.obj, 1)
     else:
@@ -517,6 +525,11 @@ def low_noise(args: argparse.Namespace, path: str) -> Dict[str, Any]:
         f"plugin {best['plugin'] * 1000:.0f} ms ({result['plugin_ms_per_kloc']:.2f} ms/kloc, "
         f"{findings['plugin']} findings, first round {first['plugin'] * 1000:.0f} ms)")
     log(f"  plugin/parse {result['plugin_over_parse']:.3f}")
+    if "walk" in best:
+        result["walk_floor_cpu_s"] = round(best["walk"], 4)
+        result["walk_floor_over_parse"] = round(best["walk"] / best["parse"], 3)
+        log(f"  bare walk of every node {best['walk'] * 1000:.0f} ms = "
+            f"{result['walk_floor_over_parse']:.3f}x read+parse ({findings['walk']} nodes)")
     if "bugbear" in best:
         result.update({
             "bugbear_cpu_s": round(best["bugbear"], 4),
@@ -537,6 +550,27 @@ def low_noise(args: argparse.Namespace, path: str) -> Dict[str, Any]:
             result["plugin_over_bugbear"] <= TARGET_LOW_OVER_BUGBEAR)
     result["targets"] = targets
     return result
+
+
+def bare_walk(tree: ast.AST) -> int:
+    """Visit every node once, iteratively, doing nothing with it: the floor of any pure-Python
+    visitor of the same trees (expression contexts and operators are not descended into)."""
+    stack: List[Any] = [tree]
+    pop, push, extend = stack.pop, stack.append, stack.extend
+    skip = ("ctx", "op", "ops")
+    visited = 0
+    while stack:
+        node = pop()
+        visited += 1
+        for field in node._fields:
+            if field in skip:
+                continue
+            value = getattr(node, field, None)
+            if type(value) is list:
+                extend([v for v in value if isinstance(v, ast.AST)])
+            elif isinstance(value, ast.AST):
+                push(value)
+    return visited
 
 
 def parse_once(files: Sequence[str]) -> int:
