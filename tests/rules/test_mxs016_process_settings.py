@@ -61,6 +61,23 @@ CHANGES = [
         id="loggers"),
     case(
         """
+        import logging
+
+        def test_near_misses(name):
+            logging.getLogger().setLevel(logging.NOTSET)
+            logging.getLogger(f"app.{name}").setLevel(logging.DEBUG)
+            logging.getLogger("app").setLevel(logging.INFO)
+        """,
+        msg(4, 5, "logging.getLogger().setLevel(logging.NOTSET)", "the level of the root logger",
+            "use caplog.set_level(), or put the saved level back " + IN_CLEANUP),
+        msg(5, 5, "logging.getLogger(f'app.{name}').setLevel(logging.DEBUG)",
+            "the level of logger f'app.{name}'",
+            "use caplog.set_level(), or put the saved level back " + IN_CLEANUP),
+        msg(6, 5, "logging.getLogger('app').setLevel(logging.INFO)", "the level of logger 'app'",
+            "use caplog.set_level(), or put the saved level back " + IN_CLEANUP),
+        id="root-logger-NOTSET-and-names-not-unique-to-the-test"),
+    case(
+        """
         import sys
 
         def test_hook(hook):
@@ -170,6 +187,33 @@ COMPLIANT = [
             thing.propagate = False
         """,
         id="setLevel-on-what-is-not-a-logger"),
+    case(
+        """
+        import logging
+
+        def test_level_reset(run):
+            log = logging.getLogger("app")
+            log.setLevel(logging.DEBUG)
+            try:
+                run()
+            finally:
+                log.setLevel(logging.NOTSET)
+            logging.getLogger("other").setLevel(0)
+        """,
+        id="named-logger-level-reset-to-NOTSET-its-default"),
+    case(
+        """
+        import logging
+        import uuid
+
+        def test_private_loggers(tmp_path, tmpdir, request, handler):
+            logging.getLogger(f"app_{tmp_path.name}").setLevel(logging.DEBUG)
+            logging.getLogger(str(tmpdir)).addHandler(handler)
+            log = logging.getLogger("t." + request.node.name)
+            log.propagate = False
+            logging.getLogger(f"x{uuid.uuid4()}").setLevel(logging.INFO)
+        """,
+        id="a-logger-named-for-the-test-alone"),
 ]
 
 

@@ -19,6 +19,11 @@ from flake8_xdist_safety.analysis.shown import shown
 from flake8_xdist_safety.analysis.topics.base import EVERYTHING, NOTHING, Change, Topic, Undo, literal_key
 
 _IN_CLEANUP = "in a finally block or teardown"
+_ROOT = "the root logger"
+_NOTSET = frozenset({"logging.NOTSET", 0})
+#: what makes a logger's name the test's own (pytest's per-test directories, a fresh uuid)
+_PER_TEST_NAMES = frozenset({"tmp_path", "tmpdir"})
+_UNIQUE_CALLS = frozenset({"uuid.uuid4", "uuid.uuid1"})
 
 
 class Setting(NamedTuple):
@@ -137,7 +142,11 @@ class SettingsTopic(Topic):
                 out.append(_row_change(site, call, row))
             elif isinstance(call.func, ast.Attribute) and call.func.attr in _LOGGER_CALLS:
                 logger = _logger(site, call.func.value)
-                if logger is not None:
+                if logger is not None and call.func.attr == "setLevel" and logger != _ROOT \
+                        and _is_reset(call, (0, _NOTSET), site):
+                    # a named logger's level starts NOTSET (follow the parent): this puts it back
+                    out.append(Change(site, frozenset({f"{logger}:level"}), False, {}, "MXS016"))
+                elif logger is not None:
                     what, kind, undo = _LOGGER_CALLS[call.func.attr]
                     out.append(_setting(site, f"{logger}:{kind}", shown(call, limit=60),
                                         what.format(logger=logger), f"{undo} {_IN_CLEANUP}"))
@@ -227,18 +236,34 @@ def _is_reset(call: ast.Call, reset: Tuple[int, FrozenSet[object]], site: Site) 
 
 def _logger(site: Site, receiver: ast.expr) -> Optional[str]:
     """``logger 'app'`` for ``logging.getLogger("app")`` (or a name bound to it), ``the root
-    logger`` for ``logging.getLogger()``/``logging.root``; None for anything else."""
+    logger`` for ``logging.getLogger()``/``logging.root``; None for anything else, and for a
+    logger whose name is made from the test's own ``tmp_path``, ``request.node`` or a uuid:
+    no other test can get it."""
     if isinstance(receiver, ast.Name) and not site.scope.is_imported(receiver.id):
         value = site.scope.value(receiver.id)
         receiver = value if value is not None else receiver
     if site.scope.resolve(receiver) == "logging.root":
-        return "the root logger"
+        return _ROOT
     if isinstance(receiver, ast.Call) and site.scope.resolve(receiver.func) == "logging.getLogger":
         name = receiver.args[0] if receiver.args else None
         if name is None or isinstance(name, ast.Constant) and name.value in (None, "", "root"):
-            return "the root logger"
+            return _ROOT
+        if _unique_to_the_test(name, site):
+            return None
         return "logger " + shown(name)
     return None
+
+
+def _unique_to_the_test(name: ast.expr, site: Site) -> bool:
+    for node in ast.walk(name):
+        if isinstance(node, ast.Name) and node.id in _PER_TEST_NAMES:
+            return True
+        if isinstance(node, ast.Attribute) and node.attr == "node" and isinstance(node.value, ast.Name) \
+                and node.value.id == "request":
+            return True
+        if isinstance(node, ast.Call) and site.scope.resolve(node.func) in _UNIQUE_CALLS:
+            return True
+    return False
 
 
 def _setting(site: Site, key: str, target: str, setting: str, undo: str) -> Change:
