@@ -4,7 +4,9 @@ A restore is guaranteed when it is in a ``finally:`` block (that follows the cha
 changing function or a function it is nested in; after a fixture's ``yield``; inside an
 ``addCleanup``/``addfinalizer``/``ExitStack.callback`` registration there; in a function
 registered there as a finalizer (a nested def, a module-level function, or ``self.method``);
-or in a teardown hook of the changing class (or a same-file base) or of the module.
+or in a teardown hook of the changing class (or a same-file base) or of the module. A method
+of a helper class named for putting things back (``clear``, ``reset``, ``restore``...) is itself
+cleanup code: what it changes is not reported.
 """
 from typing import Callable, Dict, Generic, Iterator, List, Optional, Sequence, Set, TypeVar
 
@@ -12,7 +14,7 @@ from flake8_xdist_safety.analysis.model import (
     AFTER_YIELD, CLEANUP, FINALLY, GUARANTEED, ClassInfo, FileModel, FunctionInfo, Site,
 )
 from flake8_xdist_safety.analysis.vocabulary import (
-    CLASS_TEARDOWN_HOOKS, MODULE_TEARDOWN_HOOKS, PER_TEST_SETUPS,
+    CLASS_TEARDOWN_HOOKS, MODULE_TEARDOWN_HOOKS, PER_TEST_SETUPS, RESTORING_METHOD_PREFIXES,
 )
 
 T = TypeVar("T")
@@ -23,6 +25,14 @@ def class_of(site: Site) -> Optional[ClassInfo]:
     if site.fn is not None:
         return site.fn.owner_class()
     return site.cls
+
+
+def _restoring_method(fn: Optional[FunctionInfo]) -> bool:
+    """``SetEnv.clear`` in ``env = SetEnv(); yield env; env.clear()``: a method of a helper
+    (not test) class whose name says it puts things back undoes, it does not change."""
+    top = fn.outermost() if fn is not None else None
+    return top is not None and top.cls is not None and not top.cls.is_test \
+        and top.name.lstrip("_").startswith(RESTORING_METHOD_PREFIXES)
 
 
 def _chain(fn: Optional[FunctionInfo]) -> List[Optional[FunctionInfo]]:
@@ -66,9 +76,10 @@ class Cleanup:
         return None
 
     def is_restoring(self, site: Site) -> bool:
-        """Is the site itself in a guaranteed (cleanup) position?"""
+        """Is the site itself in a guaranteed (cleanup) position, or in a helper class's
+        method named for putting things back?"""
         return bool(site.flags & GUARANTEED) or bool(self.registrars_of(site.fn)) \
-            or self._hook(site.fn) is not None
+            or self._hook(site.fn) is not None or _restoring_method(site.fn)
 
     def restores(self, change: Site, restore: Site) -> bool:
         """Is *restore* guaranteed to run after *change*?"""

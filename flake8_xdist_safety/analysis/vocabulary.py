@@ -65,6 +65,10 @@ MOCKER_FIXTURES = frozenset(
     {"mocker", "class_mocker", "module_mocker", "package_mocker", "session_mocker"})
 #: Last names of unittest.mock's patchers (``patch``, ``patch.object`` ...).
 PATCH_NAMES = ("patch", "object", "dict", "multiple")
+#: Methods of a helper class named for putting things back (``SetEnv.clear()``, ``reset``,
+#: ``restore_all``): what a fixture calls after its ``yield`` or a teardown calls.
+RESTORING_METHOD_PREFIXES = ("clear", "reset", "restore", "cleanup", "clean_up", "teardown", "tear_down",
+                             "undo", "revert")
 
 
 def argument(args: Sequence[ast.expr], keywords: Sequence[ast.keyword],

@@ -793,6 +793,72 @@ RESTORED = [
 ]
 
 
+HELPER_CLASSES = [
+    case(
+        """
+        import os
+        import pytest
+
+        class SetEnv:
+            def __init__(self):
+                self.names = set()
+
+            def set(self, name, value):
+                self.names.add(name)
+                os.environ[name] = value
+
+            def clear(self):
+                for name in self.names:
+                    os.environ.pop(name)
+
+            def _reset_all(self):
+                os.environ.pop("A", None)
+
+        @pytest.fixture
+        def env():
+            setenv = SetEnv()
+            yield setenv
+            setenv.clear()
+        """,
+        # set() writes without saving what was there: reported; clear() and _reset_all() are
+        # the helper's methods named for putting things back.
+        msg(10, 9, "os.environ[name]"),
+        id="helper-class-methods-named-for-putting-back-are-cleanup"),
+    case(
+        """
+        import os
+
+        class TestEnv:
+            def reset_env(self):
+                os.environ.pop("A", None)
+
+            def test_it(self):
+                self.reset_env()
+        """,
+        msg(5, 9, "os.environ.pop('A')"),
+        id="near-miss-a-test-class-method-named-reset"),
+    case(
+        """
+        import os
+
+        class Env:
+            def prepare(self):
+                os.environ["A"] = "1"
+
+            def closing(self):
+                os.environ.pop("A")
+        """,
+        msg(5, 9, "os.environ['A']"),
+        msg(8, 9, "os.environ.pop('A')"),
+        id="near-miss-other-method-names"),
+]
+
+
+@pytest.mark.parametrize(CASE, HELPER_CLASSES)
+def test_helper_class_cleanup_methods(lint, src, args, expected):
+    assert lint.messages(src, SELECT, *args) == expected
+
+
 @pytest.mark.parametrize(CASE, RESTORED)
 def test_guaranteed_restore_is_not_reported(lint, src, args, expected):
     assert lint(src, SELECT, *args) == expected
