@@ -109,8 +109,13 @@ class _Builder(StoreWalker):
         for node in body:
             self.stmt = node
             kind = type(node)
-            if kind is ast.Expr:  # the commonest statement: its expression, with no handler call
+            if kind is ast.Expr:  # the commonest statements: their expressions, with no handler call
                 expr(node.value, 0)  # type: ignore[attr-defined]
+                continue
+            if kind is ast.Assert:
+                expr(node.test, 0)  # type: ignore[attr-defined]
+                if node.msg is not None:  # type: ignore[attr-defined]
+                    expr(node.msg, 0)  # type: ignore[attr-defined]
                 continue
             handler = handlers.get(kind)
             handler(self, node) if handler is not None else self.generic(node, 0)
@@ -257,11 +262,6 @@ class _Builder(StoreWalker):
         if node.value is not None:
             self.expr(node.value, 0)
 
-    def assert_(self, node: ast.Assert) -> None:
-        self.expr(node.test, 0)
-        if node.msg is not None:
-            self.expr(node.msg, 0)
-
     def for_(self, node: Union[ast.For, ast.AsyncFor]) -> None:
         self.expr(node.target, 0)  # as the generic walk reads it: the loop variable is a name
         self.expr(node.iter, 0)
@@ -295,7 +295,6 @@ class _Builder(StoreWalker):
         ast.AsyncWith: with_,
         ast.Try: try_,
         ast.Expr: expr_stmt,
-        ast.Assert: assert_,
         ast.Return: expr_stmt,
         ast.For: for_,
         ast.AsyncFor: for_,

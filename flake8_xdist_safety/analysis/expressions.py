@@ -59,6 +59,7 @@ def _layout(cls: type, node: ast.AST) -> Tuple[Getter, Getter]:
 
 
 _Name, _Attribute, _Constant, _Call, _Compare = ast.Name, ast.Attribute, ast.Constant, ast.Call, ast.Compare
+_VALUE = attrgetter("value")
 #: Common node classes whose children are never None, read in one C call: several required
 #: fields (a tuple) or one list of nodes. The rest take the generic layout walk.
 _FLAT: Dict[type, Getter] = {
@@ -159,7 +160,7 @@ class ExpressionWalker:
                 extend(node.args)
                 keywords = node.keywords
                 if keywords:
-                    extend([kw.value for kw in keywords])
+                    extend(map(_VALUE, keywords))
             elif cls is _Compare:
                 push(node.left)
                 extend(node.comparators)

@@ -11,10 +11,10 @@ _MODULE_SYNONYMS = {"mock": MOCK_MODULE}
 def split_dotted(node: ast.expr) -> Optional[Tuple[str, List[str]]]:
     """``a.b.c`` -> ``("a", ["b", "c"])``; None for anything but a Name/Attribute chain."""
     parts: List[str] = []
-    while isinstance(node, ast.Attribute):
+    while type(node) is ast.Attribute:
         parts.append(node.attr)
         node = node.value
-    if not isinstance(node, ast.Name):
+    if type(node) is not ast.Name:
         return None
     parts.reverse()
     return node.id, parts
