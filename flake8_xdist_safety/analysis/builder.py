@@ -54,6 +54,7 @@ _Deferred = Tuple[FunctionInfo, Optional[ClassInfo], Optional[Owner], FrozenSet[
 
 class _Builder(StoreWalker):
     def __init__(self, model: FileModel) -> None:
+        super().__init__()
         self.model = model
         self.config = model.config
         self.scope: Scope = model.imports

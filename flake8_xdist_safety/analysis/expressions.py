@@ -100,6 +100,10 @@ class ExpressionWalker:
     mockers: FrozenSet[str]
     scope: Scope
 
+    def __init__(self) -> None:
+        stack: List[Any] = []
+        self._stack = (stack, stack.pop, stack.append, stack.extend)
+
     def site(self, node: ast.AST, name: Optional[str], flags: int) -> Site:
         raise NotImplementedError
 
@@ -130,8 +134,8 @@ class ExpressionWalker:
             if fn is None and type(value) is str and XDIST_WORKER_VAR in value:
                 self.mentions_xdist = True
             return
-        stack: List[Any] = [root]
-        pop, push, extend = stack.pop, stack.append, stack.extend
+        stack, pop, push, extend = self._stack  # one empty stack reused: a walk never nests
+        push(root)
         layouts, flat, call_names = _LAYOUTS, _FLAT, self.call_names
         while stack:
             node = pop()
@@ -152,8 +156,14 @@ class ExpressionWalker:
             elif cls is _Call:
                 func = node.func
                 kind = type(func)
-                if kind is not _Name:
-                    push(func)  # a called name is no read worth a visit
+                if kind is _Attribute:  # ``a.b.method(...)``: the receiver chain, in place
+                    value = func.value
+                    while type(value) is _Attribute:
+                        value = value.value
+                    if type(value) is not _Name:
+                        push(value)
+                elif kind is not _Name:
+                    push(func)
                 last = func.attr if kind is _Attribute else func.id if kind is _Name else None
                 if last in call_names:
                     flags = self._filed_call(node, last, flags, stack)
