@@ -84,6 +84,10 @@ class Config(NamedTuple):
     def is_test_function_name(self, name: str) -> bool:
         return _matches(self.test_functions, name)
 
+    def test_function_matcher(self) -> Callable[[str], bool]:
+        """``is_test_function_name`` as one callable, for a caller that asks for every def."""
+        return _name_matcher(self.test_functions)
+
 
 def _matches(globs: Tuple[str, ...], name: str) -> bool:
     """fnmatchcase against any glob. Every def of every file asks, with mostly unique test

@@ -57,6 +57,7 @@ class _Builder(StoreWalker):
         super().__init__()
         self.model = model
         self.config = model.config
+        self.is_test_name = model.config.test_function_matcher()
         self.scope: Scope = model.imports
         self.deferred: List[_Deferred] = []
         #: last names wanted by some reader, and local names imported as one of them
@@ -194,18 +195,19 @@ class _Builder(StoreWalker):
         info = FunctionInfo(node, outer_fn, direct_cls)
         name = node.name
         if info.module_level:
-            info.is_test = self.config.is_test_function_name(name)
+            info.is_test = self.is_test_name(name)
             if name in MODULE_TEARDOWN_HOOKS:
                 info.hook = name
             model.module_functions[name] = info
         elif direct_cls is not None:
             direct_cls.methods[name] = info
-            info.is_test_method = direct_cls.is_test and self.config.is_test_function_name(name)
+            info.is_test_method = direct_cls.is_test and self.is_test_name(name)
             if name in CLASS_TEARDOWN_HOOKS:
                 info.hook = name
             if info.is_test_method:  # unittest's patch decorators on a class wrap test methods
                 info.contexts += tuple(direct_cls.contexts)
-        classify_decorators(info, self.scope, self._callee)
+        if node.decorator_list:
+            classify_decorators(info, self.scope, self._callee)
         model.functions.append(info)
 
         outer_owner = self.owner
@@ -215,16 +217,18 @@ class _Builder(StoreWalker):
         for deco in node.decorator_list:
             self.expr(deco, IN_FN_DECORATOR)
         args = node.args
-        for default in (*args.defaults, *args.kw_defaults):
-            if default is not None:
-                self.expr(default, 0)
+        if args.defaults or args.kw_defaults:
+            for default in (*args.defaults, *args.kw_defaults):
+                if default is not None:
+                    self.expr(default, 0)
         self.owner = outer_owner
         self.scope.bind_local(name)
         body_scope = Scope("function", self.scope)
         body_scope.bind_parameters(info.params)
-        for star in (args.vararg, args.kwarg):
-            if star is not None:
-                body_scope.bind_local(star.arg)
+        if args.vararg is not None or args.kwarg is not None:
+            for star in (args.vararg, args.kwarg):
+                if star is not None:
+                    body_scope.bind_local(star.arg)
         mockers = info.params & MOCKER_FIXTURES
         self.deferred.append((info, cls, owner, self.mockers | mockers if mockers else self.mockers,
                               self.class_scopes + [{}], body_scope))
