@@ -58,7 +58,10 @@ class Scope:
 
     def bind_parameters(self, names: Iterable[str]) -> None:
         """Parameters, bound in a new function scope (nothing to forget yet)."""
-        self.bindings.update(dict.fromkeys(names))
+        if self.bindings:
+            self.bindings.update(dict.fromkeys(names))
+        else:
+            self.bindings = dict.fromkeys(names)
 
     # -- lookup -------------------------------------------------------------------------
     def _binding_scope(self, name: str) -> Optional["Scope"]:
