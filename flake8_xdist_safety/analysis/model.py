@@ -290,6 +290,9 @@ class FileModel:
             missing = sorted(set(names) - self.indexed)
             raise LookupError(f"call name {missing[0]!r} is read but was not indexed")
         out: List[Site] = []
+        calls = self.calls
         for name in names:
-            out.extend(self.calls.get(name, ()))
+            found = calls.get(name)
+            if found:
+                out += found
         return out
