@@ -295,6 +295,24 @@ def test_patcher_and_override_restore():
     assert OverrideProbe([("x", types.SimpleNamespace())]).restore((0, "k"), "added", {}) is False
 
 
+def test_a_reading_where_nothing_changed_is_the_previous_one(monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    watcher = Watcher([state.CwdProbe(), state.ImportPathProbe()], [])
+    first = watcher.snapshot()
+    assert watcher.snapshot(first) is first
+    assert watcher.leaks(first, first, set()) == []
+    # A subset of kinds, or a previous reading of other probes, is never handed back whole.
+    assert watcher.snapshot(first, kinds={"cwd"}) == {"cwd": first["cwd"]}
+    partial = {"cwd": first["cwd"]}
+    assert (watcher.snapshot(partial) is partial, watcher.snapshot(partial) == first) == (False, True)
+    (tmp_path / "sub").mkdir()
+    monkeypatch.chdir(tmp_path / "sub")
+    second = watcher.snapshot(first)
+    assert (second is first, second["import path"] is first["import path"]) == (False, True)
+    assert [leak.text for leak in watcher.leaks(first, second, set())] == [
+        "working directory changed from {} to {}".format(tmp_path, tmp_path / "sub")]
+
+
 def test_a_probe_that_raises_is_switched_off_once(monkeypatch):
     class Broken:
         code, kind = "MXS099", "broken"
