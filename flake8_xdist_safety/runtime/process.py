@@ -13,7 +13,7 @@ import signal
 import sys
 import threading
 import warnings
-from typing import Any, Callable, Dict, Hashable, List, NamedTuple, Optional, Tuple
+from typing import Any, Callable, Dict, Hashable, List, NamedTuple, Optional, Sequence, Tuple
 
 from flake8_xdist_safety.runtime.probes import Change, Snapshot, compare
 from flake8_xdist_safety.runtime.state import short_repr
@@ -143,6 +143,35 @@ def process_settings() -> List[Setting]:
     ]
 
 
+def settings_reader(signal_numbers: Sequence[int]) -> Callable[[], Tuple[Any, ...]]:
+    """What the readers of :func:`process_settings` read, in that order, then the handlers of
+    *signal_numbers*: one function, since calling sixteen small readers cost as much again as
+    the readings themselves (a test checks that both agree)."""
+    modules_get = sys.modules.get
+    recursion_limit, switch_interval = sys.getrecursionlimit, sys.getswitchinterval
+    gettrace, getprofile = sys.gettrace, sys.getprofile
+    gc_enabled, gc_threshold = gc.isenabled, gc.get_threshold
+    prompts_get, umask, numbers, not_imported = vars(sys).get, os.umask, tuple(signal_numbers), _NOT_IMPORTED
+
+    def read() -> Tuple[Any, ...]:
+        socket, sys_module = modules_get("socket"), modules_get("sys")
+        threading_module = modules_get("threading")
+        mask = umask(0o022)
+        umask(mask)
+        return (
+            socket.getdefaulttimeout() if socket is not None else not_imported,
+            recursion_limit(), switch_interval(), gettrace(), getprofile(),
+            threading_module._trace_hook if threading_module is not None else not_imported,
+            threading_module._profile_hook if threading_module is not None else not_imported,
+            sys_module.excepthook if sys_module is not None else not_imported,
+            threading_module.excepthook if threading_module is not None else not_imported,
+            _locale(), _asyncio_policy(), gc_enabled(), gc_threshold(), mask,
+            prompts_get("ps1"), prompts_get("ps2"),
+        ) + tuple(map(_raw_getsignal, numbers))
+
+    return read
+
+
 def _logging_state() -> Snapshot:
     logging = sys.modules.get("logging")
     if logging is None:
@@ -195,18 +224,17 @@ class SettingsProbe:
 
     def __init__(self) -> None:
         self.settings = {setting.name: setting for setting in process_settings()}
-        self.readers = [(name, setting.read) for name, setting in self.settings.items()]
         signals = _signal_numbers()
         self.signal_keys = ["signal handler of " + name for name, _number in signals]
         self.signal_numbers = [number for _name, number in signals]
         for key, number in zip(self.signal_keys, self.signal_numbers):
             self.settings[key] = Setting(key, functools.partial(_raw_getsignal, number),
                                          functools.partial(_set_signal, number))
-        self.names = [name for name, _read in self.readers] + self.signal_keys
+        self.names = list(self.settings)
+        self.read = settings_reader(self.signal_numbers)
 
     def snapshot(self, previous: Optional[Snapshot] = None) -> Snapshot:
-        values = tuple([read() for _name, read in self.readers]) + tuple(
-            map(_raw_getsignal, self.signal_numbers))
+        values = self.read()
         # The same values as the previous reading (compared in C, identity first): reuse it
         # rather than build a dict of 30 settings after every test.
         if isinstance(previous, _Settings) and previous.readings == values:

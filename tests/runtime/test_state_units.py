@@ -193,6 +193,21 @@ def test_settings_of_modules_not_imported_are_not_read(monkeypatch):
         "socket default timeout", "locale LC_ALL", "asyncio event loop policy"]
 
 
+def test_the_settings_reader_reads_what_each_setting_reads(monkeypatch):
+    probe = process.SettingsProbe()
+    sentinel = object()
+    monkeypatch.setattr(sys, "excepthook", sentinel)
+    monkeypatch.setattr(sys, "ps2", "... ", raising=False)
+    expected = {name: setting.read() for name, setting in probe.settings.items()}
+    assert dict(probe.snapshot()) == expected
+    assert (expected["sys.excepthook"], expected["sys.ps2"], expected["sys.ps1"]) == (sentinel, "... ", None)
+    monkeypatch.delitem(sys.modules, "threading")
+    monkeypatch.delitem(sys.modules, "socket")
+    assert dict(probe.snapshot()) == {name: setting.read() for name, setting in probe.settings.items()}
+    assert [name for name, value in probe.snapshot().items() if value is process._NOT_IMPORTED][:4] == [
+        "socket default timeout", "threading trace hook", "threading profile hook", "threading.excepthook"]
+
+
 def test_logging_probe(monkeypatch):
     probe = process.LoggingProbe()
     existing = logging.getLogger("mxs.unit.existing")
