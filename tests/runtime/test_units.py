@@ -1,4 +1,5 @@
 """The runtime plugin's pure parts: thresholds, patch targets, app discovery, findings."""
+import inspect
 import json
 import os
 import types
@@ -78,6 +79,27 @@ def test_find_apps_reads_globals_one_level_down_and_never_creates_mock_attribute
     assert find_apps([test_module]) == [("service.main.app", app_module.app)]
     # A plain getattr() would have created the attribute on the mock.
     assert "dependency_overrides" not in dir(test_module.client_mock)
+
+
+def test_find_apps_answers_builtins_functions_and_modules_without_getattr_static(monkeypatch):
+    def handler():
+        pass
+
+    handler.dependency_overrides = {}  # a function's own namespace is still read
+    namespace = types.ModuleType("deps")
+    namespace.dependency_overrides = {}
+    quiet = types.ModuleType("quiet")
+    test_module = types.ModuleType("test_api")
+    vars(test_module).update(handler=handler, plain=lambda: None, number=1, text="t", nothing=None,
+                             builtin=len, method=str.join, slot=object.__init__, bound=[].append,
+                             overrides={}, quiet=quiet, deps=namespace)
+    asked = []
+    real_getattr_static = inspect.getattr_static
+    monkeypatch.setattr(inspect, "getattr_static",
+                        lambda obj, *args: asked.append(obj) or real_getattr_static(obj, *args))
+    # A module's own dependency_overrides global makes no app of the module (its values are read).
+    assert find_apps([test_module]) == [("test_api.handler", handler)]
+    assert asked == [handler]
 
 
 def test_environ_probe_reports_keys_never_values(monkeypatch):
