@@ -12,6 +12,7 @@ import threading
 import types
 from typing import Any, Callable, Dict, Hashable, List, Optional, Sequence, Tuple
 
+from flake8_xdist_safety.runtime.pid import CURRENT as CURRENT_PID
 from flake8_xdist_safety.runtime.probes import Change, Snapshot, compare
 
 #: Bound at import: a test that patches os.getcwd must not change what the probe reads.
@@ -176,20 +177,21 @@ class ChildrenProbe:
 
     def __init__(self) -> None:
         self.unavailable = ""
-        self._opened: Dict[str, int] = {}
+        #: The pid the descriptor was opened for, and the descriptor.
+        self._pid, self._descriptor = -1, -1
         #: The last text read and the reading made of it.
         self._last: Tuple[bytes, Optional[Snapshot]] = (b"", None)
 
     def _read(self) -> bytes:
-        pid = os.getpid()
-        if self._opened.get("pid") != pid:
+        pid = CURRENT_PID[0]
+        if self._pid != pid:
             # The main thread's id is the pid: tests run in it.
-            path = "/proc/{0}/task/{0}/children".format(pid)
-            self._opened = {"pid": pid, "fd": os.open(path, os.O_RDONLY)}
+            self._descriptor = os.open("/proc/{0}/task/{0}/children".format(pid), os.O_RDONLY)
+            self._pid = pid
         # A small buffer first: allocating 64 KiB for the usual empty answer cost 3 µs a test.
         size = 256
         while True:
-            text = os.pread(self._opened["fd"], size, 0)
+            text = os.pread(self._descriptor, size, 0)
             if len(text) < size:
                 return text
             size *= 16

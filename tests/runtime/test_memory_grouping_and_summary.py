@@ -10,7 +10,7 @@ from unittest import mock
 
 import pytest
 
-from flake8_xdist_safety.runtime import grouping, memory, probes, report
+from flake8_xdist_safety.runtime import grouping, memory, pid, probes, report
 from flake8_xdist_safety.runtime.findings import FAIL, KIND_GROUPING, Finding
 from flake8_xdist_safety.runtime.settings import Settings, Threshold
 
@@ -22,8 +22,7 @@ class FakeOs:
 
     O_RDONLY = os.O_RDONLY
 
-    def __init__(self, pid=100, sysconf_error=None, open_error=None):
-        self.pid = pid
+    def __init__(self, sysconf_error=None, open_error=None):
         self.opened = []
         self.sysconf_error = sysconf_error
         self.open_error = open_error
@@ -41,9 +40,6 @@ class FakeOs:
         self.opened.append(path)
         return len(self.opened)
 
-    def getpid(self):
-        return self.pid
-
     def pread(self, fd, size, offset):
         assert (size, offset) == (128, 0)
         return "1000 {} 300 1 0 50 0\n".format(fd * 7).encode()
@@ -57,10 +53,25 @@ def test_statm_reader_reads_the_second_field_in_pages_and_reopens_after_a_fork(m
     assert reader() == 7 * 4096  # the descriptor opened at creation
     assert reader() == 7 * 4096
     assert fake.opened == ["/proc/self/statm"]
-    fake.pid = 101  # a forked child: "self" was resolved at open, so it opens its own
-    assert reader() == 14 * 4096
-    assert reader() == 14 * 4096
+    # A forked child: "self" was resolved at open, so it opens its own.
+    real_pid = pid.CURRENT[0]
+    pid.CURRENT[0] = real_pid + 1
+    try:
+        assert reader() == 14 * 4096
+        assert reader() == 14 * 4096
+    finally:
+        pid.CURRENT[0] = real_pid
     assert fake.opened == ["/proc/self/statm", "/proc/self/statm"]
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="POSIX only")
+def test_the_process_id_is_current_in_a_forked_child_without_asking_the_system():
+    parent = os.getpid()
+    assert pid.CURRENT == [parent]
+    child = os.fork()
+    if child == 0:  # pragma: no cover - the child's result is its exit status
+        os._exit(0 if pid.CURRENT == [os.getpid()] and pid.CURRENT[0] != parent else 1)
+    assert os.waitpid(child, 0)[1] == 0
 
 
 @pytest.mark.parametrize("fake", [
