@@ -32,6 +32,9 @@ from flake8_xdist_safety.runtime.state import (
 )
 from flake8_xdist_safety.runtime.watcher import ExcusedKeys, Leak, Snapshots, Watcher
 
+#: Bound once: looked up on the pytest module before every test otherwise.
+_Function = pytest.Function
+
 
 @dataclass
 class _TestState:
@@ -89,6 +92,15 @@ class RuntimeChecks(ControllerHooks):
         self.last_rss: Optional[int] = None
         self.last_mocks: Optional[int] = None
         self._current: Optional[_TestState] = None
+        #: Below this growth of RSS in bytes no test is reported (neither level is reached).
+        self._growth_floor = min([MB * level for level in (settings.test_growth.warn_mb,
+                                                           settings.test_growth.fail_mb)
+                                  if level is not None], default=float("inf"))
+        #: The parent node of the last test item, its module, and the module the overrides'
+        #: focus was set for: tests of one module follow each other, so both are asked once.
+        self._module_parent: Any = None
+        self._module: Optional[types.ModuleType] = None
+        self._focused_module: Optional[types.ModuleType] = None
         self._last_after: Optional[Snapshots] = None
         self._last_outer: Optional[Snapshots] = None
         self._conftests: List[types.ModuleType] = []
@@ -153,7 +165,7 @@ class RuntimeChecks(ControllerHooks):
         modules: Dict[int, types.ModuleType] = {}
         for item in items:
             try:
-                module = getattr(item, "module", None)
+                module = self._module_of(item) if isinstance(item, _Function) else item.module
             except Exception:  # noqa: BLE001 - a non-Python item may fail to say
                 module = None
             if isinstance(module, types.ModuleType):
@@ -164,6 +176,7 @@ class RuntimeChecks(ControllerHooks):
         conftests.sort(key=lambda module: str(module.__file__))
         self.overrides.apps = find_apps(list(modules.values()) + conftests)
         self._conftests = conftests
+        self._focused_module = None
         found = grouping.conftest_pytestmark(conftests, items, str(self.config.rootpath))
         if self.worker and self.config.getvalue("loadgroup"):
             found += grouping.missing_group_suffix(items)
@@ -185,17 +198,30 @@ class RuntimeChecks(ControllerHooks):
         before = self._last_outer if self._last_outer is not None else self.outer.snapshot()
         yield
         after = self._last_outer = self.outer.snapshot(before)
-        leaks = self.outer.leaks(before, after, set())
-        found = self._report(leaks, before, self.outer, item.nodeid,
-                             *grouping._location(item)) if leaks else []
-        if found and self.settings.restore:
-            self._last_outer = None
-        if self.settings.strict:  # too late to error the test: its reports are out; fail the run
-            found = [dataclasses.replace(finding, level=FAIL) for finding in found]
-        self.findings.extend(found)
+        found: List[Finding] = []
+        leaks = self.outer.leaks(before, after, set()) if after is not before else []
+        if leaks:
+            found = self._report(leaks, before, self.outer, item.nodeid, *grouping._location(item))
+            if self.settings.restore:
+                self._last_outer = None
+            if self.settings.strict:  # too late to error the test: its reports are out; fail the run
+                found = [dataclasses.replace(finding, level=FAIL) for finding in found]
+            self.findings.extend(found)
         if self.journal is not None:
             self.journal.done(item.nodeid, self._last_test_findings + found)
-        self._last_test_findings = []
+        if self._last_test_findings:
+            self._last_test_findings = []
+
+    def _module_of(self, item: Any) -> Any:
+        """``item.module`` of a test function (a property that walks up the tree), asked once per
+        parent node: the tests of a class or module follow each other. None for other items."""
+        if not isinstance(item, _Function):
+            return None
+        parent = item.parent
+        if parent is None or parent is not self._module_parent:
+            self._module = getattr(item, "module", None)
+            self._module_parent = parent
+        return self._module
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_setup(self, item: Any) -> None:
@@ -212,10 +238,12 @@ class RuntimeChecks(ControllerHooks):
         # The previous test's reading after its teardown is this test's before: between the two,
         # only pytest's reporting runs (halves the cost; a restore makes it read afresh).
         before = self._last_after if self._last_after is not None else self.watcher.snapshot()
-        module = getattr(item, "module", None) if isinstance(item, pytest.Function) else None
-        if module is not None and self.overrides.focus([module] + self._conftests):
-            # Another set of apps than the previous test's reading: read this test's afresh.
-            before = dict(before, **{self.overrides.kind: self.overrides.snapshot()})
+        module = self._module_of(item)
+        if module is not None and module is not self._focused_module:
+            self._focused_module = module
+            if self.overrides.focus([module] + self._conftests):
+                # Another set of apps than the previous test's reading: read this test's afresh.
+                before = dict(before, **{self.overrides.kind: self.overrides.snapshot()})
         self._current = _TestState(item, before, rss, mocks)
 
     @pytest.hookimpl(hookwrapper=True)
@@ -271,43 +299,54 @@ class RuntimeChecks(ControllerHooks):
         state, self._current = self._current, None
         if state is None:
             return
-        item = state.item
-        after = self._last_after = self.watcher.snapshot(state.before)
-        leaks = self.watcher.leaks(state.before, after, state.excused)
-        path, line = grouping._location(item)
-        new = self._report(leaks, state.before, self.watcher, item.nodeid, path, line)
-        if new and self.settings.restore:
-            self._last_after = None  # what was put back is read again before the next test
+        item, before = state.item, state.before
+        after = self._last_after = self.watcher.snapshot(before)
+        new: List[Finding] = []
+        if after is not before:  # else every probe reused its reading: nothing changed
+            leaks = self.watcher.leaks(before, after, state.excused)
+            if leaks:
+                new = self._report(leaks, before, self.watcher, item.nodeid, *grouping._location(item))
+                if self.settings.restore:
+                    self._last_after = None  # what was put back is read again before the next test
         failing = [finding.detail for finding in new] if self.settings.strict else []
         self.tests_run += 1
         if self.read_rss is not None and state.rss_before is not None:
             self.last_rss = self.read_rss()
-            growth_mb = (self.last_rss - state.rss_before) / MB
+            growth = self.last_rss - state.rss_before
             if self.settings.json_path:  # every test's figures, for the JSON report only
-                self.rss_per_test.append([item.nodeid, round(self.last_rss / MB, 1), round(growth_mb, 1)])
-            level = self.settings.test_growth.level(growth_mb)
-            if level is not None:
-                new.append(Finding(
-                    code="memory", kind=KIND_MEMORY, where=item.nodeid, path=path, line=line,
-                    detail="worker RSS grew {:.1f} MB during the test ({})".format(
-                        growth_mb, self.settings.test_growth.describe()),
-                    level=level, worker=self.worker,
-                    data={"growth_mb": round(growth_mb, 1), "rss_mb": round(self.last_rss / MB, 1)}))
-                if level == FAIL:
-                    failing.append(new[-1].detail)
+                self.rss_per_test.append([item.nodeid, round(self.last_rss / MB, 1), round(growth / MB, 1)])
+            if growth >= self._growth_floor:
+                failing += self._memory_finding(item, growth / MB, new)
         if state.mocks_before is not None:
             self.last_mocks = live_mock_count()
             alive = self.last_mocks - state.mocks_before
             if alive > 0:
+                path, line = grouping._location(item)
                 new.append(Finding(
                     code="memory", kind=KIND_MOCKS, where=item.nodeid, path=path, line=line,
                     detail="{} more mock object(s) alive after teardown and gc.collect() "
                            "({} in the worker)".format(alive, self.last_mocks),
                     worker=self.worker, data={"new_mocks": alive, "live_mocks": self.last_mocks}))
-        self.findings.extend(new)
-        self._last_test_findings = state.findings + new
+        if new:
+            self.findings.extend(new)
+        self._last_test_findings = state.findings + new if state.findings else new
         if strict and failing:
             pytest.fail("flake8-xdist-safety: " + "; ".join(failing), pytrace=False)
+
+    def _memory_finding(self, item: Any, growth_mb: float, new: List[Finding]) -> List[str]:
+        """Adds the finding of a test's RSS growth to *new*; the detail again if it fails the test."""
+        level = self.settings.test_growth.level(growth_mb)
+        if level is None:
+            return []
+        assert self.last_rss is not None
+        path, line = grouping._location(item)
+        new.append(Finding(
+            code="memory", kind=KIND_MEMORY, where=item.nodeid, path=path, line=line,
+            detail="worker RSS grew {:.1f} MB during the test ({})".format(
+                growth_mb, self.settings.test_growth.describe()),
+            level=level, worker=self.worker,
+            data={"growth_mb": round(growth_mb, 1), "rss_mb": round(self.last_rss / MB, 1)}))
+        return [new[-1].detail] if level == FAIL else []
 
     # -- session end -----------------------------------------------------------------------------
 

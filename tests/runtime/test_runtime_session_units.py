@@ -13,6 +13,8 @@ from flake8_xdist_safety.runtime.memory import MB
 from flake8_xdist_safety.runtime.session import WORKEROUTPUT_KEY, RuntimeChecks
 from flake8_xdist_safety.runtime.settings import Settings, Threshold
 
+pytest_plugins = ["pytester"]
+
 OFF = Threshold(None, None)
 
 
@@ -207,6 +209,31 @@ def test_memory_fail_level_errors_the_test_without_strict_mode_but_leaks_do_not(
         ("MXS003", WARN, _env_leak_detail("MXS_SESSION_UNIT")),
         ("memory", FAIL, "worker RSS grew 6.0 MB during the test (fail at 5 MB)")]
     assert checks.rss_per_test == []  # no JSON report asked for
+
+
+def test_memory_growth_just_below_the_warn_level_is_no_finding(tmp_path):
+    checks = _checks(tmp_path, _settings(test_growth=Threshold(10.0, None)), rss=[100.0, 109.5, 119.5])
+    one, two = FakeItem("test_m.py::test_one"), FakeItem("test_m.py::test_two")
+    for item in (one, two):
+        checks.pytest_runtest_setup(item)
+        checks.pytest_runtest_teardown(item, None)
+    assert [(f.where, f.level, f.data) for f in checks.findings] == [
+        ("test_m.py::test_two", WARN, {"growth_mb": 10.0, "rss_mb": 119.5})]
+
+
+def test_a_test_functions_module_is_asked_once_per_parent_node(pytester, tmp_path, monkeypatch):
+    pytester.makepyfile(test_one="class TestA:\n    def test_a(self): pass\n    def test_b(self): pass\n"
+                                 "def test_c(): pass\ndef test_d(): pass\n",
+                        test_two="def test_e(): pass\n")
+    items, _records = pytester.inline_genitems()
+    asked = []
+    real = pytest.Function.module
+    monkeypatch.setattr(pytest.Function, "module",
+                        property(lambda item: asked.append(item.name) or real.fget(item)))
+    checks = _checks(tmp_path)
+    assert [checks._module_of(item).__name__ for item in items] == ["test_one"] * 4 + ["test_two"]
+    assert asked == ["test_a", "test_c", "test_e"]
+    assert checks._module_of(FakeItem("test_x.py::test_x", module=types.ModuleType("test_x"))) is None
 
 
 def test_without_an_rss_reader_there_are_no_memory_figures(tmp_path):
