@@ -93,6 +93,9 @@ class EnvironProbe:
         return True
 
 
+#: Never a module: what the patcher probe has looked up its registries for before its first reading.
+_UNSEEN = object()
+
 #: Module name -> its patch registry, once found (the list is a class attribute: it stays).
 _known_registries: Dict[str, List[Any]] = {}
 
@@ -162,12 +165,18 @@ class PatcherProbe:
 
     def __init__(self) -> None:
         self.unavailable = ""
+        #: The mock modules the registries were last looked up for, and those registries.
+        self._modules: Tuple[Any, Any] = (_UNSEEN, _UNSEEN)
+        self._registries: List[List[Any]] = []
 
     def snapshot(self, previous: Optional[Snapshot] = None) -> Snapshot:
-        registries = _active_patch_registries()
-        if not registries and "unittest.mock" in sys.modules:
-            self.unavailable = ("unittest.mock has no _patch._active_patches on this Python: "
-                                "patchers are not checked")
+        modules = (sys.modules.get("unittest.mock"), sys.modules.get("mock"))
+        if modules != self._modules:  # looked up again only once either module comes or goes
+            self._modules, self._registries = modules, _active_patch_registries()
+            if not self._registries and modules[0] is not None:
+                self.unavailable = ("unittest.mock has no _patch._active_patches on this Python: "
+                                    "patchers are not checked")
+        registries = self._registries
         if previous is not None and not previous and not any(registries):  # none, as before
             return previous
         return {id(patcher): patcher for registry in registries for patcher in registry}
@@ -312,6 +321,8 @@ class OverrideProbe:
 
     def snapshot(self, previous: Optional[Snapshot] = None) -> Snapshot:
         indexes = range(len(self._readers)) if self._focused is None else self._focused
+        if not indexes:  # no app the test can reach (most suites have none at all)
+            return previous if previous is not None and not previous else {}
         current = [(index, self._readers[index]()) for index in indexes]
         if not any(overrides for _index, overrides in current):  # all empty: the common case
             return previous if previous is not None and not previous else {}

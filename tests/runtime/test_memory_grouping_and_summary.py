@@ -375,6 +375,25 @@ def test_patcher_probe_says_so_when_unittest_mock_has_no_registry(monkeypatch):
                                  "patchers are not checked")
 
 
+def test_patcher_probe_looks_for_registries_again_only_when_a_mock_module_comes_or_goes(monkeypatch):
+    monkeypatch.delitem(sys.modules, "mock", raising=False)
+    monkeypatch.setattr(probes, "_known_registries", dict(probes._known_registries))
+    lookups = []
+    real_lookup = probes._active_patch_registries
+    monkeypatch.setattr(probes, "_active_patch_registries", lambda: lookups.append(1) or real_lookup())
+    probe = probes.PatcherProbe()
+    first = probe.snapshot()
+    assert (probe.snapshot(first), len(lookups)) == (first, 1)
+    backport = types.ModuleType("mock")
+    started = object()
+    backport._patch = types.SimpleNamespace(_active_patches=[started])
+    monkeypatch.setitem(sys.modules, "mock", backport)
+    assert (probe.snapshot(first), len(lookups)) == ({id(started): started}, 2)
+    monkeypatch.delitem(sys.modules, "mock")
+    # The backport's list is kept once found (its patchers stay active if the module goes).
+    assert (probe.snapshot(first), len(lookups)) == ({id(started): started}, 3)
+
+
 class _LazyMeta(type):
     """A metaclass whose classes fail to give their ``__dict__`` (as some lazy proxies do)."""
 
