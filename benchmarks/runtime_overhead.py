@@ -110,21 +110,30 @@ def timed(method):
             spent[0] += time.perf_counter() - start
     return wrapper
 def timed_wrapper(method):
-    # A hookwrapper is a generator: time its code before and after the yield, not the hooks
-    # it wraps (pluggy reads the hookwrapper marker from the function, so copy it over).
+    # A hook wrapper is a generator: time its code before and after the yield, not the hooks
+    # it wraps (pluggy reads the wrapper marker from the function, so copy it over). New style:
+    # hand back what the wrapper returns, and the wrapped hooks' error (old style: both ignored).
     @functools.wraps(method)
     def wrapper(*args, **kwargs):
         start = time.perf_counter()
         inner = method(*args, **kwargs)
         next(inner)
         spent[0] += time.perf_counter() - start
-        outcome = yield
+        try:
+            outcome = yield
+        except BaseException as error:
+            start = time.perf_counter()
+            try:
+                inner.throw(error)
+            finally:
+                spent[0] += time.perf_counter() - start
         start = time.perf_counter()
         try:
             inner.send(outcome)
-        except StopIteration:
-            pass
-        spent[0] += time.perf_counter() - start
+        except StopIteration as stop:
+            return stop.value
+        finally:
+            spent[0] += time.perf_counter() - start
     return wrapper
 for name in ("pytest_runtest_setup", "pytest_runtest_teardown", "pytest_runtest_logfinish",
              "pytest_fixture_post_finalizer", "pytest_collection_finish", "pytest_sessionfinish"):

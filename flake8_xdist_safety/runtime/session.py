@@ -4,15 +4,12 @@ Around each test: snapshots just before its setup (a ``tryfirst`` setup hook) an
 its teardown (a ``trylast`` teardown hook, so every function-scoped fixture has been torn
 down, and raising there makes the test error at teardown in strict mode).
 
-State changed by a fixture of wider scope (class, module, package, session) while the test
-sets it up or tears it down belongs to that fixture, not to the test: its keys are excused
-for the test, and the fixture is checked against its own setup once it is finalized.
+State changed by a fixture of wider scope belongs to that fixture (``fixtures.py``).
 """
 import dataclasses
 import os
 import types
-from dataclasses import dataclass, field
-from typing import Any, Dict, Generator, List, Optional, Tuple
+from typing import Any, Dict, Generator, List, Optional, Set, Tuple
 
 import pytest
 
@@ -21,8 +18,9 @@ from flake8_xdist_safety.runtime.controller import WORKEROUTPUT_KEY, ControllerH
 from flake8_xdist_safety.runtime.findings import (
     FAIL, KIND_MEMORY, KIND_MOCKS, Finding, dedupe,
 )
+from flake8_xdist_safety.runtime.fixtures import TestState, WideFixtureHooks, hook_wrapper
 from flake8_xdist_safety.runtime.journal import RUN_DIRECTORY_KEY, Journal
-from flake8_xdist_safety.runtime.locations import fixture_location, relative
+from flake8_xdist_safety.runtime.locations import relative
 from flake8_xdist_safety.runtime.memory import MB, live_mock_count, rss_reader
 from flake8_xdist_safety.runtime.probes import EnvironProbe, OverrideProbe, PatcherProbe, find_apps
 from flake8_xdist_safety.runtime.process import LoggingProbe, SettingsProbe, StreamsProbe
@@ -30,30 +28,13 @@ from flake8_xdist_safety.runtime.settings import Settings
 from flake8_xdist_safety.runtime.state import (
     AttributesProbe, ChildrenProbe, CwdProbe, FilesProbe, ImportPathProbe, ModulesProbe, ThreadsProbe,
 )
-from flake8_xdist_safety.runtime.watcher import ExcusedKeys, Leak, Snapshots, Watcher
+from flake8_xdist_safety.runtime.watcher import Leak, Snapshots, Watcher
 
 #: Bound once: looked up on the pytest module before every test otherwise.
 _Function = pytest.Function
 
 
-@dataclass
-class _TestState:
-    item: Any
-    before: Snapshots
-    rss_before: Optional[int]
-    mocks_before: Optional[int]
-    excused: ExcusedKeys = field(default_factory=set)
-    findings: List[Finding] = field(default_factory=list)
-
-
-@dataclass
-class _WideFixtureState:
-    before_setup: Snapshots
-    changed: ExcusedKeys
-    before_finalize: Optional[Snapshots] = None
-
-
-class RuntimeChecks(ControllerHooks):
+class RuntimeChecks(ControllerHooks, WideFixtureHooks):
     """One per process (controller or worker); holds every finding of that process."""
 
     def __init__(self, config: Any, settings: Settings) -> None:
@@ -91,7 +72,7 @@ class RuntimeChecks(ControllerHooks):
         self.first_rss: Optional[int] = None
         self.last_rss: Optional[int] = None
         self.last_mocks: Optional[int] = None
-        self._current: Optional[_TestState] = None
+        self._current: Optional[TestState] = None
         #: Below this growth of RSS in bytes no test is reported (neither level is reached).
         self._growth_floor = min([MB * level for level in (settings.test_growth.warn_mb,
                                                            settings.test_growth.fail_mb)
@@ -105,7 +86,7 @@ class RuntimeChecks(ControllerHooks):
         self._last_outer: Optional[Snapshots] = None
         self._conftests: List[types.ModuleType] = []
         self._last_import: Tuple[Optional[Snapshots], Optional[Snapshots]] = (None, None)
-        self._wide_fixtures: Dict[int, _WideFixtureState] = {}
+        self._wide_fixtures = {}
         #: The findings of the test in progress, for the journal once its protocol is over.
         self._last_test_findings: List[Finding] = []
         self.journal: Optional[Journal] = None
@@ -128,11 +109,10 @@ class RuntimeChecks(ControllerHooks):
 
     # -- collection ----------------------------------------------------------------------------
 
-    @pytest.hookimpl(hookwrapper=True)
-    def pytest_make_collect_report(self, collector: Any) -> Generator[None, Any, None]:
+    @hook_wrapper()
+    def pytest_make_collect_report(self, collector: Any) -> Generator[None, Any, Any]:
         if not isinstance(collector, pytest.Module):
-            yield
-            return
+            return (yield)
         # pytest's "prepend" import mode puts the test module's base directory on sys.path.
         directory = os.path.dirname(str(collector.path))
         self.import_path.ignored_additions = lambda entry: directory.startswith(entry)
@@ -143,7 +123,14 @@ class RuntimeChecks(ControllerHooks):
         last, last_outer = self._last_import
         before = self.watcher.snapshot(last)
         outer_before = self.outer.snapshot(last_outer, kinds=outer_kinds)
-        yield
+        try:
+            outcome = yield
+        finally:
+            self._after_import(collector, before, outer_before, outer_kinds)
+        return outcome
+
+    def _after_import(self, collector: Any, before: Snapshots, outer_before: Snapshots,
+                      outer_kinds: Set[str]) -> None:
         after = self.watcher.snapshot(before)
         outer_after = self.outer.snapshot(outer_before, kinds=outer_kinds)
         self._last_import = (after, outer_after)
@@ -187,8 +174,8 @@ class RuntimeChecks(ControllerHooks):
 
     # -- each test -----------------------------------------------------------------------------
 
-    @pytest.hookimpl(hookwrapper=True, tryfirst=True)
-    def pytest_runtest_protocol(self, item: Any, nextitem: Any) -> Generator[None, Any, None]:
+    @hook_wrapper(tryfirst=True)
+    def pytest_runtest_protocol(self, item: Any, nextitem: Any) -> Generator[None, Any, Any]:
         # Outside pytest's own wrappers (capture, warnings: registered before this plugin, so
         # inside it), i.e. in the state the next test will start from.
         self.order[self.worker].append(item.nodeid)
@@ -196,7 +183,13 @@ class RuntimeChecks(ControllerHooks):
             self.journal.start(item.nodeid)
         # Nothing runs between two tests' protocols: the previous one's last reading is this one's.
         before = self._last_outer if self._last_outer is not None else self.outer.snapshot()
-        yield
+        try:
+            outcome = yield
+        finally:
+            self._after_protocol(item, before)
+        return outcome
+
+    def _after_protocol(self, item: Any, before: Snapshots) -> None:
         after = self._last_outer = self.outer.snapshot(before)
         found: List[Finding] = []
         leaks = self.outer.leaks(before, after, set()) if after is not before else []
@@ -244,46 +237,7 @@ class RuntimeChecks(ControllerHooks):
             if self.overrides.focus([module] + self._conftests):
                 # Another set of apps than the previous test's reading: read this test's afresh.
                 before = dict(before, **{self.overrides.kind: self.overrides.snapshot()})
-        self._current = _TestState(item, before, rss, mocks)
-
-    @pytest.hookimpl(hookwrapper=True)
-    def pytest_fixture_setup(self, fixturedef: Any, request: Any) -> Generator[None, Any, None]:
-        if fixturedef.scope == "function" or self._current is None:
-            yield
-            return
-        before = self.watcher.snapshot()
-        yield
-        after = self.watcher.snapshot()
-        changed = self.watcher.changed_keys(before, after)
-        self._current.excused |= changed
-        fixture_id = id(fixturedef)
-        self._wide_fixtures[fixture_id] = _WideFixtureState(before, changed)
-        # Finalizers run last-in first-out, so this one runs before the fixture's own teardown.
-        fixturedef.addfinalizer(lambda: self._before_finalize(fixture_id))
-
-    def _before_finalize(self, fixture_id: int) -> None:
-        state = self._wide_fixtures.get(fixture_id)
-        if state is not None:
-            state.before_finalize = self.watcher.snapshot()
-
-    def pytest_fixture_post_finalizer(self, fixturedef: Any, request: Any) -> None:
-        state = self._wide_fixtures.pop(id(fixturedef), None)
-        if state is None or state.before_finalize is None:
-            return
-        after = self.watcher.snapshot()
-        changed = state.changed | self.watcher.changed_keys(state.before_finalize, after)
-        if self._current is not None:
-            self._current.excused |= changed
-        where = "fixture {} (scope={})".format(fixturedef.argname, fixturedef.scope)
-        path, line = fixture_location(fixturedef, request, str(self.config.rootpath))
-        found = self._report(self.watcher.leaks(state.before_setup, after, set(), changed),
-                             state.before_setup, self.watcher, where, path, line,
-                             " (still so after the fixture's teardown)")
-        self.findings.extend(found)
-        if self._current is not None:
-            self._current.findings.extend(found)
-        elif self.journal is not None:
-            self.journal.extra(found)
+        self._current = TestState(item, before, rss, mocks)
 
     @pytest.hookimpl(trylast=True)
     def pytest_runtest_teardown(self, item: Any, nextitem: Any) -> None:

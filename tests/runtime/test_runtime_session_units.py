@@ -1,7 +1,9 @@
 """``RuntimeChecks`` hook by hook, on hand-made configs, items and fixture definitions: the paths a
 pytester run reaches only in a worker subprocess (coverage does not follow those) or on odd input."""
+import io
 import json
 import os
+import sys
 import types
 from unittest import mock
 
@@ -162,6 +164,31 @@ def test_a_teardown_with_no_test_open_does_nothing(tmp_path):
     checks.pytest_runtest_teardown(FakeItem("test_a.py::test_one"), None)
     checks.pytest_runtest_logfinish("test_a.py::test_one", None)
     assert (checks.tests_run, checks.findings) == (0, [])
+
+
+def test_the_wrappers_are_new_style_and_hand_back_the_result_or_the_error(tmp_path, monkeypatch):
+    assert [RuntimeChecks.pytest_runtest_protocol.pytest_impl[option] for option in (
+        "wrapper", "hookwrapper", "tryfirst")] == [True, False, True]
+    assert RuntimeChecks.pytest_fixture_setup.pytest_impl["wrapper"] is True
+    assert RuntimeChecks.pytest_make_collect_report.pytest_impl["wrapper"] is True
+    checks = _checks(tmp_path)
+    first, second = FakeItem("test_p.py::test_one", line=1), FakeItem("test_p.py::test_two", line=4)
+    protocol = checks.pytest_runtest_protocol(first, second)
+    next(protocol)
+    with pytest.raises(StopIteration) as done:
+        protocol.send(True)
+    assert done.value.value is True
+    reading = checks._last_outer
+    protocol = checks.pytest_runtest_protocol(second, None)
+    next(protocol)
+    monkeypatch.setattr(sys, "stdout", io.StringIO())  # left replaced when the protocol fails
+    with pytest.raises(KeyboardInterrupt):
+        protocol.throw(KeyboardInterrupt())
+    # The protocol's end is still read and reported.
+    assert checks._last_outer is not reading
+    assert checks.order[""] == ["test_p.py::test_one", "test_p.py::test_two"]
+    assert [(f.code, f.where, f.line, f.detail[:32]) for f in checks.findings] == [
+        ("MXS016", "test_p.py::test_two", 5, "sys.stdout replaced by <_io.Stri")]
 
 
 def test_a_strict_leak_fails_the_test_at_teardown(tmp_path, monkeypatch):
