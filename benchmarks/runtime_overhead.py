@@ -135,7 +135,7 @@ def timed_wrapper(method):
         finally:
             spent[0] += time.perf_counter() - start
     return wrapper
-for name in ("pytest_runtest_setup", "pytest_runtest_teardown", "pytest_runtest_logfinish",
+for name in ("pytest_runtest_setup", "pytest_runtest_teardown",
              "pytest_fixture_post_finalizer", "pytest_collection_finish", "pytest_sessionfinish"):
     setattr(session.RuntimeChecks, name, timed(getattr(session.RuntimeChecks, name)))
 for name in ("pytest_runtest_protocol", "pytest_fixture_setup", "pytest_make_collect_report"):

@@ -190,6 +190,10 @@ class RuntimeChecks(ControllerHooks, WideFixtureHooks):
         return outcome
 
     def _after_protocol(self, item: Any, before: Snapshots) -> None:
+        if self._current is not None and self._current.item is item:
+            # Still open only if a fixture's teardown raised before our teardown hook ran; the
+            # test has its error already, so no strict failure on top.
+            self._finish(strict=False)
         after = self._last_outer = self.outer.snapshot(before)
         found: List[Finding] = []
         leaks = self.outer.leaks(before, after, set()) if after is not before else []
@@ -242,12 +246,6 @@ class RuntimeChecks(ControllerHooks, WideFixtureHooks):
     @pytest.hookimpl(trylast=True)
     def pytest_runtest_teardown(self, item: Any, nextitem: Any) -> None:
         self._finish(strict=True)
-
-    def pytest_runtest_logfinish(self, nodeid: str, location: Any) -> None:
-        # Reached with a test still open only if a fixture's teardown raised before our
-        # teardown hook ran; the test has its error already, so no strict failure on top.
-        if self._current is not None and self._current.item.nodeid == nodeid:
-            self._finish(strict=False)
 
     def _finish(self, strict: bool) -> None:
         state, self._current = self._current, None

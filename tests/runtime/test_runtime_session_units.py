@@ -161,8 +161,12 @@ def test_a_setup_with_the_previous_test_still_open_finishes_it_without_failing(t
 
 def test_a_teardown_with_no_test_open_does_nothing(tmp_path):
     checks = _checks(tmp_path)
-    checks.pytest_runtest_teardown(FakeItem("test_a.py::test_one"), None)
-    checks.pytest_runtest_logfinish("test_a.py::test_one", None)
+    item = FakeItem("test_a.py::test_one")
+    checks.pytest_runtest_teardown(item, None)
+    protocol = checks.pytest_runtest_protocol(item, None)
+    next(protocol)
+    with pytest.raises(StopIteration):
+        protocol.send(None)
     assert (checks.tests_run, checks.findings) == (0, [])
 
 
@@ -374,10 +378,13 @@ def test_sessionfinish_on_a_worker_sends_everything_to_the_controller(tmp_path, 
                      workerid="gw1")
     checks.notes.append("a note")
     item = FakeItem("test_w.py::test_one")
+    protocol = checks.pytest_runtest_protocol(item, None)
+    next(protocol)
     checks.pytest_runtest_setup(item)
     monkeypatch.setenv("MXS_SESSION_WORKER", "1")
-    # A fixture's teardown raised before our teardown hook: the test is closed when it is logged.
-    checks.pytest_runtest_logfinish(item.nodeid, None)
+    # A fixture's teardown raised before our teardown hook: the test is closed when its protocol ends.
+    with pytest.raises(StopIteration):
+        protocol.send(None)
     run = types.SimpleNamespace(exitstatus=0)
     checks.pytest_sessionfinish(run, 0)
     assert run.exitstatus == 0  # the controller decides
