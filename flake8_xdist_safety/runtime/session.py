@@ -22,7 +22,8 @@ from flake8_xdist_safety.runtime.fixtures import TestState, WideFixtureHooks, ho
 from flake8_xdist_safety.runtime.journal import RUN_DIRECTORY_KEY, Journal
 from flake8_xdist_safety.runtime.locations import relative
 from flake8_xdist_safety.runtime.memory import MB, live_mock_count, rss_reader
-from flake8_xdist_safety.runtime.probes import EnvironProbe, OverrideProbe, PatcherProbe, find_apps
+from flake8_xdist_safety.runtime.apps import OverrideProbe, find_apps
+from flake8_xdist_safety.runtime.probes import EnvironProbe, PatcherProbe
 from flake8_xdist_safety.runtime.process import LoggingProbe, SettingsProbe, StreamsProbe
 from flake8_xdist_safety.runtime.settings import Settings
 from flake8_xdist_safety.runtime.state import (
@@ -134,13 +135,16 @@ class RuntimeChecks(ControllerHooks, WideFixtureHooks):
         after = self.watcher.snapshot(before)
         outer_after = self.outer.snapshot(outer_before, kinds=outer_kinds)
         self._last_import = (after, outer_after)
-        path = relative(str(collector.path), str(self.config.rootpath))
-        found = self._report(self.watcher.leaks(before, after, set()), before, self.watcher,
-                             collector.nodeid, path, 1, " at import time")
+        leaks = self.watcher.leaks(before, after, set())
         self.import_path.ignored_additions = lambda entry: False
-        found += self._report(self.outer.leaks(outer_before, outer_after, set()), outer_before,
-                              self.outer, collector.nodeid, path, 1, " at import time")
-        if found and self.settings.restore:
+        outer_leaks = self.outer.leaks(outer_before, outer_after, set())
+        if not (leaks or outer_leaks):
+            return
+        path = relative(str(collector.path), str(self.config.rootpath))
+        found = self._report(leaks, before, self.watcher, collector.nodeid, path, 1, " at import time")
+        found += self._report(outer_leaks, outer_before, self.outer, collector.nodeid, path, 1,
+                              " at import time")
+        if self.settings.restore:
             self._last_import = (None, None)  # what was put back is read again
         self.findings.extend(found)
         if self.journal is not None:

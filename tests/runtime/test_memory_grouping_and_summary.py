@@ -10,7 +10,7 @@ from unittest import mock
 
 import pytest
 
-from flake8_xdist_safety.runtime import grouping, memory, pid, probes, report
+from flake8_xdist_safety.runtime import apps, grouping, memory, pid, probes, report
 from flake8_xdist_safety.runtime.findings import FAIL, KIND_GROUPING, Finding
 from flake8_xdist_safety.runtime.settings import Settings, Threshold
 
@@ -415,14 +415,14 @@ def test_find_apps_skips_objects_whose_static_lookup_raises():
     module.not_a_dict = types.SimpleNamespace(dependency_overrides=[])
     with pytest.raises(RuntimeError, match="lazy class not loaded"):
         inspect.getattr_static(module.lazy_instance, "dependency_overrides", None)
-    assert probes._overrides_of(module.lazy_instance) is None
-    assert probes._overrides_of(module.lazy_class) is None
-    assert probes.find_apps([module]) == [("test_odd.app", module.app)]
+    assert apps._overrides_of(module.lazy_instance) is None
+    assert apps._overrides_of(module.lazy_class) is None
+    assert apps.find_apps([module]) == [("test_odd.app", module.app)]
 
 
 def test_override_names_fall_back_to_a_bounded_repr():
     app = types.SimpleNamespace(dependency_overrides={})
-    probe = probes.OverrideProbe([("main.app", app)])
+    probe = apps.OverrideProbe([("main.app", app)])
     long_key = "k" * 100
     assert probe.describe((0, "get_db"), "added", {}, {}) == (
         "'get_db'", "main.app.dependency_overrides['get_db'] added")

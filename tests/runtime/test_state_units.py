@@ -11,7 +11,8 @@ import warnings
 
 from flake8_xdist_safety.runtime import journal, locations, process, replay, state
 from flake8_xdist_safety.runtime.findings import Finding
-from flake8_xdist_safety.runtime.probes import REBOUND, EnvironProbe, OverrideProbe, PatcherProbe
+from flake8_xdist_safety.runtime.apps import OverrideProbe
+from flake8_xdist_safety.runtime.probes import REBOUND, EnvironProbe, PatcherProbe
 from flake8_xdist_safety.runtime.watcher import Watcher
 
 pytest_plugins = ["pytester"]
@@ -467,3 +468,8 @@ def test_overrides_are_read_only_for_the_apps_a_test_can_reach():
     assert sorted(index for index, _key in probe.snapshot()) == [0, 1, 2]
     probe.focus([second, conftest])
     assert sorted(index for index, _key in probe.snapshot()) == [0, 3]
+    # A module many test modules import is looked through once, not once per test module.
+    third = module_with_app("test_third", shared=shared)
+    probe.focus([third, conftest])
+    assert sorted(index for index, _key in probe.snapshot()) == [0, 1]
+    assert sorted(probe._in_globals) == sorted(map(id, [shared, first, second, conftest, third]))
