@@ -313,7 +313,17 @@ def test_patcher_and_override_restore():
 
 def test_a_reading_where_nothing_changed_is_the_previous_one(monkeypatch, tmp_path):
     monkeypatch.chdir(tmp_path)
-    watcher = Watcher([state.CwdProbe(), state.ImportPathProbe()], [])
+
+    class Flaky:
+        code, kind, fails = "MXS099", "flaky", False
+
+        def snapshot(self, previous=None):
+            if self.fails:
+                raise OSError("closed descriptor")
+            return previous if previous is not None else {"k": 1}
+
+    notes, flaky = [], Flaky()
+    watcher = Watcher([state.ImportPathProbe(), state.CwdProbe(), state.ThreadsProbe(), flaky], notes)
     first = watcher.snapshot()
     assert watcher.snapshot(first) is first
     assert watcher.leaks(first, first, set()) == []
@@ -323,10 +333,22 @@ def test_a_reading_where_nothing_changed_is_the_previous_one(monkeypatch, tmp_pa
     assert (watcher.snapshot(partial) is partial, watcher.snapshot(partial) == first) == (False, True)
     (tmp_path / "sub").mkdir()
     monkeypatch.chdir(tmp_path / "sub")
+    flaky.fails = True
     second = watcher.snapshot(first)
-    assert (second is first, second["import path"] is first["import path"]) == (False, True)
+    assert [second[kind] is first[kind] for kind in ("import path", "cwd", "threads")] == [True, False, True]
+    assert "flaky" not in second
+    assert notes == ["the flaky probe (MXS099) is switched off: OSError: closed descriptor"]
     assert [leak.text for leak in watcher.leaks(first, second, set())] == [
         "working directory changed from {} to {}".format(tmp_path, tmp_path / "sub")]
+    assert watcher.snapshot(second) is second
+    # A probe that raises while nothing else changed: switched off, the rest reused.
+    flaky.fails = False
+    watcher = Watcher([flaky, state.CwdProbe()], notes)
+    third = watcher.snapshot()
+    flaky.fails = True
+    fourth = watcher.snapshot(third)
+    assert (fourth is third, fourth, fourth["cwd"] is third["cwd"], len(notes)) == (
+        False, {"cwd": third["cwd"]}, True, 2)
 
 
 def test_a_probe_that_raises_is_switched_off_once(monkeypatch):
