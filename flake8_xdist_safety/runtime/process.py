@@ -153,11 +153,17 @@ def settings_reader(signal_numbers: Sequence[int]) -> Callable[[], Tuple[Any, ..
     gc_enabled, gc_threshold = gc.isenabled, gc.get_threshold
     prompts_get, umask, numbers, not_imported = vars(sys).get, os.umask, tuple(signal_numbers), _NOT_IMPORTED
 
+    #: The umask last read. Reading it means setting it: set to what it was last time, it is
+    #: put back only if it has changed since (one system call after nearly every test, not two).
+    last_mask = [_umask()]
+
     def read() -> Tuple[Any, ...]:
         socket, sys_module = modules_get("socket"), modules_get("sys")
         threading_module = modules_get("threading")
-        mask = umask(0o022)
-        umask(mask)
+        mask = umask(last_mask[0])
+        if mask != last_mask[0]:
+            umask(mask)
+            last_mask[0] = mask
         return (
             socket.getdefaulttimeout() if socket is not None else not_imported,
             recursion_limit(), switch_interval(), gettrace(), getprofile(),

@@ -209,6 +209,29 @@ def test_the_settings_reader_reads_what_each_setting_reads(monkeypatch):
         "socket default timeout", "threading trace hook", "threading profile hook", "threading.excepthook"]
 
 
+def test_the_umask_is_read_with_one_call_while_it_is_unchanged(monkeypatch):
+    real_umask = os.umask
+    original = real_umask(0o022)
+    real_umask(original)
+    calls = []
+    monkeypatch.setattr(os, "umask", lambda mask: calls.append(mask) or real_umask(mask))
+    probe = process.SettingsProbe()
+    calls.clear()
+    first = probe.snapshot()
+    assert (first["umask"], calls) == (original, [original])
+    real_umask(0o077)
+    try:
+        calls.clear()
+        second = probe.snapshot(first)
+        # Set to the last reading, found changed, put back as the test left it.
+        assert (second["umask"], calls, real_umask(0o077)) == (0o077, [original, 0o077], 0o077)
+        calls.clear()
+        assert (probe.snapshot(second) is second, calls) == (True, [0o077])
+    finally:
+        real_umask(original)
+    assert probe.snapshot(second)["umask"] == original
+
+
 def test_logging_probe(monkeypatch):
     probe = process.LoggingProbe()
     existing = logging.getLogger("mxs.unit.existing")
