@@ -65,9 +65,14 @@ app = App()
 '''
 
 
-def write_suite(root: Path, files: int, tests_per_file: int, apps: bool = False) -> int:
+def write_suite(root: Path, files: int, tests_per_file: int, apps: bool = False, loggers: int = 0) -> int:
     """A realistic mix of tiny tests: plain functions, methods, a fixture, a monkeypatch; with
-    *apps*, one app with ``dependency_overrides`` per file (as a suite with an app per module)."""
+    *apps*, one app with ``dependency_overrides`` per file (as a suite with an app per module);
+    with *loggers*, a conftest that creates that many loggers (as an application's modules do)."""
+    if loggers:
+        (root / "conftest.py").write_text(
+            "import logging\n\nfor index in range({}):\n"
+            "    logging.getLogger('app{{}}.module{{}}'.format(index % 30, index))\n".format(loggers))
     for index in range(files):
         methods = "\n".join(
             "    def test_method_{0}(self, number):\n        assert number * {0} == {0} * 2\n".format(n)
@@ -249,6 +254,8 @@ def main() -> None:
                         help="also time the checks' hooks from inside (median of 5 runs)")
     parser.add_argument("--apps", action="store_true",
                         help="one app with dependency_overrides per test file (e.g. --files 250)")
+    parser.add_argument("--loggers", type=int, default=0,
+                        help="a conftest that creates this many loggers (the logging probe reads each)")
     parser.add_argument("--per-probe", action="store_true",
                         help="also time each probe's per-test work in a real session (median of 3)")
     parser.add_argument("--in-place", action="store_true",
@@ -271,7 +278,7 @@ def main() -> None:
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     root = Path(tempfile.mkdtemp(prefix="xdist-safety-bench-"))
     try:
-        count = write_suite(root, options.files, options.tests_per_file, options.apps)
+        count = write_suite(root, options.files, options.tests_per_file, options.apps, options.loggers)
         for args in arms.values():  # warm-up: bytecode caches, page cache
             run_pytest(root, args, env)
         walls: Dict[str, List[float]] = {name: [] for name in arms}
