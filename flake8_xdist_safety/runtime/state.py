@@ -272,6 +272,13 @@ class FilesProbe:
         return False  # deleting a user's file is not a guess worth making
 
 
+class _Namespaces(Dict[Hashable, Any]):
+    """A reading of watched module attributes that keeps what it was made from."""
+
+    modules: Any = None
+    lists: List[Tuple[List[str], List[Any]]] = []
+
+
 class AttributesProbe:
     """Module attributes (MXS012) of watched modules whose value changed identity across a
     test. Only attributes that existed before count: a lazily filled cache is not a leak."""
@@ -294,8 +301,19 @@ class AttributesProbe:
         return self._modules
 
     def snapshot(self, previous: Optional[Snapshot] = None) -> Snapshot:
-        return {(name, attribute): value for name, namespace in self._watched()
-                for attribute, value in namespace.copy().items() if not attribute.startswith("__")}
+        watched = self._watched()
+        # Each module's names and values as two lists, compared with the previous reading's in C
+        # (identity first): a few ns an attribute, where building the reading cost 0.4 µs.
+        lists = [(list(namespace), list(namespace.values())) for _name, namespace in watched]
+        if isinstance(previous, _Namespaces) and previous.modules is watched and previous.lists == lists:
+            return previous
+        found = _Namespaces({(name, attribute): value for name, namespace in watched
+                             for attribute, value in namespace.copy().items()
+                             if not attribute.startswith("__")})
+        if isinstance(previous, _Namespaces) and dict.__eq__(found, previous):
+            found = previous  # the same attributes and values (another module imported, a dunder set)
+        found.modules, found.lists = watched, lists
+        return found
 
     def changes(self, before: Snapshot, after: Snapshot) -> List[Change]:
         return [change for change in compare(before, after, lambda old, new: old is new)

@@ -158,6 +158,36 @@ def test_attributes_probe(monkeypatch):
     assert probe.restore(("mxs_watched", "FLAG"), "changed", before) is False
 
 
+def test_attributes_probe_reuses_its_reading_and_never_lets_a_comparison_fail_the_test(monkeypatch):
+    class Opinionated:
+        def __eq__(self, other):
+            raise ValueError("the truth value of an array is ambiguous")
+
+        __hash__ = object.__hash__
+
+    module = types.ModuleType("mxs_watched")
+    config = {"debug": False}
+    module.FLAG, module.CONFIG, module.ARRAY = False, config, Opinionated()
+    monkeypatch.setitem(sys.modules, "mxs_watched", module)
+    notes = []
+    watcher = Watcher([state.AttributesProbe(["mxs_watched"])], notes)
+    first = watcher.snapshot()
+    assert watcher.snapshot(first) is first
+    module.__warningregistry__ = {}  # noqa: MXS012 - a dunder: not an attribute the probe reports
+    assert watcher.snapshot(first) is first
+    module.CONFIG = {"debug": False}  # noqa: MXS012 - an equal value: as before, not a change
+    assert watcher.snapshot(first) is first
+    module.CONFIG = config  # noqa: MXS012 - the same object again
+    module.FLAG = True  # noqa: MXS012 - a module made by this test
+    second = watcher.snapshot(first)
+    assert [leak.text for leak in watcher.leaks(first, second, set())] == [
+        "mxs_watched.FLAG rebound from False to True"]
+    module.ARRAY = Opinionated()  # noqa: MXS012 - compared with ==, which raises
+    assert (watcher.snapshot(second), watcher.probes) == ({}, [])
+    assert notes == ["the module attributes probe (MXS012) is switched off: ValueError: "
+                     "the truth value of an array is ambiguous"]
+
+
 def test_settings_probe_describes_and_restores(monkeypatch):
     probe = process.SettingsProbe()
     old_timeout = socket.getdefaulttimeout()
@@ -372,6 +402,25 @@ def test_a_reading_where_nothing_changed_is_the_previous_one(monkeypatch, tmp_pa
     fourth = watcher.snapshot(third)
     assert (fourth is third, fourth, fourth["cwd"] is third["cwd"], len(notes)) == (
         False, {"cwd": third["cwd"]}, True, 2)
+
+
+def test_comparing_two_readings_never_fails_the_test():
+    class Opinionated:
+        def __eq__(self, other):
+            raise ValueError("ambiguous")
+
+        __hash__ = object.__hash__
+
+    class FreshReadings:
+        code, kind = "MXS099", "fresh"
+
+        def snapshot(self, previous=None):
+            return {"value": Opinionated()}  # a new dict each time, compared with the last
+
+    notes = []
+    watcher = Watcher([FreshReadings()], notes)
+    assert watcher.snapshot(watcher.snapshot()) == {}
+    assert notes == ["the fresh probe (MXS099) is switched off: ValueError: ambiguous"]
 
 
 def test_a_probe_that_raises_is_switched_off_once(monkeypatch):
