@@ -20,7 +20,6 @@ from flake8_xdist_safety.runtime.state import short_repr
 
 KIND_SETTINGS = "settings"
 KIND_STREAMS = "streams and warnings"
-KIND_LOGGING = "logging"
 
 #: Signals whose handlers are compared: the ones test code and libraries install handlers for.
 #: Not every catchable signal: reading a handler costs 0.7 µs, and this runs after every test.
@@ -178,26 +177,6 @@ def settings_reader(signal_numbers: Sequence[int]) -> Callable[[], Tuple[Any, ..
     return read
 
 
-def _logging_state() -> Snapshot:
-    logging = sys.modules.get("logging")
-    if logging is None:
-        return {}
-    root = logging.root
-    found: Snapshot = {
-        "logging root level": root.level,
-        "logging root handlers": tuple(root.handlers),
-        "logging.disable level": root.manager.disable,
-    }
-    for name, logger in root.manager.loggerDict.copy().items():
-        if isinstance(logger, logging.Logger):  # not a PlaceHolder
-            found[("logger", name)] = (logger.level, tuple(logger.handlers), logger.propagate,
-                                       logger.disabled)
-    return found
-
-
-_LOGGER_FIELDS = ("level", "handlers", "propagate", "disabled")
-
-
 def _changed_text(name: str, old: Any, new: Any, members: bool = False) -> str:
     if members and isinstance(old, tuple) and isinstance(new, tuple):  # handlers: what came and went
         added = [short_repr(each) for each in new if each not in old]
@@ -223,7 +202,7 @@ class _Settings(Dict[Hashable, Any]):
 
 
 class SettingsProbe:
-    """Process-wide settings and the logging configuration (MXS016)."""
+    """Process-wide settings (MXS016)."""
 
     code = "MXS016"
     kind = KIND_SETTINGS
@@ -282,55 +261,6 @@ def _handler(value: Any) -> Any:
         return signal.Handlers(value)
     except (ValueError, TypeError):
         return value
-
-
-class LoggingProbe:
-    """The root logger's level and handlers, ``logging.disable``'s level, and the level,
-    handlers, ``propagate`` and ``disabled`` of every logger that existed before the test.
-    Read around the whole test protocol: pytest's logging plugin adds its capturing handlers to
-    the root logger during each phase of a test, and takes them off after it."""
-
-    code = "MXS016"
-    kind = KIND_LOGGING
-
-    def snapshot(self, previous: Optional[Snapshot] = None) -> Snapshot:
-        return _logging_state()
-
-    def changes(self, before: Snapshot, after: Snapshot) -> List[Change]:
-        if before == after:
-            return []
-        # "added": a logger created during the test (getLogger in an import), not a leak.
-        return [change for change in compare(before, after, _same) if change[1] != "added"]
-
-    def describe(self, key: Hashable, change: str, before: Snapshot, after: Snapshot) -> Tuple[str, str]:
-        if isinstance(key, tuple):
-            name = "logger {!r}".format(key[1])
-            if change == "removed":
-                return name, "{} removed from the logging manager".format(name)
-            fields = ["{} {} -> {}".format(field, short_repr(old, 40), short_repr(new, 40))
-                      for field, old, new in zip(_LOGGER_FIELDS, before[key], after[key])
-                      if not _same(old, new)]
-            return name, "{} changed: {}".format(name, ", ".join(fields))
-        return str(key), _changed_text(str(key), before[key], after[key], members=True)
-
-    def restore(self, key: Hashable, change: str, before: Snapshot) -> bool:
-        logging = sys.modules.get("logging")
-        if logging is None:
-            return False
-        value = before[key]
-        if key == "logging root level":
-            logging.root.setLevel(value)
-        elif key == "logging root handlers":
-            logging.root.handlers[:] = list(value)
-        elif key == "logging.disable level":
-            logging.disable(value)
-        else:
-            assert isinstance(key, tuple)
-            logger = logging.getLogger(key[1])
-            logger.setLevel(value[0])
-            logger.handlers[:] = list(value[1])
-            logger.propagate, logger.disabled = value[2], value[3]
-        return True
 
 
 class StreamsProbe:

@@ -24,7 +24,8 @@ from flake8_xdist_safety.runtime.locations import relative
 from flake8_xdist_safety.runtime.memory import MB, live_mock_count, rss_reader
 from flake8_xdist_safety.runtime.apps import OverrideProbe, find_apps
 from flake8_xdist_safety.runtime.probes import EnvironProbe, PatcherProbe
-from flake8_xdist_safety.runtime.process import LoggingProbe, SettingsProbe, StreamsProbe
+from flake8_xdist_safety.runtime.logs import LoggingProbe
+from flake8_xdist_safety.runtime.process import SettingsProbe, StreamsProbe
 from flake8_xdist_safety.runtime.settings import Settings
 from flake8_xdist_safety.runtime.state import (
     AttributesProbe, ChildrenProbe, CwdProbe, FilesProbe, ImportPathProbe, ModulesProbe, ThreadsProbe,
