@@ -17,6 +17,8 @@ headline: on a shared machine another job's load shows in wall time, not in our 
 With ``--hook-time`` it also runs the active arm once more with the checks' own hooks timed
 from inside (``time.perf_counter`` around each call): the plugin's cost without the noise of
 a shared machine, less pluggy's dispatch and the fixture-setup wrapper's generator.
+``--per-probe`` times each probe in a loop (warm caches), ``--in-place`` each probe's reading,
+the RSS reading and the per-test hooks where they happen in a real run (cold caches).
 
 Not a timed test: run it by hand and put the figures in benchmarks/README.md.
 """
@@ -63,9 +65,14 @@ app = App()
 '''
 
 
-def write_suite(root: Path, files: int, tests_per_file: int, apps: bool = False) -> int:
+def write_suite(root: Path, files: int, tests_per_file: int, apps: bool = False, loggers: int = 0) -> int:
     """A realistic mix of tiny tests: plain functions, methods, a fixture, a monkeypatch; with
-    *apps*, one app with ``dependency_overrides`` per file (as a suite with an app per module)."""
+    *apps*, one app with ``dependency_overrides`` per file (as a suite with an app per module);
+    with *loggers*, a conftest that creates that many loggers (as an application's modules do)."""
+    if loggers:
+        (root / "conftest.py").write_text(
+            "import logging\n\nfor index in range({}):\n"
+            "    logging.getLogger('app{{}}.module{{}}'.format(index % 30, index))\n".format(loggers))
     for index in range(files):
         methods = "\n".join(
             "    def test_method_{0}(self, number):\n        assert number * {0} == {0} * 2\n".format(n)
@@ -110,23 +117,32 @@ def timed(method):
             spent[0] += time.perf_counter() - start
     return wrapper
 def timed_wrapper(method):
-    # A hookwrapper is a generator: time its code before and after the yield, not the hooks
-    # it wraps (pluggy reads the hookwrapper marker from the function, so copy it over).
+    # A hook wrapper is a generator: time its code before and after the yield, not the hooks
+    # it wraps (pluggy reads the wrapper marker from the function, so copy it over). New style:
+    # hand back what the wrapper returns, and the wrapped hooks' error (old style: both ignored).
     @functools.wraps(method)
     def wrapper(*args, **kwargs):
         start = time.perf_counter()
         inner = method(*args, **kwargs)
         next(inner)
         spent[0] += time.perf_counter() - start
-        outcome = yield
+        try:
+            outcome = yield
+        except BaseException as error:
+            start = time.perf_counter()
+            try:
+                inner.throw(error)
+            finally:
+                spent[0] += time.perf_counter() - start
         start = time.perf_counter()
         try:
             inner.send(outcome)
-        except StopIteration:
-            pass
-        spent[0] += time.perf_counter() - start
+        except StopIteration as stop:
+            return stop.value
+        finally:
+            spent[0] += time.perf_counter() - start
     return wrapper
-for name in ("pytest_runtest_setup", "pytest_runtest_teardown", "pytest_runtest_logfinish",
+for name in ("pytest_runtest_setup", "pytest_runtest_teardown",
              "pytest_fixture_post_finalizer", "pytest_collection_finish", "pytest_sessionfinish"):
     setattr(session.RuntimeChecks, name, timed(getattr(session.RuntimeChecks, name)))
 for name in ("pytest_runtest_protocol", "pytest_fixture_setup", "pytest_make_collect_report"):
@@ -162,6 +178,49 @@ code = pytest.main(sys.argv[1:], plugins=[Timer()])
 """
 
 
+# Run in a child: the active arm in-process, each probe's reading, the RSS reading and each of
+# the checks' hooks timed where they happen (between tests pytest's own work evicts the caches,
+# so a reading costs more there than in a loop). A timer adds about 0.1 µs to what it times.
+IN_PLACE = """
+import functools, statistics, sys, time
+import pytest
+from flake8_xdist_safety.runtime import session
+from flake8_xdist_safety.runtime.plugin import CHECKS_PLUGIN_NAME
+spent = {}
+def timed(name, function):
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        start = time.perf_counter_ns()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            spent.setdefault(name, []).append(time.perf_counter_ns() - start)
+    return wrapper
+for name, label in (("pytest_runtest_setup", "setup hook"), ("pytest_runtest_teardown", "teardown hook"),
+                    ("_after_protocol", "protocol wrapper, after the test")):
+    setattr(session.RuntimeChecks, name, timed(label, getattr(session.RuntimeChecks, name)))
+class Probes:
+    @pytest.hookimpl(trylast=True)
+    def pytest_collection_finish(self, session):
+        checks = session.config.pluginmanager.get_plugin(CHECKS_PLUGIN_NAME)
+        for probe in checks.watcher.probes + checks.outer.probes:
+            probe.snapshot = timed("{} probe".format(probe.kind), probe.snapshot)
+        if checks.read_rss is not None:
+            checks.read_rss = timed("rss reading", checks.read_rss)
+pytest.main(sys.argv[1:], plugins=[Probes()])
+for name, values in spent.items():
+    print("INPLACE", name.replace(" ", "_"), len(values), statistics.median(values) / 1e3)
+"""
+
+
+def in_place(root: Path, args: List[str], env: Dict[str, str]) -> List[Tuple[str, int, float]]:
+    done = subprocess.run([sys.executable, "-c", IN_PLACE, "-q", "-p", "no:cacheprovider", *args, "."],
+                          cwd=str(root), env=env, stdout=subprocess.PIPE, check=True)
+    rows = [line[line.index("INPLACE "):].split()[1:] for line in done.stdout.decode().splitlines()
+            if "INPLACE " in line]
+    return [(name.replace("_", " "), int(calls), float(micros)) for name, calls, micros in rows]
+
+
 def per_probe(root: Path, args: List[str], env: Dict[str, str]) -> List[Tuple[str, str, float]]:
     done = subprocess.run([sys.executable, "-c", PER_PROBE, "-q", "-p", "no:cacheprovider", *args, "."],
                           cwd=str(root), env=env, stdout=subprocess.PIPE, check=True)
@@ -195,8 +254,13 @@ def main() -> None:
                         help="also time the checks' hooks from inside (median of 5 runs)")
     parser.add_argument("--apps", action="store_true",
                         help="one app with dependency_overrides per test file (e.g. --files 250)")
+    parser.add_argument("--loggers", type=int, default=0,
+                        help="a conftest that creates this many loggers (the logging probe reads each)")
     parser.add_argument("--per-probe", action="store_true",
                         help="also time each probe's per-test work in a real session (median of 3)")
+    parser.add_argument("--in-place", action="store_true",
+                        help="also time each probe's reading and each per-test hook where they "
+                             "happen in a real run (median per call; median of 3 runs)")
     parser.add_argument("pytest_args", nargs="*", help="passed to every arm, e.g. -- -n 2")
     options = parser.parse_args()
 
@@ -214,7 +278,7 @@ def main() -> None:
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     root = Path(tempfile.mkdtemp(prefix="xdist-safety-bench-"))
     try:
-        count = write_suite(root, options.files, options.tests_per_file, options.apps)
+        count = write_suite(root, options.files, options.tests_per_file, options.apps, options.loggers)
         for args in arms.values():  # warm-up: bytecode caches, page cache
             run_pytest(root, args, env)
         walls: Dict[str, List[float]] = {name: [] for name in arms}
@@ -228,6 +292,7 @@ def main() -> None:
                 cpus[name].append(cpu)
         timed = [hook_time(root, arms["active"], env) for _ in range(5)] if options.hook_time else []
         probes = [per_probe(root, arms["active"], env) for _ in range(3)] if options.per_probe else []
+        placed = [in_place(root, arms["active"], env) for _ in range(3)] if options.in_place else []
     finally:
         shutil.rmtree(str(root), ignore_errors=True)
 
@@ -257,6 +322,13 @@ def main() -> None:
         for index, (kind, code, _micros) in enumerate(probes[0]):
             micros = statistics.median(run[index][2] for run in probes)
             print("| {} | {} | {:.1f} |".format(kind, code, micros))
+
+    if placed:
+        print("| read in place | calls | µs per call (median; median of 3 runs) |")
+        print("|---|---|---|")
+        for index, (name, calls, _micros) in enumerate(placed[0]):
+            micros = statistics.median(run[index][2] for run in placed)
+            print("| {} | {} | {:.1f} |".format(name, calls, micros))
 
 
 if __name__ == "__main__":

@@ -8,10 +8,16 @@ are registered as a separate plugin object when ``--xdist-safety`` or the ini va
 """
 from typing import Any
 
-from flake8_xdist_safety.runtime.settings import DEFAULT_SESSION_GROWTH, DEFAULT_TEST_GROWTH
-
 #: Name of the working plugin object in pytest's plugin manager.
 CHECKS_PLUGIN_NAME = "xdist_safety_checks"
+
+#: Defaults of the memory thresholds, in MB, as ``WARN[,FAIL]``. A hand-made conftest
+#: that one team used warned at 100 MB of growth per test and at 300 MB per worker
+#: session; those warn levels are kept. No fail level is set by default: the plugin is a
+#: diagnostic, and failing a run on memory is a decision for the team's CI (that team
+#: failed at 600 MB of session growth: ``--xdist-safety-session-growth=300,600``).
+DEFAULT_TEST_GROWTH = "100"
+DEFAULT_SESSION_GROWTH = "300"
 
 
 def pytest_addoption(parser: Any) -> None:

@@ -1,18 +1,17 @@
-"""Snapshots of the process-global state a test can leak: ``os.environ``, active
-``unittest.mock`` patchers, and the ``dependency_overrides`` of web apps.
+"""Snapshots of the process-global state a test can leak: ``os.environ`` and active
+``unittest.mock`` patchers (the ``dependency_overrides`` of web apps are ``apps.py``'s).
 
 Each probe takes a snapshot (a dict from a key to a value) and compares two of them.
 A snapshot is cheap (a dict copy): one is taken before every test's setup and one after
 its teardown, so the plugin's cost is mostly these copies.
 """
 import functools
-import inspect
 import os
 import sys
 import types
-from typing import Any, Callable, Dict, Hashable, Iterable, List, Mapping, Optional, Set, Tuple
+from typing import Any, Callable, Dict, Hashable, List, Mapping, Optional, Tuple
 
-from flake8_xdist_safety.runtime.findings import KIND_ENV, KIND_OVERRIDE, KIND_PATCHER
+from flake8_xdist_safety.runtime.findings import KIND_ENV, KIND_PATCHER
 
 Snapshot = Dict[Hashable, Any]
 #: (key, "added" | "changed" | "removed")
@@ -93,6 +92,9 @@ class EnvironProbe:
         return True
 
 
+#: Never a module: what the patcher probe has looked up its registries for before its first reading.
+_UNSEEN = object()
+
 #: Module name -> its patch registry, once found (the list is a class attribute: it stays).
 _known_registries: Dict[str, List[Any]] = {}
 
@@ -162,12 +164,18 @@ class PatcherProbe:
 
     def __init__(self) -> None:
         self.unavailable = ""
+        #: The mock modules the registries were last looked up for, and those registries.
+        self._modules: Tuple[Any, Any] = (_UNSEEN, _UNSEEN)
+        self._registries: List[List[Any]] = []
 
     def snapshot(self, previous: Optional[Snapshot] = None) -> Snapshot:
-        registries = _active_patch_registries()
-        if not registries and "unittest.mock" in sys.modules:
-            self.unavailable = ("unittest.mock has no _patch._active_patches on this Python: "
-                                "patchers are not checked")
+        modules = (sys.modules.get("unittest.mock"), sys.modules.get("mock"))
+        if modules != self._modules:  # looked up again only once either module comes or goes
+            self._modules, self._registries = modules, _active_patch_registries()
+            if not self._registries and modules[0] is not None:
+                self.unavailable = ("unittest.mock has no _patch._active_patches on this Python: "
+                                    "patchers are not checked")
+        registries = self._registries
         if previous is not None and not previous and not any(registries):  # none, as before
             return previous
         return {id(patcher): patcher for registry in registries for patcher in registry}
@@ -192,139 +200,3 @@ class PatcherProbe:
                     patcher.stop()
                     return True
         return False
-
-
-def _overrides_of(obj: Any) -> Optional[Dict[Any, Any]]:
-    # getattr_static: a plain getattr() on a Mock (or any __getattr__ object) would create
-    # the attribute, changing the very objects the plugin is observing.
-    try:
-        overrides = inspect.getattr_static(obj, "dependency_overrides", None)
-    except Exception:  # noqa: BLE001 - an odd object in a module's globals must not stop the run
-        return None
-    return overrides if isinstance(overrides, dict) else None
-
-
-def find_apps(modules: Iterable[types.ModuleType]) -> List[Tuple[str, Any]]:
-    """Objects with a dict ``dependency_overrides`` (FastAPI apps, fakes of them) among the
-    globals of *modules*, and one level further into the modules those globals name.
-
-    Returns ``(label, app)`` pairs, each app once, labelled ``module.name`` where first seen.
-    """
-    found: Dict[int, Tuple[str, Any]] = {}
-    scanned_modules = set()
-    for module in modules:
-        for name, value in sorted(vars(module).items()):
-            places = [(module.__name__ + "." + name, value)]
-            if isinstance(value, types.ModuleType):
-                # Each module is scanned once, however many test modules import it.
-                if id(value) in scanned_modules or value is module:
-                    continue
-                scanned_modules.add(id(value))
-                places = [(value.__name__ + "." + inner, inner_value)
-                          for inner, inner_value in sorted(vars(value).items())]
-            for label, candidate in places:
-                if id(candidate) not in found and _overrides_of(candidate) is not None:
-                    found[id(candidate)] = (label, candidate)
-    return sorted(found.values(), key=lambda pair: pair[0])
-
-
-def _dependency_name(key: Any) -> str:
-    name = getattr(key, "__qualname__", None)
-    if isinstance(name, str):
-        return name
-    text = repr(key)
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
-class OverrideProbe:
-    """``app.dependency_overrides`` of the apps found after collection: keys added, re-bound or
-    removed by a test (compared by identity of the override, as FastAPI calls it)."""
-
-    code = "MXS007"
-    kind = KIND_OVERRIDE
-
-    def __init__(self, apps: List[Tuple[str, Any]]) -> None:
-        self.apps = apps
-
-    @property
-    def apps(self) -> List[Tuple[str, Any]]:
-        return self._apps
-
-    @apps.setter
-    def apps(self, apps: List[Tuple[str, Any]]) -> None:
-        # Each app's instance namespace is found once: reading dependency_overrides from it per
-        # test is a dict lookup, where inspect.getattr_static per app per test cost +24 % on a
-        # suite with 250 apps. Objects without an instance dict keep the slow, safe read.
-        self._apps = apps
-        self._readers: List[Callable[[], Any]] = []
-        #: The apps read per test (indexes into apps): all, until focus() narrows them.
-        self._focused: Optional[List[int]] = None
-        self._focus_key: Tuple[int, ...] = ()
-        self._reachable_from: Dict[int, Set[int]] = {}
-        for _label, app in apps:
-            try:
-                namespace = object.__getattribute__(app, "__dict__")
-            except (AttributeError, TypeError):
-                namespace = None
-            if isinstance(namespace, dict) and isinstance(namespace.get("dependency_overrides"), dict):
-                self._readers.append(functools.partial(namespace.get, "dependency_overrides"))
-            else:
-                self._readers.append(functools.partial(_overrides_of, app))
-
-    def _reachable(self, module: types.ModuleType) -> Set[int]:
-        """The apps a test in *module* can reach: in its globals, or one module further."""
-        found = self._reachable_from.get(id(module))
-        if found is None:
-            index_of = {id(app): index for index, (_label, app) in enumerate(self._apps)}
-            found = set()
-            for value in list(vars(module).values()):
-                inner = list(vars(value).values()) if isinstance(value, types.ModuleType) else []
-                found.update(index_of[id(each)] for each in [value] + inner if id(each) in index_of)
-            self._reachable_from[id(module)] = found
-        return found
-
-    def focus(self, modules: List[types.ModuleType]) -> bool:
-        """Read per test only the apps reachable from *modules* (the test's module and the
-        conftests): with an app per test module, reading all of them after every test is work
-        proportional to the suite. Returns whether the focus changed."""
-        key = tuple(id(module) for module in modules)
-        if key == self._focus_key:
-            return False
-        self._focus_key = key
-        self._focused = sorted(set().union(*(self._reachable(module) for module in modules)))
-        return True
-
-    def snapshot(self, previous: Optional[Snapshot] = None) -> Snapshot:
-        indexes = range(len(self._readers)) if self._focused is None else self._focused
-        current = [(index, self._readers[index]()) for index in indexes]
-        if not any(overrides for _index, overrides in current):  # all empty: the common case
-            return previous if previous is not None and not previous else {}
-        snapshot: Snapshot = {}
-        for index, overrides in current:
-            if isinstance(overrides, dict):
-                for key, value in overrides.items():
-                    snapshot[(index, key)] = value
-        return snapshot
-
-    def changes(self, before: Snapshot, after: Snapshot) -> List[Change]:
-        if not self.apps:
-            return []
-        return compare(before, after, lambda old, new: old is new)
-
-    def describe(self, key: Hashable, change: str, before: Snapshot, after: Snapshot) -> Tuple[str, str]:
-        assert isinstance(key, tuple)
-        index, dependency = key
-        label = self.apps[index][0]
-        name = _dependency_name(dependency)
-        return name, "{}.dependency_overrides[{}] {}".format(label, name, change)
-
-    def restore(self, key: Hashable, change: str, before: Snapshot) -> bool:
-        assert isinstance(key, tuple)
-        overrides = _overrides_of(self.apps[key[0]][1])
-        if overrides is None:
-            return False
-        if change == "added":
-            overrides.pop(key[1], None)
-        else:
-            overrides[key[1]] = before[key]
-        return True

@@ -13,14 +13,13 @@ import signal
 import sys
 import threading
 import warnings
-from typing import Any, Callable, Dict, Hashable, List, NamedTuple, Optional, Tuple
+from typing import Any, Callable, Dict, Hashable, List, NamedTuple, Optional, Sequence, Tuple
 
 from flake8_xdist_safety.runtime.probes import Change, Snapshot, compare
 from flake8_xdist_safety.runtime.state import short_repr
 
 KIND_SETTINGS = "settings"
 KIND_STREAMS = "streams and warnings"
-KIND_LOGGING = "logging"
 
 #: Signals whose handlers are compared: the ones test code and libraries install handlers for.
 #: Not every catchable signal: reading a handler costs 0.7 µs, and this runs after every test.
@@ -143,24 +142,39 @@ def process_settings() -> List[Setting]:
     ]
 
 
-def _logging_state() -> Snapshot:
-    logging = sys.modules.get("logging")
-    if logging is None:
-        return {}
-    root = logging.root
-    found: Snapshot = {
-        "logging root level": root.level,
-        "logging root handlers": tuple(root.handlers),
-        "logging.disable level": root.manager.disable,
-    }
-    for name, logger in root.manager.loggerDict.copy().items():
-        if isinstance(logger, logging.Logger):  # not a PlaceHolder
-            found[("logger", name)] = (logger.level, tuple(logger.handlers), logger.propagate,
-                                       logger.disabled)
-    return found
+def settings_reader(signal_numbers: Sequence[int]) -> Callable[[], Tuple[Any, ...]]:
+    """What the readers of :func:`process_settings` read, in that order, then the handlers of
+    *signal_numbers*: one function, since calling sixteen small readers cost as much again as
+    the readings themselves (a test checks that both agree)."""
+    modules_get = sys.modules.get
+    recursion_limit, switch_interval = sys.getrecursionlimit, sys.getswitchinterval
+    gettrace, getprofile = sys.gettrace, sys.getprofile
+    gc_enabled, gc_threshold = gc.isenabled, gc.get_threshold
+    prompts_get, umask, numbers, not_imported = vars(sys).get, os.umask, tuple(signal_numbers), _NOT_IMPORTED
 
+    #: The umask last read. Reading it means setting it: set to what it was last time, it is
+    #: put back only if it has changed since (one system call after nearly every test, not two).
+    last_mask = [_umask()]
 
-_LOGGER_FIELDS = ("level", "handlers", "propagate", "disabled")
+    def read() -> Tuple[Any, ...]:
+        socket, sys_module = modules_get("socket"), modules_get("sys")
+        threading_module = modules_get("threading")
+        mask = umask(last_mask[0])
+        if mask != last_mask[0]:
+            umask(mask)
+            last_mask[0] = mask
+        return (
+            socket.getdefaulttimeout() if socket is not None else not_imported,
+            recursion_limit(), switch_interval(), gettrace(), getprofile(),
+            threading_module._trace_hook if threading_module is not None else not_imported,
+            threading_module._profile_hook if threading_module is not None else not_imported,
+            sys_module.excepthook if sys_module is not None else not_imported,
+            threading_module.excepthook if threading_module is not None else not_imported,
+            _locale(), _asyncio_policy(), gc_enabled(), gc_threshold(), mask,
+            prompts_get("ps1"), prompts_get("ps2"),
+        ) + tuple(map(_raw_getsignal, numbers))
+
+    return read
 
 
 def _changed_text(name: str, old: Any, new: Any, members: bool = False) -> str:
@@ -188,25 +202,24 @@ class _Settings(Dict[Hashable, Any]):
 
 
 class SettingsProbe:
-    """Process-wide settings and the logging configuration (MXS016)."""
+    """Process-wide settings (MXS016)."""
 
     code = "MXS016"
     kind = KIND_SETTINGS
 
     def __init__(self) -> None:
         self.settings = {setting.name: setting for setting in process_settings()}
-        self.readers = [(name, setting.read) for name, setting in self.settings.items()]
         signals = _signal_numbers()
         self.signal_keys = ["signal handler of " + name for name, _number in signals]
         self.signal_numbers = [number for _name, number in signals]
         for key, number in zip(self.signal_keys, self.signal_numbers):
             self.settings[key] = Setting(key, functools.partial(_raw_getsignal, number),
                                          functools.partial(_set_signal, number))
-        self.names = [name for name, _read in self.readers] + self.signal_keys
+        self.names = list(self.settings)
+        self.read = settings_reader(self.signal_numbers)
 
     def snapshot(self, previous: Optional[Snapshot] = None) -> Snapshot:
-        values = tuple([read() for _name, read in self.readers]) + tuple(
-            map(_raw_getsignal, self.signal_numbers))
+        values = self.read()
         # The same values as the previous reading (compared in C, identity first): reuse it
         # rather than build a dict of 30 settings after every test.
         if isinstance(previous, _Settings) and previous.readings == values:
@@ -248,55 +261,6 @@ def _handler(value: Any) -> Any:
         return signal.Handlers(value)
     except (ValueError, TypeError):
         return value
-
-
-class LoggingProbe:
-    """The root logger's level and handlers, ``logging.disable``'s level, and the level,
-    handlers, ``propagate`` and ``disabled`` of every logger that existed before the test.
-    Read around the whole test protocol: pytest's logging plugin adds its capturing handlers to
-    the root logger during each phase of a test, and takes them off after it."""
-
-    code = "MXS016"
-    kind = KIND_LOGGING
-
-    def snapshot(self, previous: Optional[Snapshot] = None) -> Snapshot:
-        return _logging_state()
-
-    def changes(self, before: Snapshot, after: Snapshot) -> List[Change]:
-        if before == after:
-            return []
-        # "added": a logger created during the test (getLogger in an import), not a leak.
-        return [change for change in compare(before, after, _same) if change[1] != "added"]
-
-    def describe(self, key: Hashable, change: str, before: Snapshot, after: Snapshot) -> Tuple[str, str]:
-        if isinstance(key, tuple):
-            name = "logger {!r}".format(key[1])
-            if change == "removed":
-                return name, "{} removed from the logging manager".format(name)
-            fields = ["{} {} -> {}".format(field, short_repr(old, 40), short_repr(new, 40))
-                      for field, old, new in zip(_LOGGER_FIELDS, before[key], after[key])
-                      if not _same(old, new)]
-            return name, "{} changed: {}".format(name, ", ".join(fields))
-        return str(key), _changed_text(str(key), before[key], after[key], members=True)
-
-    def restore(self, key: Hashable, change: str, before: Snapshot) -> bool:
-        logging = sys.modules.get("logging")
-        if logging is None:
-            return False
-        value = before[key]
-        if key == "logging root level":
-            logging.root.setLevel(value)
-        elif key == "logging root handlers":
-            logging.root.handlers[:] = list(value)
-        elif key == "logging.disable level":
-            logging.disable(value)
-        else:
-            assert isinstance(key, tuple)
-            logger = logging.getLogger(key[1])
-            logger.setLevel(value[0])
-            logger.handlers[:] = list(value[1])
-            logger.propagate, logger.disabled = value[2], value[3]
-        return True
 
 
 class StreamsProbe:

@@ -4,15 +4,12 @@ Around each test: snapshots just before its setup (a ``tryfirst`` setup hook) an
 its teardown (a ``trylast`` teardown hook, so every function-scoped fixture has been torn
 down, and raising there makes the test error at teardown in strict mode).
 
-State changed by a fixture of wider scope (class, module, package, session) while the test
-sets it up or tears it down belongs to that fixture, not to the test: its keys are excused
-for the test, and the fixture is checked against its own setup once it is finalized.
+State changed by a fixture of wider scope belongs to that fixture (``fixtures.py``).
 """
 import dataclasses
 import os
 import types
-from dataclasses import dataclass, field
-from typing import Any, Dict, Generator, List, Optional, Tuple
+from typing import Any, Dict, Generator, List, Optional, Set, Tuple
 
 import pytest
 
@@ -21,36 +18,25 @@ from flake8_xdist_safety.runtime.controller import WORKEROUTPUT_KEY, ControllerH
 from flake8_xdist_safety.runtime.findings import (
     FAIL, KIND_MEMORY, KIND_MOCKS, Finding, dedupe,
 )
+from flake8_xdist_safety.runtime.fixtures import TestState, WideFixtureHooks, hook_wrapper
 from flake8_xdist_safety.runtime.journal import RUN_DIRECTORY_KEY, Journal
-from flake8_xdist_safety.runtime.locations import fixture_location, relative
+from flake8_xdist_safety.runtime.locations import relative
 from flake8_xdist_safety.runtime.memory import MB, live_mock_count, rss_reader
-from flake8_xdist_safety.runtime.probes import EnvironProbe, OverrideProbe, PatcherProbe, find_apps
-from flake8_xdist_safety.runtime.process import LoggingProbe, SettingsProbe, StreamsProbe
+from flake8_xdist_safety.runtime.apps import OverrideProbe, find_apps
+from flake8_xdist_safety.runtime.probes import EnvironProbe, PatcherProbe
+from flake8_xdist_safety.runtime.logs import LoggingProbe
+from flake8_xdist_safety.runtime.process import SettingsProbe, StreamsProbe
 from flake8_xdist_safety.runtime.settings import Settings
 from flake8_xdist_safety.runtime.state import (
     AttributesProbe, ChildrenProbe, CwdProbe, FilesProbe, ImportPathProbe, ModulesProbe, ThreadsProbe,
 )
-from flake8_xdist_safety.runtime.watcher import ExcusedKeys, Leak, Snapshots, Watcher
+from flake8_xdist_safety.runtime.watcher import Leak, Snapshots, Watcher
+
+#: Bound once: looked up on the pytest module before every test otherwise.
+_Function = pytest.Function
 
 
-@dataclass
-class _TestState:
-    item: Any
-    before: Snapshots
-    rss_before: Optional[int]
-    mocks_before: Optional[int]
-    excused: ExcusedKeys = field(default_factory=set)
-    findings: List[Finding] = field(default_factory=list)
-
-
-@dataclass
-class _WideFixtureState:
-    before_setup: Snapshots
-    changed: ExcusedKeys
-    before_finalize: Optional[Snapshots] = None
-
-
-class RuntimeChecks(ControllerHooks):
+class RuntimeChecks(ControllerHooks, WideFixtureHooks):
     """One per process (controller or worker); holds every finding of that process."""
 
     def __init__(self, config: Any, settings: Settings) -> None:
@@ -88,12 +74,21 @@ class RuntimeChecks(ControllerHooks):
         self.first_rss: Optional[int] = None
         self.last_rss: Optional[int] = None
         self.last_mocks: Optional[int] = None
-        self._current: Optional[_TestState] = None
+        self._current: Optional[TestState] = None
+        #: Below this growth of RSS in bytes no test is reported (neither level is reached).
+        self._growth_floor = min([MB * level for level in (settings.test_growth.warn_mb,
+                                                           settings.test_growth.fail_mb)
+                                  if level is not None], default=float("inf"))
+        #: The parent node of the last test item, its module, and the module the overrides'
+        #: focus was set for: tests of one module follow each other, so both are asked once.
+        self._module_parent: Any = None
+        self._module: Optional[types.ModuleType] = None
+        self._focused_module: Optional[types.ModuleType] = None
         self._last_after: Optional[Snapshots] = None
         self._last_outer: Optional[Snapshots] = None
         self._conftests: List[types.ModuleType] = []
         self._last_import: Tuple[Optional[Snapshots], Optional[Snapshots]] = (None, None)
-        self._wide_fixtures: Dict[int, _WideFixtureState] = {}
+        self._wide_fixtures = {}
         #: The findings of the test in progress, for the journal once its protocol is over.
         self._last_test_findings: List[Finding] = []
         self.journal: Optional[Journal] = None
@@ -116,11 +111,10 @@ class RuntimeChecks(ControllerHooks):
 
     # -- collection ----------------------------------------------------------------------------
 
-    @pytest.hookimpl(hookwrapper=True)
-    def pytest_make_collect_report(self, collector: Any) -> Generator[None, Any, None]:
+    @hook_wrapper()
+    def pytest_make_collect_report(self, collector: Any) -> Generator[None, Any, Any]:
         if not isinstance(collector, pytest.Module):
-            yield
-            return
+            return (yield)
         # pytest's "prepend" import mode puts the test module's base directory on sys.path.
         directory = os.path.dirname(str(collector.path))
         self.import_path.ignored_additions = lambda entry: directory.startswith(entry)
@@ -131,17 +125,27 @@ class RuntimeChecks(ControllerHooks):
         last, last_outer = self._last_import
         before = self.watcher.snapshot(last)
         outer_before = self.outer.snapshot(last_outer, kinds=outer_kinds)
-        yield
+        try:
+            outcome = yield
+        finally:
+            self._after_import(collector, before, outer_before, outer_kinds)
+        return outcome
+
+    def _after_import(self, collector: Any, before: Snapshots, outer_before: Snapshots,
+                      outer_kinds: Set[str]) -> None:
         after = self.watcher.snapshot(before)
         outer_after = self.outer.snapshot(outer_before, kinds=outer_kinds)
         self._last_import = (after, outer_after)
-        path = relative(str(collector.path), str(self.config.rootpath))
-        found = self._report(self.watcher.leaks(before, after, set()), before, self.watcher,
-                             collector.nodeid, path, 1, " at import time")
+        leaks = self.watcher.leaks(before, after, set())
         self.import_path.ignored_additions = lambda entry: False
-        found += self._report(self.outer.leaks(outer_before, outer_after, set()), outer_before,
-                              self.outer, collector.nodeid, path, 1, " at import time")
-        if found and self.settings.restore:
+        outer_leaks = self.outer.leaks(outer_before, outer_after, set())
+        if not (leaks or outer_leaks):
+            return
+        path = relative(str(collector.path), str(self.config.rootpath))
+        found = self._report(leaks, before, self.watcher, collector.nodeid, path, 1, " at import time")
+        found += self._report(outer_leaks, outer_before, self.outer, collector.nodeid, path, 1,
+                              " at import time")
+        if self.settings.restore:
             self._last_import = (None, None)  # what was put back is read again
         self.findings.extend(found)
         if self.journal is not None:
@@ -153,7 +157,7 @@ class RuntimeChecks(ControllerHooks):
         modules: Dict[int, types.ModuleType] = {}
         for item in items:
             try:
-                module = getattr(item, "module", None)
+                module = self._module_of(item) if isinstance(item, _Function) else item.module
             except Exception:  # noqa: BLE001 - a non-Python item may fail to say
                 module = None
             if isinstance(module, types.ModuleType):
@@ -164,6 +168,7 @@ class RuntimeChecks(ControllerHooks):
         conftests.sort(key=lambda module: str(module.__file__))
         self.overrides.apps = find_apps(list(modules.values()) + conftests)
         self._conftests = conftests
+        self._focused_module = None
         found = grouping.conftest_pytestmark(conftests, items, str(self.config.rootpath))
         if self.worker and self.config.getvalue("loadgroup"):
             found += grouping.missing_group_suffix(items)
@@ -174,8 +179,8 @@ class RuntimeChecks(ControllerHooks):
 
     # -- each test -----------------------------------------------------------------------------
 
-    @pytest.hookimpl(hookwrapper=True, tryfirst=True)
-    def pytest_runtest_protocol(self, item: Any, nextitem: Any) -> Generator[None, Any, None]:
+    @hook_wrapper(tryfirst=True)
+    def pytest_runtest_protocol(self, item: Any, nextitem: Any) -> Generator[None, Any, Any]:
         # Outside pytest's own wrappers (capture, warnings: registered before this plugin, so
         # inside it), i.e. in the state the next test will start from.
         self.order[self.worker].append(item.nodeid)
@@ -183,19 +188,42 @@ class RuntimeChecks(ControllerHooks):
             self.journal.start(item.nodeid)
         # Nothing runs between two tests' protocols: the previous one's last reading is this one's.
         before = self._last_outer if self._last_outer is not None else self.outer.snapshot()
-        yield
+        try:
+            outcome = yield
+        finally:
+            self._after_protocol(item, before)
+        return outcome
+
+    def _after_protocol(self, item: Any, before: Snapshots) -> None:
+        if self._current is not None and self._current.item is item:
+            # Still open only if a fixture's teardown raised before our teardown hook ran; the
+            # test has its error already, so no strict failure on top.
+            self._finish(strict=False)
         after = self._last_outer = self.outer.snapshot(before)
-        leaks = self.outer.leaks(before, after, set())
-        found = self._report(leaks, before, self.outer, item.nodeid,
-                             *grouping._location(item)) if leaks else []
-        if found and self.settings.restore:
-            self._last_outer = None
-        if self.settings.strict:  # too late to error the test: its reports are out; fail the run
-            found = [dataclasses.replace(finding, level=FAIL) for finding in found]
-        self.findings.extend(found)
+        found: List[Finding] = []
+        leaks = self.outer.leaks(before, after, set()) if after is not before else []
+        if leaks:
+            found = self._report(leaks, before, self.outer, item.nodeid, *grouping._location(item))
+            if self.settings.restore:
+                self._last_outer = None
+            if self.settings.strict:  # too late to error the test: its reports are out; fail the run
+                found = [dataclasses.replace(finding, level=FAIL) for finding in found]
+            self.findings.extend(found)
         if self.journal is not None:
             self.journal.done(item.nodeid, self._last_test_findings + found)
-        self._last_test_findings = []
+        if self._last_test_findings:
+            self._last_test_findings = []
+
+    def _module_of(self, item: Any) -> Any:
+        """``item.module`` of a test function (a property that walks up the tree), asked once per
+        parent node: the tests of a class or module follow each other. None for other items."""
+        if not isinstance(item, _Function):
+            return None
+        parent = item.parent
+        if parent is None or parent is not self._module_parent:
+            self._module = getattr(item, "module", None)
+            self._module_parent = parent
+        return self._module
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_setup(self, item: Any) -> None:
@@ -212,102 +240,70 @@ class RuntimeChecks(ControllerHooks):
         # The previous test's reading after its teardown is this test's before: between the two,
         # only pytest's reporting runs (halves the cost; a restore makes it read afresh).
         before = self._last_after if self._last_after is not None else self.watcher.snapshot()
-        module = getattr(item, "module", None) if isinstance(item, pytest.Function) else None
-        if module is not None and self.overrides.focus([module] + self._conftests):
-            # Another set of apps than the previous test's reading: read this test's afresh.
-            before = dict(before, **{self.overrides.kind: self.overrides.snapshot()})
-        self._current = _TestState(item, before, rss, mocks)
-
-    @pytest.hookimpl(hookwrapper=True)
-    def pytest_fixture_setup(self, fixturedef: Any, request: Any) -> Generator[None, Any, None]:
-        if fixturedef.scope == "function" or self._current is None:
-            yield
-            return
-        before = self.watcher.snapshot()
-        yield
-        after = self.watcher.snapshot()
-        changed = self.watcher.changed_keys(before, after)
-        self._current.excused |= changed
-        fixture_id = id(fixturedef)
-        self._wide_fixtures[fixture_id] = _WideFixtureState(before, changed)
-        # Finalizers run last-in first-out, so this one runs before the fixture's own teardown.
-        fixturedef.addfinalizer(lambda: self._before_finalize(fixture_id))
-
-    def _before_finalize(self, fixture_id: int) -> None:
-        state = self._wide_fixtures.get(fixture_id)
-        if state is not None:
-            state.before_finalize = self.watcher.snapshot()
-
-    def pytest_fixture_post_finalizer(self, fixturedef: Any, request: Any) -> None:
-        state = self._wide_fixtures.pop(id(fixturedef), None)
-        if state is None or state.before_finalize is None:
-            return
-        after = self.watcher.snapshot()
-        changed = state.changed | self.watcher.changed_keys(state.before_finalize, after)
-        if self._current is not None:
-            self._current.excused |= changed
-        where = "fixture {} (scope={})".format(fixturedef.argname, fixturedef.scope)
-        path, line = fixture_location(fixturedef, request, str(self.config.rootpath))
-        found = self._report(self.watcher.leaks(state.before_setup, after, set(), changed),
-                             state.before_setup, self.watcher, where, path, line,
-                             " (still so after the fixture's teardown)")
-        self.findings.extend(found)
-        if self._current is not None:
-            self._current.findings.extend(found)
-        elif self.journal is not None:
-            self.journal.extra(found)
+        module = self._module_of(item)
+        if module is not None and module is not self._focused_module:
+            self._focused_module = module
+            if self.overrides.focus([module] + self._conftests):
+                # Another set of apps than the previous test's reading: read this test's afresh.
+                before = dict(before, **{self.overrides.kind: self.overrides.snapshot()})
+        self._current = TestState(item, before, rss, mocks)
 
     @pytest.hookimpl(trylast=True)
     def pytest_runtest_teardown(self, item: Any, nextitem: Any) -> None:
         self._finish(strict=True)
 
-    def pytest_runtest_logfinish(self, nodeid: str, location: Any) -> None:
-        # Reached with a test still open only if a fixture's teardown raised before our
-        # teardown hook ran; the test has its error already, so no strict failure on top.
-        if self._current is not None and self._current.item.nodeid == nodeid:
-            self._finish(strict=False)
-
     def _finish(self, strict: bool) -> None:
         state, self._current = self._current, None
         if state is None:
             return
-        item = state.item
-        after = self._last_after = self.watcher.snapshot(state.before)
-        leaks = self.watcher.leaks(state.before, after, state.excused)
-        path, line = grouping._location(item)
-        new = self._report(leaks, state.before, self.watcher, item.nodeid, path, line)
-        if new and self.settings.restore:
-            self._last_after = None  # what was put back is read again before the next test
+        item, before = state.item, state.before
+        after = self._last_after = self.watcher.snapshot(before)
+        new: List[Finding] = []
+        if after is not before:  # else every probe reused its reading: nothing changed
+            leaks = self.watcher.leaks(before, after, state.excused)
+            if leaks:
+                new = self._report(leaks, before, self.watcher, item.nodeid, *grouping._location(item))
+                if self.settings.restore:
+                    self._last_after = None  # what was put back is read again before the next test
         failing = [finding.detail for finding in new] if self.settings.strict else []
         self.tests_run += 1
         if self.read_rss is not None and state.rss_before is not None:
             self.last_rss = self.read_rss()
-            growth_mb = (self.last_rss - state.rss_before) / MB
+            growth = self.last_rss - state.rss_before
             if self.settings.json_path:  # every test's figures, for the JSON report only
-                self.rss_per_test.append([item.nodeid, round(self.last_rss / MB, 1), round(growth_mb, 1)])
-            level = self.settings.test_growth.level(growth_mb)
-            if level is not None:
-                new.append(Finding(
-                    code="memory", kind=KIND_MEMORY, where=item.nodeid, path=path, line=line,
-                    detail="worker RSS grew {:.1f} MB during the test ({})".format(
-                        growth_mb, self.settings.test_growth.describe()),
-                    level=level, worker=self.worker,
-                    data={"growth_mb": round(growth_mb, 1), "rss_mb": round(self.last_rss / MB, 1)}))
-                if level == FAIL:
-                    failing.append(new[-1].detail)
+                self.rss_per_test.append([item.nodeid, round(self.last_rss / MB, 1), round(growth / MB, 1)])
+            if growth >= self._growth_floor:
+                failing += self._memory_finding(item, growth / MB, new)
         if state.mocks_before is not None:
             self.last_mocks = live_mock_count()
             alive = self.last_mocks - state.mocks_before
             if alive > 0:
+                path, line = grouping._location(item)
                 new.append(Finding(
                     code="memory", kind=KIND_MOCKS, where=item.nodeid, path=path, line=line,
                     detail="{} more mock object(s) alive after teardown and gc.collect() "
                            "({} in the worker)".format(alive, self.last_mocks),
                     worker=self.worker, data={"new_mocks": alive, "live_mocks": self.last_mocks}))
-        self.findings.extend(new)
-        self._last_test_findings = state.findings + new
+        if new:
+            self.findings.extend(new)
+        self._last_test_findings = state.findings + new if state.findings else new
         if strict and failing:
             pytest.fail("flake8-xdist-safety: " + "; ".join(failing), pytrace=False)
+
+    def _memory_finding(self, item: Any, growth_mb: float, new: List[Finding]) -> List[str]:
+        """Adds the finding of a test's RSS growth to *new*; the detail again if it fails the test."""
+        level = self.settings.test_growth.level(growth_mb)
+        if level is None:
+            return []
+        assert self.last_rss is not None
+        path, line = grouping._location(item)
+        new.append(Finding(
+            code="memory", kind=KIND_MEMORY, where=item.nodeid, path=path, line=line,
+            detail="worker RSS grew {:.1f} MB during the test ({})".format(
+                growth_mb, self.settings.test_growth.describe()),
+            level=level, worker=self.worker,
+            data={"growth_mb": round(growth_mb, 1), "rss_mb": round(self.last_rss / MB, 1)}))
+        return [new[-1].detail] if level == FAIL else []
 
     # -- session end -----------------------------------------------------------------------------
 

@@ -2,14 +2,6 @@
 from dataclasses import dataclass
 from typing import Any, Optional, Tuple
 
-#: Defaults of the memory thresholds, in MB, as ``WARN[,FAIL]``. A hand-made conftest
-#: that one team used warned at 100 MB of growth per test and at 300 MB per worker
-#: session; those warn levels are kept. No fail level is set by default: the plugin is a
-#: diagnostic, and failing a run on memory is a decision for the team's CI (that team
-#: failed at 600 MB of session growth: ``--xdist-safety-session-growth=300,600``).
-DEFAULT_TEST_GROWTH = "100"
-DEFAULT_SESSION_GROWTH = "300"
-
 
 class ThresholdError(ValueError):
     """A threshold option that is not ``WARN[,FAIL]`` in megabytes."""

@@ -64,9 +64,12 @@ def test_inert_run_does_not_import_the_checks(pytester):
 
         def pytest_unconfigure(config):
             print("checks imported:", "flake8_xdist_safety.runtime.session" in sys.modules)
+            print("settings imported:", "flake8_xdist_safety.runtime.settings" in sys.modules)
+            print("version looked up:", "__version__" in vars(sys.modules["flake8_xdist_safety"]))
     """)
     result = pytester.runpytest_subprocess(*FAST, "-s")
-    result.stdout.fnmatch_lines(["checks imported: False"])
+    result.stdout.fnmatch_lines(["checks imported: False", "settings imported: False",
+                                 "version looked up: False"])
 
 
 def test_ini_enables_it(pytester):

@@ -10,7 +10,7 @@ from unittest import mock
 
 import pytest
 
-from flake8_xdist_safety.runtime import grouping, memory, probes, report
+from flake8_xdist_safety.runtime import apps, grouping, memory, pid, probes, report
 from flake8_xdist_safety.runtime.findings import FAIL, KIND_GROUPING, Finding
 from flake8_xdist_safety.runtime.settings import Settings, Threshold
 
@@ -22,8 +22,7 @@ class FakeOs:
 
     O_RDONLY = os.O_RDONLY
 
-    def __init__(self, pid=100, sysconf_error=None, open_error=None):
-        self.pid = pid
+    def __init__(self, sysconf_error=None, open_error=None):
         self.opened = []
         self.sysconf_error = sysconf_error
         self.open_error = open_error
@@ -41,9 +40,6 @@ class FakeOs:
         self.opened.append(path)
         return len(self.opened)
 
-    def getpid(self):
-        return self.pid
-
     def pread(self, fd, size, offset):
         assert (size, offset) == (128, 0)
         return "1000 {} 300 1 0 50 0\n".format(fd * 7).encode()
@@ -57,10 +53,25 @@ def test_statm_reader_reads_the_second_field_in_pages_and_reopens_after_a_fork(m
     assert reader() == 7 * 4096  # the descriptor opened at creation
     assert reader() == 7 * 4096
     assert fake.opened == ["/proc/self/statm"]
-    fake.pid = 101  # a forked child: "self" was resolved at open, so it opens its own
-    assert reader() == 14 * 4096
-    assert reader() == 14 * 4096
+    # A forked child: "self" was resolved at open, so it opens its own.
+    real_pid = pid.CURRENT[0]
+    pid.CURRENT[0] = real_pid + 1
+    try:
+        assert reader() == 14 * 4096
+        assert reader() == 14 * 4096
+    finally:
+        pid.CURRENT[0] = real_pid
     assert fake.opened == ["/proc/self/statm", "/proc/self/statm"]
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="POSIX only")
+def test_the_process_id_is_current_in_a_forked_child_without_asking_the_system():
+    parent = os.getpid()
+    assert pid.CURRENT == [parent]
+    child = os.fork()
+    if child == 0:  # pragma: no cover - the child's result is its exit status
+        os._exit(0 if pid.CURRENT == [os.getpid()] and pid.CURRENT[0] != parent else 1)
+    assert os.waitpid(child, 0)[1] == 0
 
 
 @pytest.mark.parametrize("fake", [
@@ -364,6 +375,25 @@ def test_patcher_probe_says_so_when_unittest_mock_has_no_registry(monkeypatch):
                                  "patchers are not checked")
 
 
+def test_patcher_probe_looks_for_registries_again_only_when_a_mock_module_comes_or_goes(monkeypatch):
+    monkeypatch.delitem(sys.modules, "mock", raising=False)
+    monkeypatch.setattr(probes, "_known_registries", dict(probes._known_registries))
+    lookups = []
+    real_lookup = probes._active_patch_registries
+    monkeypatch.setattr(probes, "_active_patch_registries", lambda: lookups.append(1) or real_lookup())
+    probe = probes.PatcherProbe()
+    first = probe.snapshot()
+    assert (probe.snapshot(first), len(lookups)) == (first, 1)
+    backport = types.ModuleType("mock")
+    started = object()
+    backport._patch = types.SimpleNamespace(_active_patches=[started])
+    monkeypatch.setitem(sys.modules, "mock", backport)
+    assert (probe.snapshot(first), len(lookups)) == ({id(started): started}, 2)
+    monkeypatch.delitem(sys.modules, "mock")
+    # The backport's list is kept once found (its patchers stay active if the module goes).
+    assert (probe.snapshot(first), len(lookups)) == ({id(started): started}, 3)
+
+
 class _LazyMeta(type):
     """A metaclass whose classes fail to give their ``__dict__`` (as some lazy proxies do)."""
 
@@ -385,14 +415,14 @@ def test_find_apps_skips_objects_whose_static_lookup_raises():
     module.not_a_dict = types.SimpleNamespace(dependency_overrides=[])
     with pytest.raises(RuntimeError, match="lazy class not loaded"):
         inspect.getattr_static(module.lazy_instance, "dependency_overrides", None)
-    assert probes._overrides_of(module.lazy_instance) is None
-    assert probes._overrides_of(module.lazy_class) is None
-    assert probes.find_apps([module]) == [("test_odd.app", module.app)]
+    assert apps._overrides_of(module.lazy_instance) is None
+    assert apps._overrides_of(module.lazy_class) is None
+    assert apps.find_apps([module]) == [("test_odd.app", module.app)]
 
 
 def test_override_names_fall_back_to_a_bounded_repr():
     app = types.SimpleNamespace(dependency_overrides={})
-    probe = probes.OverrideProbe([("main.app", app)])
+    probe = apps.OverrideProbe([("main.app", app)])
     long_key = "k" * 100
     assert probe.describe((0, "get_db"), "added", {}, {}) == (
         "'get_db'", "main.app.dependency_overrides['get_db'] added")

@@ -1,7 +1,9 @@
 """``RuntimeChecks`` hook by hook, on hand-made configs, items and fixture definitions: the paths a
 pytester run reaches only in a worker subprocess (coverage does not follow those) or on odd input."""
+import io
 import json
 import os
+import sys
 import types
 from unittest import mock
 
@@ -12,6 +14,8 @@ from flake8_xdist_safety.runtime.findings import FAIL, KIND_MEMORY, WARN, Findin
 from flake8_xdist_safety.runtime.memory import MB
 from flake8_xdist_safety.runtime.session import WORKEROUTPUT_KEY, RuntimeChecks
 from flake8_xdist_safety.runtime.settings import Settings, Threshold
+
+pytest_plugins = ["pytester"]
 
 OFF = Threshold(None, None)
 
@@ -157,9 +161,38 @@ def test_a_setup_with_the_previous_test_still_open_finishes_it_without_failing(t
 
 def test_a_teardown_with_no_test_open_does_nothing(tmp_path):
     checks = _checks(tmp_path)
-    checks.pytest_runtest_teardown(FakeItem("test_a.py::test_one"), None)
-    checks.pytest_runtest_logfinish("test_a.py::test_one", None)
+    item = FakeItem("test_a.py::test_one")
+    checks.pytest_runtest_teardown(item, None)
+    protocol = checks.pytest_runtest_protocol(item, None)
+    next(protocol)
+    with pytest.raises(StopIteration):
+        protocol.send(None)
     assert (checks.tests_run, checks.findings) == (0, [])
+
+
+def test_the_wrappers_are_new_style_and_hand_back_the_result_or_the_error(tmp_path, monkeypatch):
+    assert [RuntimeChecks.pytest_runtest_protocol.pytest_impl[option] for option in (
+        "wrapper", "hookwrapper", "tryfirst")] == [True, False, True]
+    assert RuntimeChecks.pytest_fixture_setup.pytest_impl["wrapper"] is True
+    assert RuntimeChecks.pytest_make_collect_report.pytest_impl["wrapper"] is True
+    checks = _checks(tmp_path)
+    first, second = FakeItem("test_p.py::test_one", line=1), FakeItem("test_p.py::test_two", line=4)
+    protocol = checks.pytest_runtest_protocol(first, second)
+    next(protocol)
+    with pytest.raises(StopIteration) as done:
+        protocol.send(True)
+    assert done.value.value is True
+    reading = checks._last_outer
+    protocol = checks.pytest_runtest_protocol(second, None)
+    next(protocol)
+    monkeypatch.setattr(sys, "stdout", io.StringIO())  # left replaced when the protocol fails
+    with pytest.raises(KeyboardInterrupt):
+        protocol.throw(KeyboardInterrupt())
+    # The protocol's end is still read and reported.
+    assert checks._last_outer is not reading
+    assert checks.order[""] == ["test_p.py::test_one", "test_p.py::test_two"]
+    assert [(f.code, f.where, f.line, f.detail[:32]) for f in checks.findings] == [
+        ("MXS016", "test_p.py::test_two", 5, "sys.stdout replaced by <_io.Stri")]
 
 
 def test_a_strict_leak_fails_the_test_at_teardown(tmp_path, monkeypatch):
@@ -207,6 +240,31 @@ def test_memory_fail_level_errors_the_test_without_strict_mode_but_leaks_do_not(
         ("MXS003", WARN, _env_leak_detail("MXS_SESSION_UNIT")),
         ("memory", FAIL, "worker RSS grew 6.0 MB during the test (fail at 5 MB)")]
     assert checks.rss_per_test == []  # no JSON report asked for
+
+
+def test_memory_growth_just_below_the_warn_level_is_no_finding(tmp_path):
+    checks = _checks(tmp_path, _settings(test_growth=Threshold(10.0, None)), rss=[100.0, 109.5, 119.5])
+    one, two = FakeItem("test_m.py::test_one"), FakeItem("test_m.py::test_two")
+    for item in (one, two):
+        checks.pytest_runtest_setup(item)
+        checks.pytest_runtest_teardown(item, None)
+    assert [(f.where, f.level, f.data) for f in checks.findings] == [
+        ("test_m.py::test_two", WARN, {"growth_mb": 10.0, "rss_mb": 119.5})]
+
+
+def test_a_test_functions_module_is_asked_once_per_parent_node(pytester, tmp_path, monkeypatch):
+    pytester.makepyfile(test_one="class TestA:\n    def test_a(self): pass\n    def test_b(self): pass\n"
+                                 "def test_c(): pass\ndef test_d(): pass\n",
+                        test_two="def test_e(): pass\n")
+    items, _records = pytester.inline_genitems()
+    asked = []
+    real = pytest.Function.module
+    monkeypatch.setattr(pytest.Function, "module",
+                        property(lambda item: asked.append(item.name) or real.fget(item)))
+    checks = _checks(tmp_path)
+    assert [checks._module_of(item).__name__ for item in items] == ["test_one"] * 4 + ["test_two"]
+    assert asked == ["test_a", "test_c", "test_e"]
+    assert checks._module_of(FakeItem("test_x.py::test_x", module=types.ModuleType("test_x"))) is None
 
 
 def test_without_an_rss_reader_there_are_no_memory_figures(tmp_path):
@@ -320,10 +378,13 @@ def test_sessionfinish_on_a_worker_sends_everything_to_the_controller(tmp_path, 
                      workerid="gw1")
     checks.notes.append("a note")
     item = FakeItem("test_w.py::test_one")
+    protocol = checks.pytest_runtest_protocol(item, None)
+    next(protocol)
     checks.pytest_runtest_setup(item)
     monkeypatch.setenv("MXS_SESSION_WORKER", "1")
-    # A fixture's teardown raised before our teardown hook: the test is closed when it is logged.
-    checks.pytest_runtest_logfinish(item.nodeid, None)
+    # A fixture's teardown raised before our teardown hook: the test is closed when its protocol ends.
+    with pytest.raises(StopIteration):
+        protocol.send(None)
     run = types.SimpleNamespace(exitstatus=0)
     checks.pytest_sessionfinish(run, 0)
     assert run.exitstatus == 0  # the controller decides

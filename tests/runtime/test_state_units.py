@@ -9,9 +9,10 @@ import threading
 import types
 import warnings
 
-from flake8_xdist_safety.runtime import journal, locations, process, replay, state
+from flake8_xdist_safety.runtime import journal, locations, logs, process, replay, state
 from flake8_xdist_safety.runtime.findings import Finding
-from flake8_xdist_safety.runtime.probes import REBOUND, EnvironProbe, OverrideProbe, PatcherProbe
+from flake8_xdist_safety.runtime.apps import OverrideProbe
+from flake8_xdist_safety.runtime.probes import REBOUND, EnvironProbe, PatcherProbe
 from flake8_xdist_safety.runtime.watcher import Watcher
 
 pytest_plugins = ["pytester"]
@@ -157,6 +158,36 @@ def test_attributes_probe(monkeypatch):
     assert probe.restore(("mxs_watched", "FLAG"), "changed", before) is False
 
 
+def test_attributes_probe_reuses_its_reading_and_never_lets_a_comparison_fail_the_test(monkeypatch):
+    class Opinionated:
+        def __eq__(self, other):
+            raise ValueError("the truth value of an array is ambiguous")
+
+        __hash__ = object.__hash__
+
+    module = types.ModuleType("mxs_watched")
+    config = {"debug": False}
+    module.FLAG, module.CONFIG, module.ARRAY = False, config, Opinionated()
+    monkeypatch.setitem(sys.modules, "mxs_watched", module)
+    notes = []
+    watcher = Watcher([state.AttributesProbe(["mxs_watched"])], notes)
+    first = watcher.snapshot()
+    assert watcher.snapshot(first) is first
+    module.__warningregistry__ = {}  # noqa: MXS012 - a dunder: not an attribute the probe reports
+    assert watcher.snapshot(first) is first
+    module.CONFIG = {"debug": False}  # noqa: MXS012 - an equal value: as before, not a change
+    assert watcher.snapshot(first) is first
+    module.CONFIG = config  # noqa: MXS012 - the same object again
+    module.FLAG = True  # noqa: MXS012 - a module made by this test
+    second = watcher.snapshot(first)
+    assert [leak.text for leak in watcher.leaks(first, second, set())] == [
+        "mxs_watched.FLAG rebound from False to True"]
+    module.ARRAY = Opinionated()  # noqa: MXS012 - compared with ==, which raises
+    assert (watcher.snapshot(second), watcher.probes) == ({}, [])
+    assert notes == ["the module attributes probe (MXS012) is switched off: ValueError: "
+                     "the truth value of an array is ambiguous"]
+
+
 def test_settings_probe_describes_and_restores(monkeypatch):
     probe = process.SettingsProbe()
     old_timeout = socket.getdefaulttimeout()
@@ -193,8 +224,46 @@ def test_settings_of_modules_not_imported_are_not_read(monkeypatch):
         "socket default timeout", "locale LC_ALL", "asyncio event loop policy"]
 
 
+def test_the_settings_reader_reads_what_each_setting_reads(monkeypatch):
+    probe = process.SettingsProbe()
+    sentinel = object()
+    monkeypatch.setattr(sys, "excepthook", sentinel)
+    monkeypatch.setattr(sys, "ps2", "... ", raising=False)
+    expected = {name: setting.read() for name, setting in probe.settings.items()}
+    assert dict(probe.snapshot()) == expected
+    assert (expected["sys.excepthook"], expected["sys.ps2"], expected["sys.ps1"]) == (sentinel, "... ", None)
+    monkeypatch.delitem(sys.modules, "threading")
+    monkeypatch.delitem(sys.modules, "socket")
+    assert dict(probe.snapshot()) == {name: setting.read() for name, setting in probe.settings.items()}
+    assert [name for name, value in probe.snapshot().items() if value is process._NOT_IMPORTED][:4] == [
+        "socket default timeout", "threading trace hook", "threading profile hook", "threading.excepthook"]
+
+
+def test_the_umask_is_read_with_one_call_while_it_is_unchanged(monkeypatch):
+    real_umask = os.umask
+    original = real_umask(0o022)
+    real_umask(original)
+    calls = []
+    monkeypatch.setattr(os, "umask", lambda mask: calls.append(mask) or real_umask(mask))
+    probe = process.SettingsProbe()
+    calls.clear()
+    first = probe.snapshot()
+    assert (first["umask"], calls) == (original, [original])
+    real_umask(0o077)
+    try:
+        calls.clear()
+        second = probe.snapshot(first)
+        # Set to the last reading, found changed, put back as the test left it.
+        assert (second["umask"], calls, real_umask(0o077)) == (0o077, [original, 0o077], 0o077)
+        calls.clear()
+        assert (probe.snapshot(second) is second, calls) == (True, [0o077])
+    finally:
+        real_umask(original)
+    assert probe.snapshot(second)["umask"] == original
+
+
 def test_logging_probe(monkeypatch):
-    probe = process.LoggingProbe()
+    probe = logs.LoggingProbe()
     existing = logging.getLogger("mxs.unit.existing")
     root = logging.getLogger()
     handler = logging.NullHandler()
@@ -220,8 +289,30 @@ def test_logging_probe(monkeypatch):
     assert probe.describe(("logger", "gone"), "removed", gone, {})[1] == (
         "logger 'gone' removed from the logging manager")
     monkeypatch.delitem(sys.modules, "logging")
-    assert process._logging_state() == {}
+    assert probe.snapshot() == {}
     assert probe.restore("logging root level", "changed", before) is False
+
+
+def test_logging_probe_reuses_its_reading_until_a_logger_changes(monkeypatch):
+    probe = logs.LoggingProbe()
+    logger = logging.getLogger("mxs.unit.reused")
+    monkeypatch.setattr(logger, "handlers", [logging.NullHandler()])
+    first = probe.snapshot()
+    assert probe.snapshot(first) is first
+    # A logger under a name that only a PlaceHolder held: new, not a leak.
+    logging.getLogger("mxs.unit.reused.child.grandchild")
+    logging.getLogger("mxs.unit.reused.child")
+    second = probe.snapshot(first)
+    assert (second is first, probe.changes(first, second), probe.snapshot(second) is second) == (
+        False, [], True)
+    # A handler replaced in place, the list as long as before (as dictConfig does).
+    replacement = logging.NullHandler()
+    logger.handlers[0] = replacement
+    third = probe.snapshot(second)
+    assert [probe.describe(key, change, second, third)[1]
+            for key, change in probe.changes(second, third)] == [
+        "logger 'mxs.unit.reused' changed: handlers (<NullHandler (NOTSET)>,) -> (<NullHandler (NOTSET)>,)"]
+    assert third[("logger", "mxs.unit.reused")] == (logging.NOTSET, (replacement,), True, False)
 
 
 def test_streams_probe(monkeypatch):
@@ -293,6 +384,65 @@ def test_patcher_and_override_restore():
         assert overrides.restore(key, change, before) is True
     assert app.dependency_overrides == {"kept": len}
     assert OverrideProbe([("x", types.SimpleNamespace())]).restore((0, "k"), "added", {}) is False
+
+
+def test_a_reading_where_nothing_changed_is_the_previous_one(monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
+
+    class Flaky:
+        code, kind, fails = "MXS099", "flaky", False
+
+        def snapshot(self, previous=None):
+            if self.fails:
+                raise OSError("closed descriptor")
+            return previous if previous is not None else {"k": 1}
+
+    notes, flaky = [], Flaky()
+    watcher = Watcher([state.ImportPathProbe(), state.CwdProbe(), state.ThreadsProbe(), flaky], notes)
+    first = watcher.snapshot()
+    assert watcher.snapshot(first) is first
+    assert watcher.leaks(first, first, set()) == []
+    # A subset of kinds, or a previous reading of other probes, is never handed back whole.
+    assert watcher.snapshot(first, kinds={"cwd"}) == {"cwd": first["cwd"]}
+    partial = {"cwd": first["cwd"]}
+    assert (watcher.snapshot(partial) is partial, watcher.snapshot(partial) == first) == (False, True)
+    (tmp_path / "sub").mkdir()
+    monkeypatch.chdir(tmp_path / "sub")
+    flaky.fails = True
+    second = watcher.snapshot(first)
+    assert [second[kind] is first[kind] for kind in ("import path", "cwd", "threads")] == [True, False, True]
+    assert "flaky" not in second
+    assert notes == ["the flaky probe (MXS099) is switched off: OSError: closed descriptor"]
+    assert [leak.text for leak in watcher.leaks(first, second, set())] == [
+        "working directory changed from {} to {}".format(tmp_path, tmp_path / "sub")]
+    assert watcher.snapshot(second) is second
+    # A probe that raises while nothing else changed: switched off, the rest reused.
+    flaky.fails = False
+    watcher = Watcher([flaky, state.CwdProbe()], notes)
+    third = watcher.snapshot()
+    flaky.fails = True
+    fourth = watcher.snapshot(third)
+    assert (fourth is third, fourth, fourth["cwd"] is third["cwd"], len(notes)) == (
+        False, {"cwd": third["cwd"]}, True, 2)
+
+
+def test_comparing_two_readings_never_fails_the_test():
+    class Opinionated:
+        def __eq__(self, other):
+            raise ValueError("ambiguous")
+
+        __hash__ = object.__hash__
+
+    class FreshReadings:
+        code, kind = "MXS099", "fresh"
+
+        def snapshot(self, previous=None):
+            return {"value": Opinionated()}  # a new dict each time, compared with the last
+
+    notes = []
+    watcher = Watcher([FreshReadings()], notes)
+    assert watcher.snapshot(watcher.snapshot()) == {}
+    assert notes == ["the fresh probe (MXS099) is switched off: ValueError: ambiguous"]
 
 
 def test_a_probe_that_raises_is_switched_off_once(monkeypatch):
@@ -434,3 +584,8 @@ def test_overrides_are_read_only_for_the_apps_a_test_can_reach():
     assert sorted(index for index, _key in probe.snapshot()) == [0, 1, 2]
     probe.focus([second, conftest])
     assert sorted(index for index, _key in probe.snapshot()) == [0, 3]
+    # A module many test modules import is looked through once, not once per test module.
+    third = module_with_app("test_third", shared=shared)
+    probe.focus([third, conftest])
+    assert sorted(index for index, _key in probe.snapshot()) == [0, 1]
+    assert sorted(probe._in_globals) == sorted(map(id, [shared, first, second, conftest, third]))

@@ -1,4 +1,6 @@
 """The runtime plugin's pure parts: thresholds, patch targets, app discovery, findings."""
+import abc
+import inspect
 import json
 import os
 import types
@@ -8,7 +10,8 @@ import pytest
 
 from flake8_xdist_safety.runtime.findings import Finding, dedupe
 from flake8_xdist_safety.runtime.memory import rss_reader
-from flake8_xdist_safety.runtime.probes import EnvironProbe, find_apps, patch_target
+from flake8_xdist_safety.runtime.apps import find_apps
+from flake8_xdist_safety.runtime.probes import EnvironProbe, patch_target
 from flake8_xdist_safety.runtime.settings import Threshold, ThresholdError, parse_threshold
 
 
@@ -78,6 +81,54 @@ def test_find_apps_reads_globals_one_level_down_and_never_creates_mock_attribute
     assert find_apps([test_module]) == [("service.main.app", app_module.app)]
     # A plain getattr() would have created the attribute on the mock.
     assert "dependency_overrides" not in dir(test_module.client_mock)
+
+
+class App:
+    def __init__(self):
+        self.dependency_overrides = {}
+
+
+class ClassLevelOverrides:
+    dependency_overrides = {}
+
+
+class OwnDictProperty:
+    """Replaces the standard ``__dict__``: only getattr_static knows what it then looks at."""
+
+    @property
+    def __dict__(self):
+        return {"dependency_overrides": {}}
+
+
+class AbstractService(abc.ABC):
+    pass
+
+
+def test_find_apps_asks_getattr_static_only_about_unusual_objects(monkeypatch):
+    def handler():
+        pass
+
+    handler.dependency_overrides = {}  # a function's own namespace is still read
+    namespace = types.ModuleType("deps")
+    namespace.dependency_overrides = {}
+    quiet = types.ModuleType("quiet")
+    test_module = types.ModuleType("test_api")
+    app, by_class, odd = App(), ClassLevelOverrides(), OwnDictProperty()
+    vars(test_module).update(handler=handler, plain=lambda: None, number=1, text="t", nothing=None,
+                             builtin=len, method=str.join, slot=object.__init__, bound=[].append,
+                             overrides={}, quiet=quiet, deps=namespace, App=App, app=app,
+                             by_class=by_class, Holder=ClassLevelOverrides, odd=odd,
+                             Abstract=AbstractService)
+    asked = []
+    real_getattr_static = inspect.getattr_static
+    monkeypatch.setattr(inspect, "getattr_static",
+                        lambda obj, *args: asked.append(obj) or real_getattr_static(obj, *args))
+    # A module's own dependency_overrides global makes no app of the module (its values are read).
+    assert find_apps([test_module]) == [
+        ("test_api.Holder", ClassLevelOverrides), ("test_api.app", app), ("test_api.by_class", by_class),
+        ("test_api.handler", handler)]
+    # Asked: the class that names it, an instance of it, what replaces __dict__, an ABC.
+    assert asked == [AbstractService, ClassLevelOverrides, by_class, odd]
 
 
 def test_environ_probe_reports_keys_never_values(monkeypatch):
