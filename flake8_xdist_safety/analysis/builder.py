@@ -223,8 +223,7 @@ class _Builder(StoreWalker):
                     self.expr(default, 0)
         self.owner = outer_owner
         self.scope.bind_local(name)
-        body_scope = Scope("function", self.scope)
-        body_scope.bind_parameters(info.params)
+        body_scope = Scope("function", self.scope, parameters=info.params)
         if args.vararg is not None or args.kwarg is not None:
             for star in (args.vararg, args.kwarg):
                 if star is not None:

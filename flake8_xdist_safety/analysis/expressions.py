@@ -140,19 +140,19 @@ class ExpressionWalker:
         while stack:
             node = pop()
             cls = type(node)
-            if cls is _Name:  # the commonest node (what it reads is asked lazily: reads.py)
+            if cls is _Name:  # the commonest nodes first (what a name reads is asked lazily: reads.py)
                 pass
+            elif cls is _Constant:
+                # Only a module-level name's value is asked (builder.assign); a function body
+                # has thousands of strings (docstrings) and never needs the search.
+                if fn is None and type(node.value) is str and XDIST_WORKER_VAR in node.value:
+                    self.mentions_xdist = True
             elif cls is _Attribute:
                 value = node.value
                 while type(value) is _Attribute:  # ``a.b.c`` in one step
                     value = value.value
                 if type(value) is not _Name:
                     push(value)
-            elif cls is _Constant:
-                # Only a module-level name's value is asked (builder.assign); a function body
-                # has thousands of strings (docstrings) and never needs the search.
-                if fn is None and type(node.value) is str and XDIST_WORKER_VAR in node.value:
-                    self.mentions_xdist = True
             elif cls is _Call:
                 func = node.func
                 kind = type(func)

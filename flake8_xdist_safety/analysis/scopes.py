@@ -21,11 +21,13 @@ Constant = Union[str, int]
 class Scope:
     __slots__ = ("kind", "parent", "bindings", "constants", "values", "package")
 
-    def __init__(self, kind: str, parent: Optional["Scope"], package: Optional[str] = None) -> None:
+    def __init__(self, kind: str, parent: Optional["Scope"], package: Optional[str] = None,
+                 parameters: Iterable[str] = ()) -> None:
         self.kind = kind  # "module", "class" or "function"
         self.parent = parent
         #: name -> the canonical dotted name it was imported as, or None: bound here otherwise
-        self.bindings: Dict[str, Optional[str]] = {}
+        #: (a function's parameters first)
+        self.bindings: Dict[str, Optional[str]] = dict.fromkeys(parameters)
         self.constants: Dict[str, Constant] = {}
         #: name -> the expression last assigned to it here (``X = value``)
         self.values: Dict[str, ast.expr] = {}
@@ -55,13 +57,6 @@ class Scope:
             self.constants[name] = literal
         elif name in self.constants:
             del self.constants[name]
-
-    def bind_parameters(self, names: Iterable[str]) -> None:
-        """Parameters, bound in a new function scope (nothing to forget yet)."""
-        if self.bindings:
-            self.bindings.update(dict.fromkeys(names))
-        else:
-            self.bindings = dict.fromkeys(names)
 
     # -- lookup -------------------------------------------------------------------------
     def _binding_scope(self, name: str) -> Optional["Scope"]:
