@@ -162,11 +162,13 @@ def file_mark_names(model: FileModel) -> FrozenSet[str]:
     a rule about one mark skips a file without it instead of asking test by test."""
     names = model.cache.get("mark_names")
     if names is None:
-        values = [*model.module_pytestmark, *(v for cls in model.classes for v in cls.pytestmark)]
-        found = {m.name for value in values for m in parse_marks(model, value)}
-        for decorators in [*(cls.decorators for cls in model.classes),
-                           *(fn.node.decorator_list for fn in model.functions)]:
-            found.update(m.name for m in decorator_marks(model, decorators))
+        values = [*model.module_pytestmark, *(v for cls in model.classes for v in cls.pytestmark),
+                  *(deco for cls in model.classes for deco in cls.decorators),
+                  *(deco for fn in model.functions for deco in fn.node.decorator_list)]
+        found = set()
+        for value in values:  # each decorator's marks are kept (parse_marks) for the rules
+            for mark in parse_marks(model, value):
+                found.add(mark.name)
         names = model.cache["mark_names"] = frozenset(found)
     return names
 
