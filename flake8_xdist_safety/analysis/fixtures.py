@@ -1,9 +1,10 @@
 """Which fixtures a test class (or a module-level test) can see in its own file."""
 import ast
-from typing import FrozenSet, Iterator, List, Optional
+from typing import FrozenSet, List, Optional
 
 from flake8_xdist_safety.analysis.model import UNREACHABLE, ClassInfo, FileModel, FunctionInfo
 from flake8_xdist_safety.analysis.reads import helpers_called
+from flake8_xdist_safety.analysis.vocabulary import statement_blocks
 
 #: the calls this module reads
 CALLS = ("collect",)
@@ -83,26 +84,12 @@ def _exit_before(body: List[ast.stmt], stmt: ast.stmt) -> Optional[ast.stmt]:
         exit_: Optional[ast.stmt] = exits[0] if exits else None
         if exit_ is not None or node is stmt:
             return exit_
-        for block in _blocks(node):
+        for block in statement_blocks(node):
             exit_ = _exit_before(block, stmt)
             if exit_ is not None:
                 return exit_
         return None
     return None
-
-
-def _blocks(node: ast.AST) -> Iterator[List[ast.stmt]]:
-    """The statement lists directly in *node*: bodies, ``else``/``finally``, handlers', cases'."""
-    for _, value in ast.iter_fields(node):
-        if not isinstance(value, list) or not value:
-            continue
-        if isinstance(value[0], ast.stmt):
-            yield value
-            continue
-        for item in value:
-            body = getattr(item, "body", None)
-            if isinstance(body, list):  # an except handler, a match case
-                yield body
 
 
 def collects_garbage(model: FileModel, fn: FunctionInfo, depth: int = 3) -> bool:

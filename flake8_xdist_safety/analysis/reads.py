@@ -17,6 +17,7 @@ from typing import Dict, List, Set, Tuple
 
 from flake8_xdist_safety.analysis.expressions import child_fields
 from flake8_xdist_safety.analysis.model import FileModel, FunctionInfo
+from flake8_xdist_safety.analysis.vocabulary import statement_blocks
 
 _DEFS = (ast.FunctionDef, ast.AsyncFunctionDef)
 _NOT_READ = frozenset({"annotation", "returns"})
@@ -49,8 +50,8 @@ def names_from_calls(model: FileModel, fn: FunctionInfo) -> Set[str]:
                 for target in targets:
                     elements = target.elts if isinstance(target, (ast.Tuple, ast.List)) else [target]
                     names.update(e.id for e in elements if type(e) is ast.Name)
-            for field in ("body", "orelse", "finalbody", "handlers", "cases"):
-                statements.extend(getattr(node, field, ()))
+            for block in statement_blocks(node):
+                statements.extend(block)
     return names
 
 

@@ -6,7 +6,7 @@ union of its readers' names, and ``FileModel.calls_named`` refuses a name that w
 indexed, so a reader cannot silently ask for calls the builder never kept.
 """
 import ast
-from typing import Dict, NamedTuple, Optional, Sequence, Tuple
+from typing import Dict, Iterator, List, NamedTuple, Optional, Sequence, Tuple
 
 MOCK_MODULE = "unittest.mock"
 
@@ -88,3 +88,17 @@ def argument(args: Sequence[ast.expr], keywords: Sequence[ast.keyword],
 
 def call_argument(call: ast.Call, position: Optional[int], keyword: Optional[str]) -> Optional[ast.expr]:
     return argument(call.args, call.keywords, position, keyword)
+
+
+def statement_blocks(node: ast.AST) -> Iterator[List[ast.stmt]]:
+    """The statement lists directly in *node*: bodies, ``else``/``finally``, handlers', cases'."""
+    for _, value in ast.iter_fields(node):
+        if not isinstance(value, list) or not value:
+            continue
+        if isinstance(value[0], ast.stmt):
+            yield value
+            continue
+        for item in value:
+            body = getattr(item, "body", None)
+            if isinstance(body, list):  # an except handler, a match case
+                yield body

@@ -15,6 +15,7 @@ from flake8.defaults import NOQA_INLINE_REGEXP
 from pyflakes import checker as pyflakes_checker
 from pyflakes import messages as pyflakes_messages
 
+from flake8_xdist_safety.analysis.vocabulary import statement_blocks
 from flake8_xdist_safety.fixer.edits import Edit, Text
 
 ImportNode = Union[ast.Import, ast.ImportFrom]
@@ -60,15 +61,7 @@ def _unused(tree: ast.Module, filename: str) -> List[Tuple[int, str]]:
 
 
 def _bodies(tree: ast.Module) -> List[List[ast.stmt]]:
-    out: List[List[ast.stmt]] = []
-    for node in ast.walk(tree):
-        for field in ("body", "orelse", "finalbody"):
-            block = getattr(node, field, None)
-            if isinstance(block, list) and block and isinstance(block[0], ast.stmt):
-                out.append(block)
-        for handler in getattr(node, "handlers", None) or []:
-            out.append(handler.body)
-    return out
+    return [block for node in ast.walk(tree) for block in statement_blocks(node)]
 
 
 def reported_name(node: ImportNode, alias: ast.alias) -> str:
