@@ -63,17 +63,23 @@ CHANGES = [
         """
         import logging
 
+        tmp_path = "shared"
+
         def test_near_misses(name):
             logging.getLogger().setLevel(logging.NOTSET)
             logging.getLogger(f"app.{name}").setLevel(logging.DEBUG)
             logging.getLogger("app").setLevel(logging.INFO)
+            logging.getLogger(f"x.{tmp_path}").setLevel(logging.INFO)
         """,
-        msg(4, 5, "logging.getLogger().setLevel(logging.NOTSET)", "the level of the root logger",
+        msg(6, 5, "logging.getLogger().setLevel(logging.NOTSET)", "the level of the root logger",
             "use caplog.set_level(), or put the saved level back " + IN_CLEANUP),
-        msg(5, 5, "logging.getLogger(f'app.{name}').setLevel(logging.DEBUG)",
+        msg(7, 5, "logging.getLogger(f'app.{name}').setLevel(logging.DEBUG)",
             "the level of logger f'app.{name}'",
             "use caplog.set_level(), or put the saved level back " + IN_CLEANUP),
-        msg(6, 5, "logging.getLogger('app').setLevel(logging.INFO)", "the level of logger 'app'",
+        msg(8, 5, "logging.getLogger('app').setLevel(logging.INFO)", "the level of logger 'app'",
+            "use caplog.set_level(), or put the saved level back " + IN_CLEANUP),
+        msg(9, 5, "logging.getLogger(f'x.{tmp_path}').setLevel(logging.INFO)",
+            "the level of logger f'x.{tmp_path}'",
             "use caplog.set_level(), or put the saved level back " + IN_CLEANUP),
         id="root-logger-NOTSET-and-names-not-unique-to-the-test"),
     case(

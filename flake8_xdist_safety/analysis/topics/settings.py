@@ -255,11 +255,14 @@ def _logger(site: Site, receiver: ast.expr) -> Optional[str]:
 
 
 def _unique_to_the_test(name: ast.expr, site: Site) -> bool:
+    """The name is made from pytest's per-test fixtures, as parameters of the test's own
+    functions (not a module-level ``tmp_path`` of the same spelling), or from a fresh uuid."""
+    fixtures = {p for fn in site.fn.chain() for p in fn.params} if site.fn is not None else set()
     for node in ast.walk(name):
-        if isinstance(node, ast.Name) and node.id in _PER_TEST_NAMES:
+        if isinstance(node, ast.Name) and node.id in _PER_TEST_NAMES and node.id in fixtures:
             return True
         if isinstance(node, ast.Attribute) and node.attr == "node" and isinstance(node.value, ast.Name) \
-                and node.value.id == "request":
+                and node.value.id == "request" and "request" in fixtures:
             return True
         if isinstance(node, ast.Call) and site.scope.resolve(node.func) in _UNIQUE_CALLS:
             return True
