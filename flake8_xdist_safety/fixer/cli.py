@@ -106,8 +106,10 @@ def _parser() -> argparse.ArgumentParser:
                     "--disable-noqa, the --mxs-* options; config files are found as flake8 finds them.")
     mode = fix.add_mutually_exclusive_group()
     mode.add_argument("--diff", action="store_true",
-                      help="print a unified diff, write nothing; exit 1 if anything would change")
-    mode.add_argument("--check", action="store_true", help="write nothing; exit 1 if anything would change")
+                      help="print a unified diff, write nothing; exit 1 if anything would change "
+                           "or a finding would be left")
+    mode.add_argument("--check", action="store_true",
+                      help="write nothing; exit 1 if anything would change or a finding would be left")
     fix.add_argument("--add-noqa", action="store_const", const="unfixed",
                      help="append '# noqa: CODE' for every reported finding left unfixed "
                           "(--add-noqa=all: for every reported finding, fixing nothing)")
