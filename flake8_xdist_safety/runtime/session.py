@@ -351,6 +351,10 @@ class RuntimeChecks(ControllerHooks, WideFixtureHooks):
         if any(finding.level == FAIL for finding in self.findings) and session.exitstatus == 0:
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
+    def pytest_unconfigure(self, config: Any) -> None:
+        self.logging.close()  # logging.Logger as it was
+        super().pytest_unconfigure(config)
+
     def pytest_terminal_summary(self, terminalreporter: Any, exitstatus: Any, config: Any) -> None:
         if not self.worker:
             report.write_summary(terminalreporter, self.findings, self.workers, self.notes,

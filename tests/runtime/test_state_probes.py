@@ -330,11 +330,11 @@ def test_a_probe_that_raises_switches_itself_off_with_one_note(pytester, run_che
         import logging
         import os
 
-        # An odd object in a registry: a logger whose handlers are not a list.
-        logging.getLogger("mxs.odd").handlers = None
+        ODD = logging.getLogger("mxs.odd")
 
         def test_one():
             os.environ["MXS_STILL_SEEN"] = "1"
+            ODD.handlers = None  # an odd object: a logger whose handlers are not a list
 
         def test_two():
             pass

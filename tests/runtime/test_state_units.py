@@ -1,6 +1,5 @@
 """The probes, the watcher, the journal and the replay plugin in-process: each probe's reading,
 comparison, description and restore, on changes these tests make and undo themselves."""
-import logging
 import os
 import signal
 import socket
@@ -9,7 +8,7 @@ import threading
 import types
 import warnings
 
-from flake8_xdist_safety.runtime import journal, locations, logs, process, replay, state
+from flake8_xdist_safety.runtime import journal, locations, process, replay, state
 from flake8_xdist_safety.runtime.findings import Finding
 from flake8_xdist_safety.runtime.apps import OverrideProbe
 from flake8_xdist_safety.runtime.probes import REBOUND, EnvironProbe, PatcherProbe
@@ -260,59 +259,6 @@ def test_the_umask_is_read_with_one_call_while_it_is_unchanged(monkeypatch):
     finally:
         real_umask(original)
     assert probe.snapshot(second)["umask"] == original
-
-
-def test_logging_probe(monkeypatch):
-    probe = logs.LoggingProbe()
-    existing = logging.getLogger("mxs.unit.existing")
-    root = logging.getLogger()
-    handler = logging.NullHandler()
-
-    def change():
-        existing.setLevel(logging.DEBUG)
-        existing.propagate = False
-        root.addHandler(handler)
-        logging.disable(logging.INFO)
-        logging.getLogger("mxs.unit.created").setLevel(logging.ERROR)
-
-    described, restored = _round_trip(probe, change)
-    assert [described[0], described[2]] == [
-        "logger 'mxs.unit.existing' changed: level 0 -> 10, propagate True -> False",
-        "logging.disable level changed from 0 to 20",
-    ]
-    assert described[1] == "logging root handlers changed: added <NullHandler (NOTSET)>"
-    assert restored == [True, True, True]
-    assert (existing.level, existing.propagate, handler in root.handlers, root.manager.disable) == (
-        0, True, False, 0)
-    before = probe.snapshot()
-    gone = {("logger", "gone"): (0, (), True, False)}
-    assert probe.describe(("logger", "gone"), "removed", gone, {})[1] == (
-        "logger 'gone' removed from the logging manager")
-    monkeypatch.delitem(sys.modules, "logging")
-    assert probe.snapshot() == {}
-    assert probe.restore("logging root level", "changed", before) is False
-
-
-def test_logging_probe_reuses_its_reading_until_a_logger_changes(monkeypatch):
-    probe = logs.LoggingProbe()
-    logger = logging.getLogger("mxs.unit.reused")
-    monkeypatch.setattr(logger, "handlers", [logging.NullHandler()])
-    first = probe.snapshot()
-    assert probe.snapshot(first) is first
-    # A logger under a name that only a PlaceHolder held: new, not a leak.
-    logging.getLogger("mxs.unit.reused.child.grandchild")
-    logging.getLogger("mxs.unit.reused.child")
-    second = probe.snapshot(first)
-    assert (second is first, probe.changes(first, second), probe.snapshot(second) is second) == (
-        False, [], True)
-    # A handler replaced in place, the list as long as before (as dictConfig does).
-    replacement = logging.NullHandler()
-    logger.handlers[0] = replacement
-    third = probe.snapshot(second)
-    assert [probe.describe(key, change, second, third)[1]
-            for key, change in probe.changes(second, third)] == [
-        "logger 'mxs.unit.reused' changed: handlers (<NullHandler (NOTSET)>,) -> (<NullHandler (NOTSET)>,)"]
-    assert third[("logger", "mxs.unit.reused")] == (logging.NOTSET, (replacement,), True, False)
 
 
 def test_streams_probe(monkeypatch):

@@ -1,0 +1,251 @@
+"""The logging probe in-process: what it is told of (the four attributes of a logger, its
+handlers through addHandler/removeHandler), what it reads (the root and the loggers noted, never
+the others), what it leaves out (loggers made during the window), and that ``logging.Logger``
+is as it was once the probe is closed."""
+import inspect
+import logging
+import logging.config
+
+import pytest
+
+from flake8_xdist_safety.runtime import logs
+
+pytest_plugins = ["pytester"]
+
+
+@pytest.fixture
+def probe():
+    probe = logs.LoggingProbe()
+    yield probe
+    probe.close()
+
+
+def _described(probe, change):
+    """The descriptions of what *change* left changed, and the two readings."""
+    before = probe.snapshot()
+    change()
+    after = probe.snapshot(before)
+    return [probe.describe(key, kind, before, after)[1] for key, kind in probe.changes(before, after)]
+
+
+@pytest.fixture
+def existing(monkeypatch):
+    """A logger that exists before the probe's first reading, put back as it was after the test."""
+    logger = logging.getLogger("mxs.unit.existing")
+    for name in ("level", "propagate", "disabled"):
+        monkeypatch.setattr(logger, name, getattr(logger, name))
+    monkeypatch.setattr(logger, "handlers", list(logger.handlers))  # a list of the test's own
+    return logger
+
+
+def test_round_trip_reports_and_restores_the_root_disable_and_a_logger(probe, existing, monkeypatch):
+    root = logging.getLogger()
+    handler = logging.NullHandler()
+    before = probe.snapshot()
+    existing.setLevel(logging.DEBUG)
+    existing.propagate = False
+    root.addHandler(handler)  # noqa: MXS016 - put back by the probe's restore (asserted below)
+    logging.disable(logging.INFO)  # noqa: MXS016 - the same
+    # Made in the window: not a leak.
+    monkeypatch.setattr(logging.getLogger("mxs.unit.created"), "level", logging.ERROR)
+    after = probe.snapshot(before)
+    found = probe.changes(before, after)
+    assert sorted(probe.describe(key, kind, before, after)[1] for key, kind in found) == [
+        "logger 'mxs.unit.existing' changed: level 0 -> 10, propagate True -> False",
+        "logging root handlers changed: added <NullHandler (NOTSET)>",
+        "logging.disable level changed from 0 to 20",
+    ]
+    assert [probe.restore(key, kind, before) for key, kind in found] == [True, True, True]
+    assert (existing.level, existing.propagate, handler in root.handlers, root.manager.disable) == (
+        0, True, False, 0)
+    assert probe.changes(before, probe.snapshot()) == []
+    monkeypatch.delitem(logging.sys.modules, "logging")
+    assert probe.snapshot() == {}
+    assert probe.restore("logging root level", "changed", before) is False
+
+
+@pytest.mark.parametrize("change, expected", [
+    (lambda logger: setattr(logger, "level", logging.ERROR), "level 0 -> 40"),
+    (lambda logger: logger.setLevel("INFO"), "level 0 -> 20"),
+    (lambda logger: setattr(logger, "propagate", False), "propagate True -> False"),
+    (lambda logger: setattr(logger, "disabled", True), "disabled False -> True"),
+    (lambda logger: setattr(logger, "handlers", [logging.NullHandler()]),
+     "handlers () -> (<NullHandler (NOTSET)>,)"),
+    (lambda logger: logger.addHandler(logging.NullHandler()), "handlers () -> (<NullHandler (NOTSET)>,)"),
+], ids=["level", "setLevel", "propagate", "disabled", "handlers", "addHandler"])
+def test_each_change_of_an_existing_logger_is_heard(probe, existing, change, expected):
+    assert _described(probe, lambda: change(existing)) == [
+        "logger 'mxs.unit.existing' changed: " + expected]
+
+
+def test_remove_handler_is_heard(probe, existing):
+    handler = logging.NullHandler()
+    existing.addHandler(handler)
+    assert _described(probe, lambda: existing.removeHandler(handler)) == [
+        "logger 'mxs.unit.existing' changed: handlers (<NullHandler (NOTSET)>,) -> ()"]
+
+
+def test_dict_config_disabling_existing_loggers_is_heard(probe, existing, monkeypatch):
+    root = logging.getLogger()
+    monkeypatch.setattr(root, "handlers", list(root.handlers))
+    monkeypatch.setattr(root, "level", root.level)
+    loggers = [logger for logger in root.manager.loggerDict.values() if isinstance(logger, logging.Logger)]
+    for logger in loggers:  # dictConfig disables every logger of this process
+        monkeypatch.setattr(logger, "disabled", logger.disabled)
+    found = _described(probe, lambda: logging.config.dictConfig({"version": 1}))
+    assert "logger 'mxs.unit.existing' changed: disabled False -> True" in found
+
+
+def test_a_change_undone_in_the_window_gives_back_the_previous_reading(probe, existing, monkeypatch):
+    first = probe.snapshot()
+    assert probe.snapshot(first) is first
+    existing.setLevel(logging.DEBUG)
+    existing.setLevel(logging.NOTSET)  # as caplog.set_level does at teardown
+    # Loggers made in the window, under a name a PlaceHolder held too: new, not a leak.
+    monkeypatch.setattr(logging.getLogger("mxs.unit.existing.child.grandchild"), "level", logging.DEBUG)
+    monkeypatch.setattr(logging.getLogger("mxs.unit.existing.child"), "propagate", False)
+    assert probe.snapshot(first) is first
+
+
+def test_loggers_made_in_one_window_are_existing_ones_in_the_next(probe):
+    first = probe.snapshot()
+    made = logging.getLogger("mxs.unit.made.later")
+    second = probe.snapshot(first)
+    assert probe.changes(first, second) == []
+    try:
+        assert _described(probe, lambda: made.setLevel(logging.ERROR)) == [
+            "logger 'mxs.unit.made.later' changed: level 0 -> 40"]
+    finally:
+        made.setLevel(logging.NOTSET)
+
+
+def test_a_logger_removed_from_the_manager_is_reported_and_put_back(probe, existing):
+    table = logging.root.manager.loggerDict
+    before = probe.snapshot()
+    del table["mxs.unit.existing"]
+    try:
+        after = probe.snapshot(before)
+        found = probe.changes(before, after)
+        assert [probe.describe(key, kind, before, after)[1] for key, kind in found] == [
+            "logger 'mxs.unit.existing' removed from the logging manager"]
+        assert [probe.restore(key, kind, before) for key, kind in found] == [True]
+    finally:
+        table.setdefault("mxs.unit.existing", existing)
+    assert table["mxs.unit.existing"] is existing
+
+
+def test_loggers_not_noted_are_never_read(probe):
+    # An odd object that raises when read: a probe reading every logger would raise.
+    class Unreadable:
+        def __iter__(self):
+            raise RuntimeError("read")
+
+    odd = logging.getLogger("mxs.unit.unreadable")
+    odd.handlers = Unreadable()  # before the first reading: in no window
+    try:
+        probe.snapshot()  # the first reading looks through the table only for its names
+        first = probe.snapshot()
+        assert probe.snapshot(first) is first
+        # Once a test touches it, the reading raises (and the watcher switches the probe off).
+        odd.level = logging.ERROR
+        with pytest.raises(RuntimeError, match="read"):
+            probe.snapshot(first)
+    finally:
+        odd.handlers, odd.level = [], logging.NOTSET
+
+
+def test_a_handler_list_changed_in_place_is_not_heard(probe, existing):
+    # Documented: only addHandler/removeHandler and attribute assignments are heard.
+    assert _described(probe, lambda: existing.handlers.append(logging.NullHandler())) == []
+
+
+def test_closing_puts_logging_logger_back(probe):
+    original_add = logging.Logger.addHandler
+    probe.snapshot()
+    assert "__setattr__" in vars(logging.Logger)
+    assert logging.Logger.addHandler is not original_add
+    assert inspect.signature(logging.Logger.addHandler) == inspect.signature(original_add)
+    probe.close()
+    assert "__setattr__" not in vars(logging.Logger)
+    assert (logging.Logger.addHandler, logging.Logger.removeHandler.__name__) == (
+        original_add, "removeHandler")
+
+
+def test_closing_leaves_a_later_replacement_alone(probe, monkeypatch):
+    probe.snapshot()
+
+    def theirs(logger, handler):
+        pass
+
+    monkeypatch.setattr(logging.Logger, "addHandler", theirs)
+    probe.close()
+    assert logging.Logger.addHandler is theirs
+    assert "__setattr__" not in vars(logging.Logger)
+
+
+SUITE = """
+    import logging
+    import logging.config
+
+    import pytest
+
+    QUIET = logging.getLogger("mxs.quiet")
+    QUIET.propagate = False  # at import, before any test: pytest attaches its handlers to it
+    APP = logging.getLogger("mxs.app")
+
+    def test_handler_added():
+        APP.addHandler(logging.NullHandler())
+
+    def test_propagation_turned_on():
+        QUIET.propagate = True
+
+    def test_dict_config():
+        logging.config.dictConfig({"version": 1, "disable_existing_loggers": False,
+                                   "loggers": {"mxs.app": {"level": "ERROR"}}})
+
+    def test_caplog(caplog):
+        caplog.set_level(logging.DEBUG, logger="mxs.app")
+        with caplog.at_level(logging.INFO, logger="mxs.quiet"):
+            QUIET.info("seen")
+
+    def test_handler_removed_again():
+        handler = logging.NullHandler()
+        APP.addHandler(handler)
+        try:
+            APP.warning("x")
+        finally:
+            APP.removeHandler(handler)
+"""
+
+
+def test_logger_leaks_found_the_same_serial_and_under_xdist(pytester, run_checks):
+    pytester.makepyfile(test_loggers=SUITE)
+    expected = [
+        ("MXS016", "test_loggers.py::test_dict_config",
+         "logger 'mxs.app' changed: level 0 -> 40, handlers (<NullHandler (NOTSET)>,) -> ()"),
+        ("MXS016", "test_loggers.py::test_handler_added",
+         "logger 'mxs.app' changed: handlers () -> (<NullHandler (NOTSET)>,)"),
+        ("MXS016", "test_loggers.py::test_propagation_turned_on",
+         "logger 'mxs.quiet' changed: propagate False -> True"),
+    ]
+    serial = run_checks("-p", "no:randomly", subprocess=True)
+    serial.result.assert_outcomes(passed=5)
+    assert serial.leaks() == expected
+    parallel = run_checks("-n", "2", "-p", "no:randomly", "--dist", "loadfile", subprocess=True)
+    parallel.result.assert_outcomes(passed=5)
+    assert parallel.leaks() == expected
+
+
+def test_an_in_process_run_puts_logging_logger_back(pytester, run_checks):
+    pytester.makepyfile(test_quiet="""
+        import logging
+
+        def test_level_set_and_put_back():
+            logger = logging.getLogger("mxs.in.process")
+            logger.setLevel(logging.ERROR)
+            logger.setLevel(logging.NOTSET)
+    """)
+    before = dict(vars(logging.Logger))
+    run = run_checks()
+    run.result.assert_outcomes(passed=1)
+    assert (run.leaks(), dict(vars(logging.Logger))) == ([], before)
