@@ -6,20 +6,26 @@ reads function bodies after the module body (as they run: later), so a module-le
 import or constant written below a function is seen inside it. Bindings are imports
 (their canonical dotted target), literal constants (``PORT = 8080``), the value last
 assigned to a name (``logger = logging.getLogger()``) and everything else that binds a
-name locally (parameters, defs, ``with ... as``), which hides outer bindings.
+name locally (parameters, defs, ``with ... as``), which hides outer bindings. A name bound
+more than once in a scope is asked for at a position: a use in that scope sees the binding
+that ends before it (``log = getLogger("a"); log.setLevel(...); log = getLogger("b")``), and
+a use before them all the last one (a loop carries it round).
 
 This is the one binding model of the analysis: the builder binds, everyone else asks.
 """
 import ast
-from typing import Dict, Iterable, List, Optional, Union
+from typing import Dict, Iterable, List, Optional, Tuple, Union
 
 from flake8_xdist_safety.analysis.imports import import_bindings, split_dotted
 
 Constant = Union[str, int]
+#: (line, column) where a binding ends, or a use starts.
+Position = Tuple[int, int]
+_START: Position = (0, 0)
 
 
 class Scope:
-    __slots__ = ("kind", "parent", "bindings", "constants", "values", "package")
+    __slots__ = ("kind", "parent", "bindings", "constants", "values", "package", "ends", "history")
 
     def __init__(self, kind: str, parent: Optional["Scope"], package: Optional[str] = None,
                  parameters: Iterable[str] = ()) -> None:
@@ -33,6 +39,10 @@ class Scope:
         self.values: Dict[str, ast.expr] = {}
         #: dotted package of the file, for relative imports (None: cannot be told)
         self.package: Optional[str] = package if parent is None else parent.package
+        #: name -> where its last binding here ends (where known)
+        self.ends: Dict[str, Position] = {}
+        #: name bound more than once here -> each binding's end and value, in order
+        self.history: Dict[str, List[Tuple[Position, Optional[ast.expr]]]] = {}
 
     # -- binding ------------------------------------------------------------------------
     def bind_import(self, node: Union[ast.Import, ast.ImportFrom]) -> List[str]:
@@ -42,10 +52,19 @@ class Scope:
             self.bindings[local] = target
             self.constants.pop(local, None)
             self.values.pop(local, None)
+            self.history.pop(local, None)
         return [local for local, _ in pairs]
 
-    def bind_local(self, name: str, value: Optional[ast.expr] = None) -> None:
-        """A non-import binding; a str or int literal value is remembered as a constant."""
+    def bind_local(self, name: str, value: Optional[ast.expr] = None, end: Optional[Position] = None) -> None:
+        """A non-import binding that ends at *end*; a str or int literal value is remembered as
+        a constant."""
+        if end is not None:
+            if name in self.bindings and self.bindings[name] is None:  # bound here before
+                history = self.history.get(name)
+                if history is None:
+                    history = self.history[name] = [(self.ends.get(name, _START), self.values.get(name))]
+                history.append((end, value))
+            self.ends[name] = end
         self.bindings[name] = None
         if value is None:
             if name in self.values:
@@ -80,14 +99,36 @@ class Scope:
     def is_bound(self, name: str) -> bool:
         return self._binding_scope(name) is not None
 
-    def constant(self, name: str) -> Optional[Constant]:
+    def constant(self, name: str, at: Optional[ast.AST] = None) -> Optional[Constant]:
+        """The str or int literal *name* is bound to (at the use *at*, where it is rebound)."""
         scope = self._binding_scope(name)
-        return scope.constants.get(name) if scope is not None else None
+        if scope is None:
+            return None
+        if scope is self and at is not None and name in self.history:
+            value = self._value_at(name, at)
+            literal = value.value if type(value) is ast.Constant else None
+            return literal if type(literal) is str or type(literal) is int else None
+        return scope.constants.get(name)
 
-    def value(self, name: str) -> Optional[ast.expr]:
-        """The expression last assigned to *name* where it is bound, if it was assigned."""
+    def value(self, name: str, at: Optional[ast.AST] = None) -> Optional[ast.expr]:
+        """The expression assigned to *name* where it is bound, if it was assigned: the last
+        one, or where *name* is rebound in this scope, the one in effect at the use *at*."""
         scope = self._binding_scope(name)
-        return scope.values.get(name) if scope is not None else None
+        if scope is None:
+            return None
+        if scope is self and at is not None and name in self.history:
+            return self._value_at(name, at)
+        return scope.values.get(name)
+
+    def _value_at(self, name: str, at: ast.AST) -> Optional[ast.expr]:
+        where = (getattr(at, "lineno", 0), getattr(at, "col_offset", 0))
+        history = self.history[name]
+        found = history[-1][1]  # before every binding: a loop carries the last one round
+        for end, value in history:
+            if end > where:
+                break
+            found = value
+        return found
 
     def binding_kind(self, name: str) -> Optional[str]:
         """The kind of scope that binds *name* ("module", "class", "function"), or None."""

@@ -101,15 +101,24 @@ def check_patchers(model: FileModel, config: Config) -> Iterator[Finding]:
             # may be assigned in a base or subclass: then all of them
             near = nearby.get((key, id(_home(start, key))), []) + nearby.get((key, id(None)), [])
             candidates = near or assigned.get(key, [])
-            matches = [call for site, call in candidates if _same_scope(start, site, key)]
+            matches = [(site, call) for site, call in candidates if _same_scope(start, site, key)]
             if not matches:
                 continue
-            patcher = matches[-1]
+            patcher = _assigned_before(start, matches)
         # Where a stop may stand is decided by restores(); any stop of the same name counts.
         if any(True for index in (stop_index.get(None), stop_index.get(key) if key is not None else None)
                if index is not None for _stop in index.restoring(start)):
             continue
         yield finding("MXS004", start.node, start, target=_target(patcher))
+
+
+def _assigned_before(start: Site, pairs: List[Tuple[Site, Site]]) -> Site:
+    """The patcher last assigned before *start* in its own function; the last of all where
+    none is (a loop carries it round, or another method assigned it)."""
+    where = (start.line, start.node.col_offset)  # type: ignore[attr-defined]
+    before = [call for site, call in pairs
+              if site.fn is start.fn and (site.stmt.end_lineno or 0, site.stmt.end_col_offset or 0) <= where]
+    return before[-1] if before else pairs[-1][1]
 
 
 def _target(patcher: Site) -> str:

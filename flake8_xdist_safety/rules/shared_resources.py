@@ -69,7 +69,7 @@ def _fixed_port(model: FileModel, site: Site) -> Optional[int]:
     node = _port_argument(site)
     value: object
     if isinstance(node, ast.Name):
-        value = site.scope.constant(node.id)
+        value = site.scope.constant(node.id, node)
     elif isinstance(node, ast.Constant):
         value = node.value
     else:
@@ -91,7 +91,7 @@ def _tmp_literal(model: FileModel, site: Site, node: Optional[ast.expr]) -> Opti
                 return "/".join([value.rstrip("/")] + joined[::-1]) if joined else value
             return None
         if isinstance(node, ast.Name):
-            bound = site.scope.constant(node.id)
+            bound = site.scope.constant(node.id, node)
             node = ast.Constant(bound) if isinstance(bound, str) else None
             continue
         if isinstance(node, ast.Call) and _is_path_class(site, node.func) and node.args:

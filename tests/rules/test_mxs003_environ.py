@@ -220,6 +220,19 @@ MUTATIONS = [
         """,
         msg(4, 5, "os.environ['A']"),
         id="one-report-per-statement-tuple-target"),
+    case(
+        """
+        import os
+
+        def test_two_keys_one_name():
+            key = "A"
+            os.environ[key] = "1"
+            key = "B"
+            os.environ[key] = "2"
+        """,
+        msg(5, 5, "os.environ[key]"),
+        msg(7, 5, "os.environ[key]"),  # another key: its own finding
+        id="name-rebound-to-another-key"),
 ]
 
 

@@ -221,6 +221,19 @@ STARTED = [
         """,
         msg(7, 9, "os.getcwd"),
         id="class-attribute-patcher-started-through-self"),
+    case(
+        """
+        from unittest import mock
+
+        def test_two_patchers_one_name():
+            p = mock.patch("os.getcwd")
+            p.start()
+            p = mock.patch("os.getpid")
+            p.start()
+        """,
+        msg(5, 5, "os.getcwd"),
+        msg(7, 5, "os.getpid"),
+        id="name-rebound-to-another-patcher"),
 ]
 
 

@@ -103,6 +103,33 @@ CHANGES = [
         """,
         msg(4, 5, "gc.disable()", "automatic garbage collection", "call gc.enable() " + IN_CLEANUP),
         id="undone-at-the-end-of-the-body-not-in-finally"),
+    case(
+        """
+        import logging
+
+        def test_two_loggers_one_name():
+            log = logging.getLogger("a")
+            log.setLevel(logging.DEBUG)
+            log = logging.getLogger("b")
+            log.setLevel(logging.DEBUG)
+        """,
+        msg(5, 5, "log.setLevel(logging.DEBUG)", "the level of logger 'a'",
+            "use caplog.set_level(), or put the saved level back " + IN_CLEANUP),
+        msg(7, 5, "log.setLevel(logging.DEBUG)", "the level of logger 'b'",
+            "use caplog.set_level(), or put the saved level back " + IN_CLEANUP),
+        id="name-rebound-to-another-logger"),
+    case(
+        """
+        import logging
+
+        def test_loop_carries_the_last_binding(names):
+            for name in names:
+                log.setLevel(logging.DEBUG)
+                log = logging.getLogger("a")
+        """,
+        msg(5, 9, "log.setLevel(logging.DEBUG)", "the level of logger 'a'",
+            "use caplog.set_level(), or put the saved level back " + IN_CLEANUP),
+        id="use-before-the-binding-in-a-loop"),
 ]
 
 

@@ -112,7 +112,7 @@ def literal_key(node: Optional[ast.expr], site: Site) -> str:
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return node.value
     if isinstance(node, ast.Name):
-        constant = site.scope.constant(node.id)
+        constant = site.scope.constant(node.id, node)
         if isinstance(constant, str):
             return constant
     return SPELLED + shown(node, limit=200)
@@ -138,7 +138,7 @@ def monkeypatch_method(site: Site) -> Optional[str]:
         return None
     name = receiver.id
     if name == "monkeypatch" and site.scope.binding_kind(name) == "function" \
-            and site.scope.value(name) is None:
+            and site.scope.value(name, receiver) is None:
         return call.func.attr
     for context in site.withs:
         if context.bound == name and context.name is not None and is_monkeypatch_context(context):

@@ -114,7 +114,7 @@ class ModuleAttrsTopic(Topic):
             return False  # ``Cls.x`` in Cls's own methods: as ``cls.x``
         if site.fn is None:
             return False  # this file's own object, changed before any of its tests
-        value = scope.value(root.id)
+        value = scope.value(root.id, root)
         callee = scope.resolve(value.func) if isinstance(value, ast.Call) else None
         return not (callee or "").startswith("unittest.mock.")  # a shared mock is MXS005's
 

@@ -240,7 +240,7 @@ def _logger(site: Site, receiver: ast.expr) -> Optional[str]:
     logger whose name is made from the test's own ``tmp_path``, ``request.node`` or a uuid:
     no other test can get it."""
     if isinstance(receiver, ast.Name) and not site.scope.is_imported(receiver.id):
-        value = site.scope.value(receiver.id)
+        value = site.scope.value(receiver.id, receiver)
         receiver = value if value is not None else receiver
     if site.scope.resolve(receiver) == "logging.root":
         return _ROOT
