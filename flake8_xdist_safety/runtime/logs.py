@@ -170,11 +170,20 @@ class LoggingProbe:
         logging = sys.modules.get("logging")
         if logging is None:
             return {}
-        noted = self._journal_of(logging).take()
-        removed = self._removed_loggers(logging)
+        journal = self._journal
+        if journal is None or journal.logging is not logging:
+            journal = self._journal_of(logging)
         root = logging.root
-        readings = (root.level, tuple(root.handlers), root.manager.disable)
-        start = previous if isinstance(previous, _Logging) else None
+        manager = root.manager
+        readings = (root.level, tuple(root.handlers), manager.disable)
+        start = previous if type(previous) is _Logging else None
+        if start is not None and not journal.noted and len(manager.loggerDict) == self._table_size \
+                and start.readings == readings:  # nothing heard of, the root as it was: after most tests
+            if journal.unregistered:
+                journal.unregistered = set()
+            return start
+        noted = journal.take()
+        removed = self._removed_loggers(logging)
         loggers: Dict[Hashable, Any] = {}
         for logger, before in noted:
             if isinstance(before, Exception):
