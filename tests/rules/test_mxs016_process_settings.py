@@ -283,6 +283,39 @@ def test_undo_pairs_from_the_option(lint):
     ]
 
 
+def test_undo_pairs_on_a_name_rebound_to_another_object(lint):
+    src = """
+    from myapp import make_timer
+
+    def test_two_timers():
+        timer = make_timer("a")
+        timer.start()
+        timer.stop()
+        timer = make_timer("b")
+        timer.start()
+        timer.stop()
+
+    def test_two_timers_stopped():
+        timer = make_timer("a")
+        timer.start()
+        try:
+            run()
+        finally:
+            timer.stop()
+        timer = make_timer("b")
+        timer.start()
+        try:
+            run()
+        finally:
+            timer.stop()
+    """
+    undo = f"call .stop {IN_CLEANUP}"
+    assert lint.messages(src, SELECT, "--mxs-undo-pairs=.start:.stop") == [
+        msg(5, 5, "timer.start()", "what .start registers", undo),
+        msg(8, 5, "timer.start()", "what .start registers", undo),
+    ]
+
+
 def test_undo_pairs_are_not_reported_without_the_option(lint):
     src = """
     from myapp import plugins

@@ -285,7 +285,10 @@ def _pairs(model: FileModel) -> List[Change]:
                 if name.startswith("."):
                     if not isinstance(call.func, ast.Attribute):
                         continue
-                    key = f"{change}:{shown(call.func.value, limit=200)}"
+                    receiver = call.func.value
+                    key = f"{change}:{shown(receiver, limit=200)}"
+                    if isinstance(receiver, ast.Name):  # a name rebound to another object: another key
+                        key += f"@{id(site.scope.value(receiver.id, receiver))}"
                 elif site.name == name:
                     key = change
                 else:
