@@ -280,8 +280,9 @@ class _Namespaces(Dict[Hashable, Any]):
 
 
 class AttributesProbe:
-    """Module attributes (MXS012) of watched modules whose value changed identity across a
-    test. Only attributes that existed before count: a lazily filled cache is not a leak."""
+    """Module attributes (MXS012) of watched modules rebound across a test to another object, not
+    equal to the one before. Only attributes that existed before count: a lazily filled cache
+    is not a leak."""
 
     code = "MXS012"
     kind = KIND_ATTRIBUTES
@@ -316,7 +317,10 @@ class AttributesProbe:
         return found
 
     def changes(self, before: Snapshot, after: Snapshot) -> List[Change]:
-        return [change for change in compare(before, after, lambda old, new: old is new)
+        # Equal counts as unchanged, as it does where a reading is reused: a rebinding to an
+        # equal object (a fresh ``Settings()`` like the default) is not reported, and is not
+        # carried in a stale reading into a later test's report either.
+        return [change for change in compare(before, after, lambda old, new: old is new or bool(old == new))
                 if change[1] != "added"]
 
     def describe(self, key: Hashable, change: str, before: Snapshot, after: Snapshot) -> Tuple[str, str]:

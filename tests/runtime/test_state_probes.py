@@ -389,3 +389,20 @@ def test_files_and_watched_attributes_are_opt_in(pytester, run_checks):
         ("MXS014", "test_opt_in.py::test_file", "{} created and left behind".format(
             pytester.path / "left-behind.txt")),
     ]
+
+
+def test_a_watched_attribute_rebound_to_an_equal_value_is_no_change_then_or_later(pytester, run_checks):
+    pytester.makepyfile(wmod="""
+        X = (1, 2)
+        Y = 0
+    """, test_equal="""
+        import wmod
+
+        def test_a_rebinds_x_to_an_equal_tuple():
+            wmod.X = tuple([1, 2])
+
+        def test_b_changes_only_y():
+            wmod.Y = wmod.Y + 1
+    """)
+    run = run_checks("-p", "no:randomly", "--xdist-safety-watch=wmod", subprocess=True)
+    assert run.leaks() == [("MXS012", "test_equal.py::test_b_changes_only_y", "wmod.Y rebound from 0 to 1")]
