@@ -180,7 +180,7 @@ class _Builder(StoreWalker):
         for kw in node.keywords:
             self.expr(kw.value, 0)
         self.class_scopes[-1][node.name] = info
-        self.scope.bind_local(node.name, None, (node.end_lineno or 0, node.end_col_offset or 0))
+        self.scope.bind_local(node.name, None, node)
         outer_scope = self.scope
         self.cls, self.owner, self.scope = info, owner, Scope("class", outer_scope)
         self.class_scopes.append({})
@@ -222,7 +222,7 @@ class _Builder(StoreWalker):
                 if default is not None:
                     self.expr(default, 0)
         self.owner = outer_owner
-        self.scope.bind_local(name, None, (node.end_lineno or 0, node.end_col_offset or 0))
+        self.scope.bind_local(name, None, node)
         body_scope = Scope("function", self.scope, parameters=info.params)
         if args.vararg is not None or args.kwarg is not None:
             for star in (args.vararg, args.kwarg):

@@ -24,6 +24,10 @@ Position = Tuple[int, int]
 _START: Position = (0, 0)
 
 
+def _end(node: Optional[ast.AST]) -> Position:
+    return (getattr(node, "end_lineno", 0) or 0, getattr(node, "end_col_offset", 0) or 0) if node else _START
+
+
 class Scope:
     __slots__ = ("kind", "parent", "bindings", "constants", "values", "package", "ends", "history")
 
@@ -39,8 +43,8 @@ class Scope:
         self.values: Dict[str, ast.expr] = {}
         #: dotted package of the file, for relative imports (None: cannot be told)
         self.package: Optional[str] = package if parent is None else parent.package
-        #: name -> where its last binding here ends (where known)
-        self.ends: Dict[str, Position] = {}
+        #: name -> the statement (or target) of its last binding here, where known: where it ends
+        self.ends: Dict[str, ast.AST] = {}
         #: name bound more than once here -> each binding's end and value, in order
         self.history: Dict[str, List[Tuple[Position, Optional[ast.expr]]]] = {}
 
@@ -55,16 +59,16 @@ class Scope:
             self.history.pop(local, None)
         return [local for local, _ in pairs]
 
-    def bind_local(self, name: str, value: Optional[ast.expr] = None, end: Optional[Position] = None) -> None:
-        """A non-import binding that ends at *end*; a str or int literal value is remembered as
-        a constant."""
-        if end is not None:
+    def bind_local(self, name: str, value: Optional[ast.expr] = None, at: Optional[ast.AST] = None) -> None:
+        """A non-import binding, made by the statement or target *at* (it takes effect where that
+        ends); a str or int literal value is remembered as a constant."""
+        if at is not None:
             if name in self.bindings and self.bindings[name] is None:  # bound here before
                 history = self.history.get(name)
                 if history is None:
-                    history = self.history[name] = [(self.ends.get(name, _START), self.values.get(name))]
-                history.append((end, value))
-            self.ends[name] = end
+                    history = self.history[name] = [(_end(self.ends.get(name)), self.values.get(name))]
+                history.append((_end(at), value))
+            self.ends[name] = at
         self.bindings[name] = None
         if value is None:
             if name in self.values:

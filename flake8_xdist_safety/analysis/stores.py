@@ -43,7 +43,7 @@ class StoreWalker(ExpressionWalker):
                 elif fn is None and cls is not None and name == "pytestmark":
                     cls.pytestmark = [value]  # a rebinding replaces, as at module level
                     model.mark_statements[id(value)] = node
-                self.scope.bind_local(name, value, (node.end_lineno or 0, node.end_col_offset or 0))
+                self.scope.bind_local(name, value, node)
                 if filed:
                     model.call_assignments.append((self.site(value, None, 0), name))
                     if fn is None and cls is not None:  # reached as self.name too
@@ -101,7 +101,7 @@ class StoreWalker(ExpressionWalker):
             if kind == "aug" and self.scope.is_imported(target.id):
                 self.model.attr_stores.append((self.site(target, self.resolve(target), 0), kind))
             elif kind == "set":
-                self.scope.bind_local(target.id, None, (target.end_lineno or 0, target.end_col_offset or 0))
+                self.scope.bind_local(target.id, None, target)
         elif isinstance(target, (ast.Tuple, ast.List)):
             for element in target.elts:
                 self._store_target(element, kind)
