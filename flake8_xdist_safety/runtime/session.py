@@ -26,6 +26,7 @@ from flake8_xdist_safety.runtime.apps import OverrideProbe, find_apps
 from flake8_xdist_safety.runtime.probes import EnvironProbe, PatcherProbe
 from flake8_xdist_safety.runtime.logs import LoggingProbe
 from flake8_xdist_safety.runtime.process import SettingsProbe, StreamsProbe
+from flake8_xdist_safety.runtime.reloads import reload_probe
 from flake8_xdist_safety.runtime.settings import Settings
 from flake8_xdist_safety.runtime.state import (
     AttributesProbe, ChildrenProbe, CwdProbe, FilesProbe, ImportPathProbe, ModulesProbe, ThreadsProbe,
@@ -49,8 +50,9 @@ class RuntimeChecks(ControllerHooks, WideFixtureHooks):
         self.overrides = OverrideProbe([])
         self.children = ChildrenProbe()
         self.import_path = ImportPathProbe()
+        self.reloads = reload_probe()  # importlib.reload wrapped from now on, for conftests too
         probes: List[Any] = [EnvironProbe(), self.patchers, self.overrides, CwdProbe(), self.import_path,
-                             SettingsProbe(), ThreadsProbe(), self.children]
+                             self.reloads, SettingsProbe(), ThreadsProbe(), self.children]
         if settings.modules:  # opt-in: comparing sys.modules touches every module, 20 µs a test
             probes.append(ModulesProbe())
         if settings.files:
@@ -352,7 +354,8 @@ class RuntimeChecks(ControllerHooks, WideFixtureHooks):
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
     def pytest_unconfigure(self, config: Any) -> None:
-        self.logging.close()  # logging.Logger as it was
+        self.logging.close()  # logging.Logger and importlib.reload as they were
+        self.reloads.close()
         super().pytest_unconfigure(config)
 
     def pytest_terminal_summary(self, terminalreporter: Any, exitstatus: Any, config: Any) -> None:
