@@ -172,6 +172,20 @@ CHANGES = [
         """,
         msg(7, 9, "app.B", "monkeypatch.setattr(app, 'B', ...)"),
         id="a-restore-of-one-attribute-hides-no-other"),
+    case(
+        """
+        def test_limit():
+            from freezegun import api
+            api.call_stack_inspection_limit = 100
+
+        def test_settings():
+            import app.settings as settings
+            setattr(settings, "DEBUG", True)
+        """,
+        msg(3, 5, "api.call_stack_inspection_limit",
+            "monkeypatch.setattr(api, 'call_stack_inspection_limit', ...)"),
+        msg(7, 5, "settings.DEBUG", "monkeypatch.setattr(settings, 'DEBUG', ...)"),
+        id="imported-inside-the-test"),
 ]
 
 
