@@ -49,6 +49,31 @@ def _module_attribute(module: str, attribute: str) -> Callable[[], Any]:
 _NOT_IMPORTED = object()
 
 
+#: What a ``threading.excepthook`` of pytest's own reads as: before pytest 8.4 its threadexception
+#: plugin installs a hook of a new object around each phase of each test (a setup's and a
+#: teardown's are never the same object), and puts the previous one back after the phase.
+PYTEST_THREAD_HOOK = "pytest's threading.excepthook of the test phase"
+
+
+def _thread_excepthook(threading_module: Any) -> Any:
+    hook = threading_module.excepthook
+    owner = getattr(hook, "__self__", None)
+    if owner is not None and type(owner).__module__ == "_pytest.threadexception":
+        return PYTEST_THREAD_HOOK
+    return hook
+
+
+def _read_thread_excepthook() -> Any:
+    found = sys.modules.get("threading")
+    return _thread_excepthook(found) if found is not None else _NOT_IMPORTED
+
+
+def _set_thread_excepthook(value: Any) -> None:
+    if value is PYTEST_THREAD_HOOK:  # pytest puts its own back after the phase
+        raise ValueError("pytest's own hook of the test phase")
+    setattr(sys.modules["threading"], "excepthook", value)
+
+
 def _set_attribute(module: str, attribute: str) -> Callable[[Any], None]:
     def write(value: Any) -> None:
         setattr(sys.modules[module], attribute, value)
@@ -127,8 +152,7 @@ def process_settings() -> List[Setting]:
                 threading.setprofile),
         Setting("sys.excepthook", _module_attribute("sys", "excepthook"),
                 _set_attribute("sys", "excepthook")),
-        Setting("threading.excepthook", _module_attribute("threading", "excepthook"),
-                _set_attribute("threading", "excepthook")),
+        Setting("threading.excepthook", _read_thread_excepthook, _set_thread_excepthook),
         Setting("locale LC_ALL", _locale, _set_locale),
         Setting("asyncio event loop policy", _asyncio_policy,
                 _set_attribute("asyncio.events", "_event_loop_policy")),
@@ -169,7 +193,7 @@ def settings_reader(signal_numbers: Sequence[int]) -> Callable[[], Tuple[Any, ..
             threading_module._trace_hook if threading_module is not None else not_imported,
             threading_module._profile_hook if threading_module is not None else not_imported,
             sys_module.excepthook if sys_module is not None else not_imported,
-            threading_module.excepthook if threading_module is not None else not_imported,
+            _thread_excepthook(threading_module) if threading_module is not None else not_imported,
             _locale(), _asyncio_policy(), gc_enabled(), gc_threshold(), mask,
             prompts_get("ps1"), prompts_get("ps2"),
         ) + tuple(map(_raw_getsignal, numbers))

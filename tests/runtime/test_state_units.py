@@ -238,6 +238,26 @@ def test_the_settings_reader_reads_what_each_setting_reads(monkeypatch):
         "socket default timeout", "threading trace hook", "threading profile hook", "threading.excepthook"]
 
 
+def test_pytests_own_thread_excepthook_of_each_phase_is_one_setting(monkeypatch):
+    # pytest < 8.4 installs a threading.excepthook of a new object around each test phase.
+    def phase_hook():
+        namespace = {"__module__": "_pytest.threadexception", "_hook": lambda self, args: None}
+        return type("catch_threading_exception", (), namespace)()._hook
+
+    probe = process.SettingsProbe()
+    monkeypatch.setattr(threading, "excepthook", phase_hook())
+    before = probe.snapshot()
+    monkeypatch.setattr(threading, "excepthook", phase_hook())
+    after = probe.snapshot(before)
+    assert (before["threading.excepthook"], probe.changes(before, after)) == (process.PYTEST_THREAD_HOOK, [])
+    mine = phase_hook.__get__(object())  # a bound method of another module's object: the test's
+    monkeypatch.setattr(threading, "excepthook", mine)
+    assert [probe.describe(key, kind, before, probe.snapshot(after))[1]
+            for key, kind in probe.changes(before, probe.snapshot(after))] == [
+        "threading.excepthook changed from \"pytest's threading.excepthook of the test phase\" to "
+        "test_state_units.test_pytests_own_thread_excepthook_of_ea..."]  # cut at 60 characters
+
+
 def test_the_umask_is_read_with_one_call_while_it_is_unchanged(monkeypatch):
     real_umask = os.umask
     original = real_umask(0o022)
