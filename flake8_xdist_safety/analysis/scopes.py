@@ -29,7 +29,7 @@ def _end(node: Optional[ast.AST]) -> Position:
 
 
 class Scope:
-    __slots__ = ("kind", "parent", "bindings", "constants", "values", "package", "ends", "history")
+    __slots__ = ("kind", "parent", "bindings", "constants", "values", "package", "history")
 
     def __init__(self, kind: str, parent: Optional["Scope"], package: Optional[str] = None,
                  parameters: Iterable[str] = ()) -> None:
@@ -43,10 +43,9 @@ class Scope:
         self.values: Dict[str, ast.expr] = {}
         #: dotted package of the file, for relative imports (None: cannot be told)
         self.package: Optional[str] = package if parent is None else parent.package
-        #: name -> the statement (or target) of its last binding here, where known: where it ends
-        self.ends: Dict[str, ast.AST] = {}
-        #: name bound more than once here -> each binding's end and value, in order
-        self.history: Dict[str, List[Tuple[Position, Optional[ast.expr]]]] = {}
+        #: name bound more than once here -> each binding's statement (where it ends; None: from
+        #: the start) and value, in order; made for the first such name
+        self.history: Optional[Dict[str, List[Tuple[Optional[ast.AST], Optional[ast.expr]]]]] = None
 
     # -- binding ------------------------------------------------------------------------
     def bind_import(self, node: Union[ast.Import, ast.ImportFrom]) -> List[str]:
@@ -56,19 +55,24 @@ class Scope:
             self.bindings[local] = target
             self.constants.pop(local, None)
             self.values.pop(local, None)
-            self.history.pop(local, None)
+            if self.history is not None:
+                self.history.pop(local, None)
         return [local for local, _ in pairs]
 
     def bind_local(self, name: str, value: Optional[ast.expr] = None, at: Optional[ast.AST] = None) -> None:
         """A non-import binding, made by the statement or target *at* (it takes effect where that
         ends); a str or int literal value is remembered as a constant."""
-        if at is not None:
-            if name in self.bindings and self.bindings[name] is None:  # bound here before
-                history = self.history.get(name)
-                if history is None:
-                    history = self.history[name] = [(_end(self.ends.get(name)), self.values.get(name))]
-                history.append((_end(at), value))
-            self.ends[name] = at
+        if at is not None and self.bindings.get(name, _START) is None:  # bound here before, not by an import
+            if self.history is None:
+                self.history = {}
+            history = self.history.get(name)
+            if history is None:
+                # The previous binding ends where its value does (``name = value``); one with no
+                # value (a parameter, a loop variable) counts from the start.
+                previous = self.values.get(name)
+                self.history[name] = [(previous, previous), (at, value)]
+            else:
+                history.append((at, value))
         self.bindings[name] = None
         if value is None:
             if name in self.values:
@@ -108,7 +112,7 @@ class Scope:
         scope = self._binding_scope(name)
         if scope is None:
             return None
-        if scope is self and at is not None and name in self.history:
+        if scope is self and at is not None and self.history is not None and name in self.history:
             value = self._value_at(name, at)
             literal = value.value if type(value) is ast.Constant else None
             return literal if type(literal) is str or type(literal) is int else None
@@ -120,19 +124,26 @@ class Scope:
         scope = self._binding_scope(name)
         if scope is None:
             return None
-        if scope is self and at is not None and name in self.history:
+        if scope is self and at is not None and self.history is not None and name in self.history:
             return self._value_at(name, at)
         return scope.values.get(name)
 
     def _value_at(self, name: str, at: ast.AST) -> Optional[ast.expr]:
         where = (getattr(at, "lineno", 0), getattr(at, "col_offset", 0))
+        assert self.history is not None
         history = self.history[name]
         found = history[-1][1]  # before every binding: a loop carries the last one round
-        for end, value in history:
-            if end > where:
+        for statement, value in history:
+            if _end(statement) > where:
                 break
             found = value
         return found
+
+    def bound_to_local_value(self, name: str) -> bool:
+        """Bound in a function or class scope, and not by an import: the object is that
+        scope's own (a local, a parameter), not a module every test shares."""
+        scope = self._binding_scope(name)
+        return scope is not None and scope.kind != "module" and scope.bindings[name] is None
 
     def binding_kind(self, name: str) -> Optional[str]:
         """The kind of scope that binds *name* ("module", "class", "function"), or None."""

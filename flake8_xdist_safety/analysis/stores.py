@@ -92,8 +92,7 @@ class StoreWalker(ExpressionWalker):
             while isinstance(root, ast.Attribute):
                 root = root.value
             own = isinstance(root, ast.Name) and (
-                root.id in ("self", "cls") or self.scope.binding_kind(root.id) not in (None, "module")
-                and not self.scope.is_imported(root.id))  # an import in a function is the module's
+                root.id in ("self", "cls") or self.scope.bound_to_local_value(root.id))
             if not own or target.attr in self.wanted:
                 self.model.attr_stores.append((self.site(target, self.resolve(target), 0), kind))
         elif isinstance(target, ast.Name):
