@@ -7,15 +7,18 @@ while the checks run, ``importlib.reload`` is a wrapper that keeps a copy of the
 namespace before its first reload since the last reading, then reloads as always. A test is
 reported when a module it reloaded has an attribute that is not the object, or an equal value,
 it was before: a reload of a module that defines functions or classes always is; a module of
-plain values reloaded back as it was is not. Nothing is read while no test reloads anything.
+plain values reloaded back as it was is not. Nothing is read while no test reloads anything,
+and an old namespace is kept only while a window that began before the reload is open.
 
 Not seen: a reload through a name bound before the checks started (``from importlib import
 reload`` in the rootdir's conftest.py, imported before pytest configures plugins).
 """
 import functools
 import importlib
+import weakref
 from typing import Any, Callable, Dict, Hashable, List, Optional, Tuple
 
+from flake8_xdist_safety.runtime.heard import Heard, Reading
 from flake8_xdist_safety.runtime.probes import Change, Snapshot
 
 KIND_RELOADS = "reloads"
@@ -30,28 +33,56 @@ def _same(old: Any, new: Any) -> bool:
         return False
 
 
+class _Weak:
+    """An old object of a reloaded module, held weakly: holding it would keep alive what the
+    reload replaced (a test may check, with a weakref of its own, that the old class is gone)."""
+
+    __slots__ = ("ref",)
+
+    def __init__(self, ref: "weakref.ref[Any]") -> None:
+        self.ref = ref
+
+
+#: What a dead weak reference reads as: an object that is gone, not the one there now.
+_GONE = object()
+
+
+def _kept(namespace: Dict[str, Any]) -> Dict[str, Any]:
+    """The namespace as the probe keeps it: classes, functions and other objects that can be
+    weakly referenced, weakly; plain values (numbers, strings, containers), as they are."""
+    kept: Dict[str, Any] = {}
+    for name, value in namespace.items():
+        try:
+            kept[name] = _Weak(weakref.ref(value))
+        except TypeError:
+            kept[name] = value
+    return kept
+
+
+def _value(kept: Any) -> Any:
+    if isinstance(kept, _Weak):
+        value = kept.ref()
+        return _GONE if value is None else value
+    return kept
+
+
 def _changed_names(before: Dict[str, Any], after: Dict[str, Any]) -> List[str]:
     names = [name for name, value in before.items()
-             if not name.startswith("__") and (name not in after or not _same(value, after[name]))]
+             if not name.startswith("__") and (name not in after or not _same(_value(value), after[name]))]
     return names + [name for name in after if not name.startswith("__") and name not in before]
-
-
-#: The key of a reading: how many reloads the probe had heard of when it was taken.
-_HEARD = "reloads heard of"
 
 
 class ReloadProbe:
     """Modules reloaded during the test, compared with their namespace before the reload.
 
-    Every reload is kept in order (the module and a copy of its namespace before it), and a
-    reading is how many there were: readings consume nothing, so a wider fixture's readings
-    taken inside a test's window leave the test's own comparison whole."""
+    Each reload is heard (``heard.py``) with a copy of the module's namespace before it, kept
+    only while a live reading can ask for it; a reading is how many reloads had been heard."""
 
     code = "MXS013"
     kind = KIND_RELOADS
 
     def __init__(self) -> None:
-        self._heard: List[Tuple[str, Any, Dict[str, Any]]] = []
+        self._heard = Heard()
         self._original: Optional[Callable[..., Any]] = None
         self._wrapper: Optional[Callable[..., Any]] = None
 
@@ -60,14 +91,15 @@ class ReloadProbe:
         heard = self._heard
 
         @functools.wraps(original)
-        def reload(module: Any) -> Any:
+        def reload(module: Any, *args: Any, **kwargs: Any) -> Any:
             try:
-                name = module.__name__
+                name = module.__spec__.name if getattr(module, "__spec__", None) is not None \
+                    else module.__name__
                 if isinstance(name, str):
-                    heard.append((name, module, dict(vars(module))))
+                    heard.add(name, lambda: (module, _kept(vars(module))))
             except Exception:  # noqa: BLE001 - never in the way of the reload itself
                 pass
-            return original(module)
+            return original(module, *args, **kwargs)
 
         self._original, self._wrapper = original, reload
         importlib.reload = reload
@@ -79,18 +111,15 @@ class ReloadProbe:
         self._wrapper = None
 
     def snapshot(self, previous: Optional[Snapshot] = None) -> Snapshot:
-        heard = len(self._heard)
-        if previous is not None and previous.get(_HEARD) == heard:
+        if isinstance(previous, Reading) and previous.heard == self._heard.count:
             return previous
-        return {_HEARD: heard}
+        return self._heard.reading(Reading())
 
     def _reloaded(self, before: Snapshot, after: Optional[Snapshot]) -> Dict[str, Tuple[Any, Dict[str, Any]]]:
         """Each module reloaded between two readings: it and its namespace before the first reload."""
-        end = after.get(_HEARD) if after is not None else None
-        first: Dict[str, Tuple[Any, Dict[str, Any]]] = {}
-        for name, module, namespace in self._heard[before.get(_HEARD, 0):end]:
-            first.setdefault(name, (module, namespace))
-        return first
+        start = before.heard if isinstance(before, Reading) else self._heard.count
+        end = after.heard if isinstance(after, Reading) else None
+        return {str(name): state for name, state in self._heard.first(start, end).items()}
 
     def changes(self, before: Snapshot, after: Snapshot) -> List[Change]:
         return [(name, "reloaded") for name, (module, namespace) in self._reloaded(before, after).items()
@@ -105,13 +134,17 @@ class ReloadProbe:
                 key, len(names), listed))
 
     def restore(self, key: Hashable, change: str, before: Snapshot) -> bool:
-        """The module's namespace as it was before the test's first reload of it (its old
-        classes and functions back)."""
+        """The module's attributes as they were before the test's first reload of it: its old
+        classes and functions back, those that still exist (someone holds them)."""
         module, namespace = self._reloaded(before, None)[str(key)]
         current = vars(module)
-        for name in [name for name in current if name not in namespace]:
+        for name in [name for name in current if name not in namespace and not name.startswith("__")]:
             del current[name]
-        current.update(namespace)
+        for name, kept in namespace.items():
+            value = _value(kept)
+            # An old object nobody holds any more is gone: its successor cannot be told from it.
+            if value is not _GONE and not name.startswith("__"):
+                current[name] = value
         return True
 
 

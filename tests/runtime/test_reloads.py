@@ -86,10 +86,28 @@ def test_the_wrapper_never_stands_in_the_way_and_close_puts_reload_back():
         del nameless.__name__
         with pytest.raises(Exception):  # noqa: B017 - whatever the reload itself raises
             importlib.reload(nameless)
-        assert probe.snapshot() == {"reloads heard of": 0}
+        reading = probe.snapshot()
+        assert (dict(reading), reading.heard) == ({}, 0)
     finally:
         probe.close()
     assert importlib.reload is original
+
+
+def test_an_old_namespace_is_kept_only_while_a_window_can_ask_for_it(probe, module):
+    import gc
+    import weakref
+
+    old_helper = weakref.ref(module.helper)
+    before = probe.snapshot()
+    for _ in range(3):  # one namespace kept for the window, not three
+        importlib.reload(module)
+    after = probe.snapshot(before)
+    assert probe.changes(before, after) == [("mxs_reloaded", "reloaded")]
+    assert len(probe._heard._kept) == 1
+    del before, after
+    probe.snapshot()  # a reading with no older one alive: nothing is kept
+    gc.collect()
+    assert (probe._heard._kept, old_helper()) == ([], None)
 
 
 SUITE = """
@@ -133,3 +151,23 @@ def test_reloads_found_the_same_serial_and_under_xdist_and_put_back(pytester, ru
     restored = run_checks("-p", "no:randomly", "--xdist-safety-restore", subprocess=True)
     assert [detail for _code, _where, detail in restored.leaks()] == [
         detail + " [restored]" for _code, _where, detail in expected]
+
+
+def test_the_old_objects_of_a_reload_are_freed_as_without_the_checks(pytester, run_checks):
+    pytester.makepyfile(mxs_gone="class C:\n    pass\n", test_freed="""
+        import gc
+        import importlib
+        import weakref
+
+        import mxs_gone
+
+        def test_old_class_is_collected_after_reload():
+            old = weakref.ref(mxs_gone.C)
+            importlib.reload(mxs_gone)
+            gc.collect()
+            assert old() is None
+    """)
+    run = run_checks(subprocess=True)
+    run.result.assert_outcomes(passed=1)
+    assert [detail for _code, _where, detail in run.leaks()] == [
+        "module 'mxs_gone' reloaded: 1 of its attributes are other objects now (C)"]
