@@ -38,7 +38,10 @@ class Heard:
         self._kept.append((position, key, before()))
 
     def reading(self, reading: Reading) -> Reading:
-        """Stamps *reading* with the count, and drops what no live reading can ask for."""
+        """Stamps *reading* with the count, and drops what no live reading can ask for. The
+        count moves on a reading too: whatever is stamped with the count before it (a change, a
+        logger made) is then before it, and after it whatever is stamped after."""
+        self.count += 1
         reading.heard = self.count
         self._readings[id(reading)] = reading
         self._trim()

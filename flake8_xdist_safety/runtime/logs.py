@@ -5,11 +5,11 @@ of the loggers that existed before the test.
 Reading every logger after every test would cost in proportion to the application (a logger
 per module, 0.17 µs each). Instead the probe is told: while the checks run, ``logging.Logger``
 has a ``__setattr__`` that notes a logger before one of those four attributes is set, and
-``addHandler``/``removeHandler`` that note it before its handler list changes. A note keeps
-the logger's state before its first change since the last reading; a reading takes the notes
-and reads only the loggers noted and the root, which pytest's own logging plugin changes in
-every phase of every test. The logger table is looked through only when its size changed (an
-import made loggers), for loggers a test removed.
+``addHandler``/``removeHandler`` that note it before its handler list changes. Notes are heard
+by position (``heard.py``): each keeps the logger's state before its first change after a live
+reading, and a reading is the root's values and how many notes had been heard, so readings nest
+(a wider fixture's window inside a test's). The logger table is looked through only when its
+size or its last name changed (an import made loggers, a test removed one).
 
 Not noticed: a handler list changed in place by other means than ``addHandler`` and
 ``removeHandler`` (``logger.handlers.append(h)``), a logger's ``__dict__`` written directly, a
@@ -17,8 +17,9 @@ logger class with a ``__setattr__`` of its own, and a logger replaced under its 
 """
 import functools
 import sys
-from typing import Any, Callable, Dict, Hashable, List, Optional, Set, Tuple
+from typing import Any, Callable, Dict, Hashable, List, Optional, Tuple
 
+from flake8_xdist_safety.runtime.heard import Heard, Reading
 from flake8_xdist_safety.runtime.probes import Change, Snapshot
 from flake8_xdist_safety.runtime.process import _changed_text, _same
 from flake8_xdist_safety.runtime.state import short_repr
@@ -38,43 +39,50 @@ def _state(logger: Any) -> Tuple[Any, ...]:
     return (logger.level, tuple(logger.handlers), logger.propagate, logger.disabled)
 
 
+def _with_state(logger: Any) -> Tuple[Any, Any]:
+    """The logger and its state now, or the error reading it raised (raised again by the
+    comparison, where the watcher switches the probe off; never here, inside a test)."""
+    try:
+        return logger, _state(logger)
+    except Exception as error:  # noqa: BLE001
+        return logger, error
+
+
 class _Journal:
-    """The loggers noted since the last reading, each with its state before its first change.
+    """Hears of each logger about to change; installed on ``logging.Logger`` for the run and
+    taken off at its end (only where what is there is still the journal's own). Noting never
+    raises: a state it cannot read is kept as the error, which the comparison raises (and the
+    watcher switches the probe off)."""
 
-    Installed on ``logging.Logger`` for the run and taken off at its end (only where what is
-    there is still the journal's own). Noting never raises: a state it cannot read is kept as
-    the error, which the next reading raises (and the watcher switches the probe off)."""
-
-    def __init__(self, logging: Any) -> None:
+    def __init__(self, logging: Any, heard: Heard) -> None:
         self.logging = logging
         self.root = logging.root
-        #: id of a logger -> (the logger, its state before its first change, or the error).
-        self.noted: Dict[int, Tuple[Any, Any]] = {}
-        #: ids of loggers not in the logging manager when first noted: made during the window
-        #: (``Logger.__init__`` sets the attributes before ``getLogger`` registers the logger).
-        self.unregistered: Set[int] = set()
+        self.heard = heard
+        #: id of a logger -> the count of changes heard when it was first seen not yet in the
+        #: logging manager (``Logger.__init__`` sets the attributes before ``getLogger``
+        #: registers it), or in it under a name the table did not have at the last look.
+        self.born: Dict[int, int] = {}
+        #: The table's loggers by name at the probe's last look.
+        self.known: Dict[str, Any] = {}
         self._saved: Dict[str, Any] = {}
         self._installed: Dict[str, Any] = {}
 
     def note(self, logger: Any) -> None:
-        key = id(logger)
-        if logger is self.root or key in self.noted or key in self.unregistered:
+        if logger is self.root:
             return
+        key = id(logger)
         try:
             name = logger.__dict__.get("name")
-            if not isinstance(name, str) or self.logging.Logger.manager.loggerDict.get(name) is not logger:
-                self.unregistered.add(key)
-                return
-            before: Any = _state(logger)
-        except Exception as error:  # noqa: BLE001 - raised again by the next reading, not here
-            before = error
-        self.noted[key] = (logger, before)
-
-    def take(self) -> List[Tuple[Any, Any]]:
-        noted, self.noted = self.noted, {}
-        if self.unregistered:
-            self.unregistered = set()
-        return list(noted.values())
+            registered = isinstance(name, str) and self.logging.Logger.manager.loggerDict.get(name) is logger
+        except Exception:  # noqa: BLE001 - an odd logger is not one of the table's
+            registered = False
+        if not registered:
+            if not (isinstance(name, str) and self.known.get(name) is logger):  # (not one removed)
+                self.born.setdefault(key, self.heard.count)
+            return
+        if key not in self.born and name not in self.known:  # its class hid its making from us
+            self.born[key] = self.heard.count
+        self.heard.add(key, functools.partial(_with_state, logger))
 
     def install(self) -> None:
         logger_class = self.logging.Logger
@@ -89,14 +97,14 @@ class _Journal:
             set_attribute(logger, name, value)
 
         @functools.wraps(add_handler)
-        def addHandler(logger: Any, handler: Any) -> Any:  # noqa: N802 - logging's own name
+        def addHandler(logger: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N802 - logging's own name
             note(logger)
-            return add_handler(logger, handler)
+            return add_handler(logger, *args, **kwargs)
 
         @functools.wraps(remove_handler)
-        def removeHandler(logger: Any, handler: Any) -> Any:  # noqa: N802 - logging's own name
+        def removeHandler(logger: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N802 - logging's own name
             note(logger)
-            return remove_handler(logger, handler)
+            return remove_handler(logger, *args, **kwargs)
 
         replacements: Dict[str, Callable[..., Any]] = {
             "__setattr__": __setattr__, "addHandler": addHandler, "removeHandler": removeHandler}
@@ -117,9 +125,9 @@ class _Journal:
         self._installed = {}
 
 
-class _Logging(Dict[Hashable, Any]):
-    """A reading of the logging configuration: the root's three values always, and the loggers
-    noted since the previous reading. Keeps the root's values as a tuple for a quick comparison."""
+class _Logging(Reading):
+    """A reading of the logging configuration: the root's three values (also as a tuple, for a
+    quick comparison) and how many changes of other loggers had been heard."""
 
     readings: Tuple[Any, ...] = ()
 
@@ -134,12 +142,10 @@ class LoggingProbe:
     kind = KIND_LOGGING
 
     def __init__(self) -> None:
+        self._heard = Heard()
         self._journal: Optional[_Journal] = None
-        #: The logger table's size and its loggers when last looked through.
-        self._table_size = -1
-        self._known: Dict[str, Any] = {}
-        #: Loggers found removed, by key: what the restore puts back.
-        self._removed: Dict[Hashable, Any] = {}
+        #: The logger table's size and last name when last looked through.
+        self._table_mark: Tuple[int, Any] = (-1, None)
 
     def close(self) -> None:
         """Takes the journal off ``logging.Logger`` (at the end of the run)."""
@@ -150,21 +156,23 @@ class LoggingProbe:
     def _journal_of(self, logging: Any) -> _Journal:
         if self._journal is None or self._journal.logging is not logging:
             self.close()
-            self._journal = _Journal(logging)
+            self._journal = _Journal(logging, self._heard)
             self._journal.install()
         return self._journal
 
-    def _removed_loggers(self, logging: Any) -> List[Any]:
-        """Loggers gone from the table since it was last looked through; looked through only
-        when its size changed."""
+    def _look_at_table(self, logging: Any, journal: _Journal) -> None:
+        """Hears of loggers gone from the table, looked through only when its size or last
+        name changed since the last look."""
         table = logging.root.manager.loggerDict
-        if len(table) == self._table_size:
-            return []
-        gone = [logger for name, logger in self._known.items() if table.get(name) is not logger]
-        self._known = {name: logger for name, logger in table.copy().items()
-                       if isinstance(logger, logging.Logger)}
-        self._table_size = len(table)
-        return gone
+        mark = (len(table), next(reversed(table), None) if table else None)
+        if mark == self._table_mark:
+            return
+        for name, logger in journal.known.items():
+            if table.get(name) is not logger:
+                self._heard.add(("removed", id(logger)), functools.partial(_with_state, logger))
+        journal.known = {name: logger for name, logger in table.copy().items()
+                         if isinstance(logger, logging.Logger)}
+        self._table_mark = mark
 
     def snapshot(self, previous: Optional[Snapshot] = None) -> Snapshot:
         logging = sys.modules.get("logging")
@@ -173,47 +181,45 @@ class LoggingProbe:
         journal = self._journal
         if journal is None or journal.logging is not logging:
             journal = self._journal_of(logging)
+        self._look_at_table(logging, journal)
         root = logging.root
-        manager = root.manager
-        readings = (root.level, tuple(root.handlers), manager.disable)
-        start = previous if type(previous) is _Logging else None
-        if start is not None and not journal.noted and len(manager.loggerDict) == self._table_size \
-                and start.readings == readings:  # nothing heard of, the root as it was: after most tests
-            if journal.unregistered:
-                journal.unregistered = set()
-            return start
-        noted = journal.take()
-        removed = self._removed_loggers(logging)
-        loggers: Dict[Hashable, Any] = {}
-        for logger, before in noted:
-            if isinstance(before, Exception):
-                raise before
-            key = ("logger", logger.name)
-            loggers[key] = _state(logger)
-            if start is not None:  # the state at the start of the window: true of that reading
-                start.setdefault(key, before)
-        for logger in removed:
-            key = ("logger", logger.name)
-            loggers[key] = _REMOVED
-            self._removed[key] = logger
-            if start is not None:
-                start.setdefault(key, _state(logger))
-        if start is not None and start.readings == readings and all(
-                key in start and _same(start[key], state) for key, state in loggers.items()):
-            return start
+        readings = (root.level, tuple(root.handlers), root.manager.disable)
+        if type(previous) is _Logging and previous.heard == self._heard.count and previous.readings == readings:
+            return previous  # nothing heard of, the root as it was: after most tests
         found = _Logging(zip(_ROOT_KEYS, readings))
-        found.update(loggers)
         found.readings = readings
+        return self._heard.reading(found)
+
+    def _loggers(self, before: Snapshot, after: Optional[Snapshot]
+                 ) -> Dict[Hashable, Tuple[str, Any, Any]]:
+        """("logger", name) -> ("changed" or "removed", the logger, its state before the window)
+        for the loggers that existed before *before* and were heard of up to *after*."""
+        if not isinstance(before, Reading):
+            return {}
+        journal = self._journal
+        born = journal.born if journal is not None else {}
+        found: Dict[Hashable, Tuple[str, Any, Any]] = {}
+        end = after.heard if isinstance(after, Reading) else None
+        for key, (logger, state) in self._heard.first(before.heard, end).items():
+            if born.get(id(logger), -1) >= before.heard:
+                continue  # made during the window: not a leak
+            if isinstance(state, Exception):
+                raise state
+            name = ("logger", str(logger.name))
+            removed = isinstance(key, tuple)
+            if name not in found or removed:
+                found[name] = ("removed" if removed else "changed", logger,
+                               found[name][2] if name in found else state)
         return found
 
     def changes(self, before: Snapshot, after: Snapshot) -> List[Change]:
         if before is after:
             return []
-        found: List[Change] = []
-        for key, state in after.items():
-            # A logger only in *after*: one made during the test (getLogger in an import).
-            if key in before and not _same(before[key], state):
-                found.append((key, "removed" if state is _REMOVED else "changed"))
+        found: List[Change] = [(key, "changed") for key in _ROOT_KEYS
+                               if key in before and key in after and not _same(before[key], after[key])]
+        for key, (change, logger, state) in self._loggers(before, after).items():
+            if change == "removed" or not _same(state, _state(logger)):
+                found.append((key, change))
         return found
 
     def describe(self, key: Hashable, change: str, before: Snapshot, after: Snapshot) -> Tuple[str, str]:
@@ -221,8 +227,9 @@ class LoggingProbe:
             name = "logger {!r}".format(key[1])
             if change == "removed":
                 return name, "{} {}".format(name, _REMOVED)
+            _change, logger, state = self._loggers(before, after)[key]
             fields = ["{} {} -> {}".format(field, short_repr(old, 40), short_repr(new, 40))
-                      for field, old, new in zip(_LOGGER_FIELDS, before[key], after[key])
+                      for field, old, new in zip(_LOGGER_FIELDS, state, _state(logger))
                       if not _same(old, new)]
             return name, "{} changed: {}".format(name, ", ".join(fields))
         return str(key), _changed_text(str(key), before[key], after[key], members=True)
@@ -231,19 +238,19 @@ class LoggingProbe:
         logging = sys.modules.get("logging")
         if logging is None:
             return False
-        value = before[key]
-        if key == "logging root level":
-            logging.root.setLevel(value)
-        elif key == "logging root handlers":
-            logging.root.handlers[:] = list(value)
-        elif key == "logging.disable level":
-            logging.disable(value)
-        else:
-            assert isinstance(key, tuple)
-            if change == "removed":
-                logging.root.manager.loggerDict[key[1]] = self._removed[key]
-            logger = logging.getLogger(key[1])
-            logger.setLevel(value[0])
-            logger.handlers[:] = list(value[1])
-            logger.propagate, logger.disabled = value[2], value[3]
+        if not isinstance(key, tuple):
+            value = before[key]
+            if key == "logging root level":
+                logging.root.setLevel(value)
+            elif key == "logging root handlers":
+                logging.root.handlers[:] = list(value)
+            else:
+                logging.disable(value)
+            return True
+        _change, logger, state = self._loggers(before, None)[key]
+        if change == "removed":
+            logging.root.manager.loggerDict[key[1]] = logger
+        logger.setLevel(state[0])
+        logger.handlers[:] = list(state[1])
+        logger.propagate, logger.disabled = state[2], state[3]
         return True

@@ -87,7 +87,7 @@ def test_the_wrapper_never_stands_in_the_way_and_close_puts_reload_back():
         with pytest.raises(Exception):  # noqa: B017 - whatever the reload itself raises
             importlib.reload(nameless)
         reading = probe.snapshot()
-        assert (dict(reading), reading.heard) == ({}, 0)
+        assert (dict(reading), reading.heard, probe._heard._kept) == ({}, 1, [])  # the reading's own tick
     finally:
         probe.close()
     assert importlib.reload is original
