@@ -184,7 +184,8 @@ class LoggingProbe:
         self._look_at_table(logging, journal)
         root = logging.root
         readings = (root.level, tuple(root.handlers), root.manager.disable)
-        if type(previous) is _Logging and previous.heard == self._heard.count and previous.readings == readings:
+        if type(previous) is _Logging and previous.heard == self._heard.count \
+                and previous.readings == readings:
             return previous  # nothing heard of, the root as it was: after most tests
         found = _Logging(zip(_ROOT_KEYS, readings))
         found.readings = readings
