@@ -6,13 +6,14 @@ Also the one place that says how the plugin's wrappers are declared: pytest call
 ``pytest_fixture_setup`` for every fixture of every test, and pluggy's new-style wrappers cost
 half of the old style's dispatch (0.8 µs against 1.6 µs a call, measured with pluggy 1.7).
 """
-from typing import Any, Callable, Dict, Generator, List, Optional, TypeVar
+from typing import Any, Callable, Dict, Generator, List, Optional, Tuple, TypeVar
 
 import pytest
 
 from flake8_xdist_safety.runtime.findings import Finding
 from flake8_xdist_safety.runtime.journal import Journal
 from flake8_xdist_safety.runtime.locations import fixture_location
+from flake8_xdist_safety.runtime.logs import KIND_LOGGING
 from flake8_xdist_safety.runtime.watcher import ExcusedKeys, Snapshots, Watcher
 
 
@@ -53,13 +54,22 @@ class TestState:
         self.findings: List[Finding] = []
 
 
+#: Of the probes read around the whole test protocol, those a fixture's window reads too (the
+#: streams and warnings filters are pytest's own inside a phase, and put back after it).
+_OUTER_KINDS = {KIND_LOGGING}
+
+
 class _WideFixtureState:
+    """The readings before the fixture's setup, the keys it changed, and the readings before
+    its finalization; each a pair: the per-test probes', and the logging probe's."""
+
     __slots__ = ("before_setup", "changed", "before_finalize")
 
-    def __init__(self, before_setup: Snapshots, changed: ExcusedKeys) -> None:
+    def __init__(self, before_setup: Tuple[Snapshots, Snapshots],
+                 changed: Tuple[ExcusedKeys, ExcusedKeys]) -> None:
         self.before_setup = before_setup
         self.changed = changed
-        self.before_finalize: Optional[Snapshots] = None
+        self.before_finalize: Optional[Tuple[Snapshots, Snapshots]] = None
 
 
 class WideFixtureHooks:
@@ -67,6 +77,10 @@ class WideFixtureHooks:
 
     config: Any
     watcher: Watcher
+    outer: Watcher
+    #: Keys of the outer probes (logging) that wider fixtures changed during the test in
+    #: progress: excused at its end, read around the whole protocol.
+    _outer_excused: ExcusedKeys
     findings: List[Finding]
     journal: Optional[Journal]
     _current: Optional[TestState]
@@ -77,23 +91,32 @@ class WideFixtureHooks:
     def pytest_fixture_setup(self, fixturedef: Any, request: Any) -> Generator[None, Any, Any]:
         if self._current is None or fixturedef.scope == "function":
             return (yield)
-        before = self.watcher.snapshot()
+        before = self._read()
         try:
             outcome = yield
         finally:
-            after = self.watcher.snapshot()
-            changed = self.watcher.changed_keys(before, after)
-            self._current.excused |= changed
+            changed = self._changed(before, self._read(before))
+            self._current.excused |= changed[0]
+            self._outer_excused |= changed[1]
             fixture_id = id(fixturedef)
             self._wide_fixtures[fixture_id] = _WideFixtureState(before, changed)
             # Finalizers run last-in first-out, so this one runs before the fixture's own teardown.
             fixturedef.addfinalizer(lambda: self._before_finalize(fixture_id))
         return outcome
 
+    def _read(self, previous: Optional[Tuple[Snapshots, Snapshots]] = None) -> Tuple[Snapshots, Snapshots]:
+        """The per-test probes' reading and the logging probe's."""
+        return (self.watcher.snapshot(previous[0] if previous else None),
+                self.outer.snapshot(previous[1] if previous else None, kinds=_OUTER_KINDS))
+
+    def _changed(self, before: Tuple[Snapshots, Snapshots],
+                 after: Tuple[Snapshots, Snapshots]) -> Tuple[ExcusedKeys, ExcusedKeys]:
+        return self.watcher.changed_keys(before[0], after[0]), self.outer.changed_keys(before[1], after[1])
+
     def _before_finalize(self, fixture_id: int) -> None:
         state = self._wide_fixtures.get(fixture_id)
         if state is not None:
-            state.before_finalize = self.watcher.snapshot()
+            state.before_finalize = self._read()
 
     def pytest_fixture_post_finalizer(self, fixturedef: Any, request: Any) -> None:
         if not self._wide_fixtures:  # after every function-scoped fixture: nothing to look up
@@ -101,15 +124,19 @@ class WideFixtureHooks:
         state = self._wide_fixtures.pop(id(fixturedef), None)
         if state is None or state.before_finalize is None:
             return
-        after = self.watcher.snapshot()
-        changed = state.changed | self.watcher.changed_keys(state.before_finalize, after)
+        after = self._read(state.before_finalize)
+        in_teardown = self._changed(state.before_finalize, after)
+        changed = (state.changed[0] | in_teardown[0], state.changed[1] | in_teardown[1])
         if self._current is not None:
-            self._current.excused |= changed
+            self._current.excused |= changed[0]
+        self._outer_excused |= changed[1]
         where = "fixture {} (scope={})".format(fixturedef.argname, fixturedef.scope)
         path, line = fixture_location(fixturedef, request, str(self.config.rootpath))
-        found = self._report(self.watcher.leaks(state.before_setup, after, set(), changed),
-                             state.before_setup, self.watcher, where, path, line,
-                             " (still so after the fixture's teardown)")
+        found: List[Finding] = []
+        for watcher, before, now, keys in ((self.watcher, state.before_setup[0], after[0], changed[0]),
+                                           (self.outer, state.before_setup[1], after[1], changed[1])):
+            found += self._report(watcher.leaks(before, now, set(), keys), before, watcher, where, path, line,
+                                  " (still so after the fixture's teardown)")
         self.findings.extend(found)
         if self._current is not None:
             self._current.findings.extend(found)

@@ -91,6 +91,7 @@ class RuntimeChecks(ControllerHooks, WideFixtureHooks):
         self._conftests: List[types.ModuleType] = []
         self._last_import: Tuple[Optional[Snapshots], Optional[Snapshots]] = (None, None)
         self._wide_fixtures = {}
+        self._outer_excused = set()
         #: The findings of the test in progress, for the journal once its protocol is over.
         self._last_test_findings: List[Finding] = []
         self.journal: Optional[Journal] = None
@@ -203,7 +204,9 @@ class RuntimeChecks(ControllerHooks, WideFixtureHooks):
             self._finish(strict=False)
         after = self._last_outer = self.outer.snapshot(before)
         found: List[Finding] = []
-        leaks = self.outer.leaks(before, after, set()) if after is not before else []
+        leaks = self.outer.leaks(before, after, self._outer_excused) if after is not before else []
+        if self._outer_excused:  # a wider fixture's, for this test only
+            self._outer_excused = set()
         if leaks:
             found = self._report(leaks, before, self.outer, item.nodeid, *grouping._location(item))
             if self.settings.restore:

@@ -307,3 +307,48 @@ def test_loggers_made_by_a_class_with_its_own_setattr_are_new(pytester, run_chec
     run = run_checks(subprocess=True)
     run.result.assert_outcomes(passed=1)
     assert run.leaks() == []
+
+
+WIDE = """
+    import logging
+
+    import pytest
+
+    APP = logging.getLogger("mxs.app")
+
+    @pytest.fixture(scope="module")
+    def debug_logging():
+        root = logging.getLogger()
+        old = root.level
+        root.setLevel(logging.DEBUG)
+        yield
+        root.setLevel(old)
+
+    @pytest.fixture(scope="class")
+    def quiet_app():
+        APP.setLevel(logging.ERROR)  # never put back
+        yield
+
+    def test_a(debug_logging):
+        assert logging.getLogger().isEnabledFor(logging.DEBUG)
+
+    class TestQuiet:
+        def test_k(self, quiet_app, debug_logging):
+            assert logging.getLogger().isEnabledFor(logging.DEBUG)
+
+    def test_b(debug_logging):
+        assert logging.getLogger().isEnabledFor(logging.DEBUG)
+"""
+
+
+@pytest.mark.parametrize("mode", ["report", "--xdist-safety-restore", "--xdist-safety-strict"])
+def test_a_wider_fixtures_logging_is_its_own_not_its_tests(pytester, run_checks, mode):
+    pytester.makepyfile(test_wide=WIDE)
+    args = ["-p", "no:randomly"] + ([mode] if mode != "report" else [])
+    run = run_checks(*args, subprocess=True)
+    run.result.assert_outcomes(passed=3)
+    restored = " [restored]" if mode == "--xdist-safety-restore" else ""
+    assert run.leaks() == [("MXS016", "fixture quiet_app (scope=class)",
+                            "logger 'mxs.app' changed: level 0 -> 40 (still so after the fixture's teardown)"
+                            + restored)]
+    assert run.result.ret == 0  # a fixture's finding fails no test, as for the per-test probes
