@@ -37,6 +37,12 @@ class Heard:
                 return  # not the first change of *key* after any reading: nobody will ask
         self._kept.append((position, key, before()))
 
+    def tick(self) -> int:
+        """A position for something that is not a change but must be told apart from a reading
+        taken before it (a logger made): the next reading is after it."""
+        self.count += 1
+        return self.count - 1
+
     def reading(self, reading: Reading) -> Reading:
         """Stamps *reading* with the count, and drops what no live reading can ask for. The
         count moves on a reading too: whatever is stamped with the count before it (a change, a

@@ -56,6 +56,8 @@ class _Journal:
 
     def __init__(self, logging: Any, heard: Heard) -> None:
         self.logging = logging
+        #: The class the journal is installed on (``importlib.reload(logging)`` makes another).
+        self.logger_class = logging.Logger
         self.root = logging.root
         self.heard = heard
         #: id of a logger -> the count of changes heard when it was first seen not yet in the
@@ -77,15 +79,15 @@ class _Journal:
         except Exception:  # noqa: BLE001 - an odd logger is not one of the table's
             registered = False
         if not registered:
-            if not (isinstance(name, str) and self.known.get(name) is logger):  # (not one removed)
-                self.born.setdefault(key, self.heard.count)
+            if key not in self.born and not (isinstance(name, str) and self.known.get(name) is logger):
+                self.born[key] = self.heard.tick()  # (a logger being made, not one removed)
             return
         if key not in self.born and name not in self.known:  # its class hid its making from us
-            self.born[key] = self.heard.count
+            self.born[key] = self.heard.tick()
         self.heard.add(key, functools.partial(_with_state, logger))
 
     def install(self) -> None:
-        logger_class = self.logging.Logger
+        logger_class = self.logger_class
         note = self.note
         fields = _NOTED_FIELDS
         set_attribute = logger_class.__setattr__  # inherited (object's) unless someone set one
@@ -114,7 +116,7 @@ class _Journal:
         self._installed = replacements
 
     def uninstall(self) -> None:
-        logger_class = self.logging.Logger
+        logger_class = self.logger_class
         for name, replacement in self._installed.items():
             if logger_class.__dict__.get(name) is not replacement:
                 continue  # replaced again since (by a test): theirs stays
@@ -154,7 +156,8 @@ class LoggingProbe:
             self._journal = None
 
     def _journal_of(self, logging: Any) -> _Journal:
-        if self._journal is None or self._journal.logging is not logging:
+        if self._journal is None or self._journal.logging is not logging \
+                or self._journal.logger_class is not logging.Logger:
             self.close()
             self._journal = _Journal(logging, self._heard)
             self._journal.install()
@@ -179,7 +182,7 @@ class LoggingProbe:
         if logging is None:
             return {}
         journal = self._journal
-        if journal is None or journal.logging is not logging:
+        if journal is None or journal.logging is not logging or journal.logger_class is not logging.Logger:
             journal = self._journal_of(logging)
         self._look_at_table(logging, journal)
         root = logging.root

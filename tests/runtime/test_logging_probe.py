@@ -352,3 +352,24 @@ def test_a_wider_fixtures_logging_is_its_own_not_its_tests(pytester, run_checks,
                             "logger 'mxs.app' changed: level 0 -> 40 (still so after the fixture's teardown)"
                             + restored)]
     assert run.result.ret == 0  # a fixture's finding fails no test, as for the per-test probes
+
+
+def test_after_logging_is_reloaded_the_new_logger_class_is_heard(pytester, run_checks):
+    pytester.makepyfile(test_reload_logging="""
+        import importlib
+        import logging
+
+        def test_1_reloads_logging():
+            importlib.reload(logging)
+
+        def test_2_makes_a_logger():
+            logging.getLogger("mxs.post")
+
+        def test_3_changes_it():
+            logging.getLogger("mxs.post").setLevel(7)
+    """)
+    run = run_checks("-p", "no:randomly", subprocess=True)
+    run.result.assert_outcomes(passed=3)
+    assert [(where, detail) for code, where, detail in run.leaks() if code == "MXS016"
+            and "mxs.post" in detail] == [
+        ("test_reload_logging.py::test_3_changes_it", "logger 'mxs.post' changed: level 0 -> 7")]
