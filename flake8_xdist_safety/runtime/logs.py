@@ -48,6 +48,20 @@ def _with_state(logger: Any) -> Tuple[Any, Any]:
         return logger, error
 
 
+def _own(key: Hashable, before: Snapshot, after: Snapshot) -> Tuple[Any, Any]:
+    """The two values of a root key to compare: the root's handlers without pytest's own, which
+    its logging plugin adds and takes off around each phase of every test (one left behind by a
+    test is taken off by pytest in the next one: neither is a test's change)."""
+    old, new = before[key], after[key]
+    if key == "logging root handlers":
+        return _not_pytests(old), _not_pytests(new)
+    return old, new
+
+
+def _not_pytests(handlers: Tuple[Any, ...]) -> Tuple[Any, ...]:
+    return tuple(handler for handler in handlers if type(handler).__module__ != "_pytest.logging")
+
+
 class _Journal:
     """Hears of each logger about to change; installed on ``logging.Logger`` for the run and
     taken off at its end (only where what is there is still the journal's own). Noting never
@@ -220,7 +234,7 @@ class LoggingProbe:
         if before is after:
             return []
         found: List[Change] = [(key, "changed") for key in _ROOT_KEYS
-                               if key in before and key in after and not _same(before[key], after[key])]
+                               if key in before and key in after and not _same(*_own(key, before, after))]
         for key, (change, logger, state) in self._loggers(before, after).items():
             if change == "removed" or not _same(state, _state(logger)):
                 found.append((key, change))
@@ -236,7 +250,7 @@ class LoggingProbe:
                       for field, old, new in zip(_LOGGER_FIELDS, state, _state(logger))
                       if not _same(old, new)]
             return name, "{} changed: {}".format(name, ", ".join(fields))
-        return str(key), _changed_text(str(key), before[key], after[key], members=True)
+        return str(key), _changed_text(str(key), *_own(key, before, after), members=True)
 
     def restore(self, key: Hashable, change: str, before: Snapshot) -> bool:
         logging = sys.modules.get("logging")

@@ -373,3 +373,32 @@ def test_after_logging_is_reloaded_the_new_logger_class_is_heard(pytester, run_c
     assert [(where, detail) for code, where, detail in run.leaks() if code == "MXS016"
             and "mxs.post" in detail] == [
         ("test_reload_logging.py::test_3_changes_it", "logger 'mxs.post' changed: level 0 -> 7")]
+
+
+def test_pytests_own_handlers_left_on_the_root_are_pytests_business(pytester, run_checks):
+    # Shaped like flask's reset_logging: saves the root's handlers during the setup phase, when
+    # pytest's capturing handlers are on it, and writes that list back at teardown.
+    pytester.makepyfile(test_pytests_handlers="""
+        import logging
+
+        import pytest
+
+        @pytest.fixture
+        def reset_logging():
+            handlers = logging.root.handlers[:]
+            yield
+            logging.root.handlers[:] = handlers
+
+        def test_1_keeps_pytests_handlers(reset_logging):
+            pass
+
+        def test_2_next():
+            pass
+
+        def test_3_adds_its_own():
+            logging.root.addHandler(logging.NullHandler())
+    """)
+    run = run_checks("-p", "no:randomly", subprocess=True)
+    run.result.assert_outcomes(passed=3)
+    assert run.leaks() == [("MXS016", "test_pytests_handlers.py::test_3_adds_its_own",
+                            "logging root handlers changed: added <NullHandler (NOTSET)>")]
