@@ -377,17 +377,21 @@ def test_after_logging_is_reloaded_the_new_logger_class_is_heard(pytester, run_c
 
 def test_pytests_own_handlers_left_on_the_root_are_pytests_business(pytester, run_checks):
     # Shaped like flask's reset_logging: saves the root's handlers during the setup phase, when
-    # pytest's capturing handlers are on it, and writes that list back at teardown.
+    # pytest's capturing handlers are on it, turns pytest's logging plugin off (so it does not
+    # take them off after the teardown) and writes that list back at teardown.
     pytester.makepyfile(test_pytests_handlers="""
         import logging
 
         import pytest
 
         @pytest.fixture
-        def reset_logging():
+        def reset_logging(pytestconfig):
             handlers = logging.root.handlers[:]
+            logging.root.handlers = []
+            plugin = pytestconfig.pluginmanager.unregister(name="logging-plugin")
             yield
             logging.root.handlers[:] = handlers
+            pytestconfig.pluginmanager.register(plugin, "logging-plugin")
 
         def test_1_keeps_pytests_handlers(reset_logging):
             pass
