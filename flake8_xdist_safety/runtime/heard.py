@@ -9,7 +9,7 @@ key after it is kept. So a module reloaded forty times keeps one old namespace, 
 its old objects are freed when the test's window closes.
 """
 import weakref
-from typing import Any, Callable, Dict, Hashable, List, Optional, Tuple
+from typing import Any, Callable, Dict, Hashable, List, Optional, Set, Tuple
 
 
 class Reading(Dict[Hashable, Any]):
@@ -24,18 +24,19 @@ class Heard:
         #: (position, key, what was kept of the state before the change), in order
         self._kept: List[Tuple[int, Hashable, Any]] = []
         self._readings: "weakref.WeakValueDictionary[int, Reading]" = weakref.WeakValueDictionary()
+        #: The keys changed since the newest reading: a second change of one is nobody's first
+        #: (a caller may look here before it works out what to add).
+        self.since_reading: Set[Hashable] = set()
 
-    def add(self, key: Hashable, before: Callable[[], Any]) -> None:
-        """A change of *key*; *before* (called only if it is kept) reads the state before it."""
-        latest = max([reading.heard for reading in list(self._readings.values())], default=0)
-        position = self.count
+    def add(self, key: Hashable, read: Callable[[Any], Any], subject: Any) -> None:
+        """A change of *key*; ``read(subject)`` (called only if it is kept) reads the state
+        before it. Called on every change a probe hears of: a set lookup when it is not the
+        first change of *key* since the newest reading."""
         self.count += 1
-        for kept_position, kept_key, _state in reversed(self._kept):
-            if kept_position < latest:
-                break
-            if kept_key == key:
-                return  # not the first change of *key* after any reading: nobody will ask
-        self._kept.append((position, key, before()))
+        if key in self.since_reading:
+            return
+        self.since_reading.add(key)
+        self._kept.append((self.count - 1, key, read(subject)))
 
     def tick(self) -> int:
         """A position for something that is not a change but must be told apart from a reading
@@ -50,6 +51,8 @@ class Heard:
         self.count += 1
         reading.heard = self.count
         self._readings[id(reading)] = reading
+        if self.since_reading:
+            self.since_reading = set()
         self._trim()
         return reading
 

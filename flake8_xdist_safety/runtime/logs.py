@@ -73,6 +73,7 @@ class _Journal:
         #: The class the journal is installed on (``importlib.reload(logging)`` makes another).
         self.logger_class = logging.Logger
         self.root = logging.root
+        self.table = logging.Logger.manager.loggerDict
         self.heard = heard
         #: id of a logger -> the count of changes heard when it was first seen not yet in the
         #: logging manager (``Logger.__init__`` sets the attributes before ``getLogger``
@@ -84,12 +85,12 @@ class _Journal:
         self._installed: Dict[str, Any] = {}
 
     def note(self, logger: Any) -> None:
-        if logger is self.root:
-            return
         key = id(logger)
+        if logger is self.root or key in self.heard.since_reading:  # (pytest's own, every phase)
+            return
         try:
             name = logger.__dict__.get("name")
-            registered = isinstance(name, str) and self.logging.Logger.manager.loggerDict.get(name) is logger
+            registered = isinstance(name, str) and self.table.get(name) is logger
         except Exception:  # noqa: BLE001 - an odd logger is not one of the table's
             registered = False
         if not registered:
@@ -98,7 +99,7 @@ class _Journal:
             return
         if key not in self.born and name not in self.known:  # its class hid its making from us
             self.born[key] = self.heard.tick()
-        self.heard.add(key, functools.partial(_with_state, logger))
+        self.heard.add(key, _with_state, logger)
 
     def install(self) -> None:
         logger_class = self.logger_class
@@ -112,15 +113,21 @@ class _Journal:
                 note(logger)
             set_attribute(logger, name, value)
 
+        heard, root = self.heard, self.root
+
+        # pytest 9.2 adds its handlers to every logger that does not propagate, and takes them
+        # off, in each phase of every test: a logger already heard of costs a set lookup here.
         @functools.wraps(add_handler)
-        def addHandler(logger: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N802 - logging's own name
-            note(logger)
-            return add_handler(logger, *args, **kwargs)
+        def addHandler(logger: Any, hdlr: Any) -> Any:  # noqa: N802 - logging's own names
+            if logger is not root and id(logger) not in heard.since_reading:
+                note(logger)
+            return add_handler(logger, hdlr)
 
         @functools.wraps(remove_handler)
-        def removeHandler(logger: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N802 - logging's own name
-            note(logger)
-            return remove_handler(logger, *args, **kwargs)
+        def removeHandler(logger: Any, hdlr: Any) -> Any:  # noqa: N802 - logging's own names
+            if logger is not root and id(logger) not in heard.since_reading:
+                note(logger)
+            return remove_handler(logger, hdlr)
 
         replacements: Dict[str, Callable[..., Any]] = {
             "__setattr__": __setattr__, "addHandler": addHandler, "removeHandler": removeHandler}
@@ -186,7 +193,7 @@ class LoggingProbe:
             return
         for name, logger in journal.known.items():
             if table.get(name) is not logger:
-                self._heard.add(("removed", id(logger)), functools.partial(_with_state, logger))
+                self._heard.add(("removed", id(logger)), _with_state, logger)
         journal.known = {name: logger for name, logger in table.copy().items()
                          if isinstance(logger, logging.Logger)}
         self._table_mark = mark

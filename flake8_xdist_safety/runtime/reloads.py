@@ -59,6 +59,10 @@ def _kept(namespace: Dict[str, Any]) -> Dict[str, Any]:
     return kept
 
 
+def _before_reload(module: Any) -> Tuple[Any, Dict[str, Any]]:
+    return module, _kept(vars(module))
+
+
 def _value(kept: Any) -> Any:
     if isinstance(kept, _Weak):
         value = kept.ref()
@@ -96,7 +100,7 @@ class ReloadProbe:
                 name = module.__spec__.name if getattr(module, "__spec__", None) is not None \
                     else module.__name__
                 if isinstance(name, str):
-                    heard.add(name, lambda: (module, _kept(vars(module))))
+                    heard.add(name, _before_reload, module)
             except Exception:  # noqa: BLE001 - never in the way of the reload itself
                 pass
             return original(module, *args, **kwargs)
