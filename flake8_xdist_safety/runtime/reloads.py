@@ -20,15 +20,14 @@ from typing import Any, Callable, Dict, Hashable, List, Optional, Tuple
 
 from flake8_xdist_safety.runtime.heard import Heard, Reading
 from flake8_xdist_safety.runtime.probes import Change, Snapshot
+from flake8_xdist_safety.runtime.process import _same as same_value
 
 KIND_RELOADS = "reloads"
 
 
 def _same(old: Any, new: Any) -> bool:
-    if old is new:
-        return True
     try:
-        return bool(old == new)
+        return same_value(old, new)
     except Exception:  # noqa: BLE001 - a value that will not compare is not the same value
         return False
 

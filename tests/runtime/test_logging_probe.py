@@ -298,15 +298,20 @@ def test_loggers_made_by_a_class_with_its_own_setattr_are_new(pytester, run_chec
                 object.__setattr__(self, name, value)
 
         logging.setLoggerClass(OwnLogger)
+        EXISTING = logging.getLogger("mxs.existing.own")
 
         def test_makes_a_logger_and_configures_it():
             made = logging.getLogger("mxs.brand.new")
             made.addHandler(logging.NullHandler())
             made.setLevel(logging.DEBUG)
+
+        def test_adds_a_handler_to_one_that_existed():
+            EXISTING.addHandler(logging.NullHandler())
     """)
-    run = run_checks(subprocess=True)
-    run.result.assert_outcomes(passed=1)
-    assert run.leaks() == []
+    run = run_checks("-p", "no:randomly", subprocess=True)
+    run.result.assert_outcomes(passed=2)
+    assert run.leaks() == [("MXS016", "test_own_class.py::test_adds_a_handler_to_one_that_existed",
+                            "logger 'mxs.existing.own' changed: handlers () -> (<NullHandler (NOTSET)>,)")]
 
 
 WIDE = """

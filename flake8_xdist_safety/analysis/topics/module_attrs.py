@@ -102,7 +102,7 @@ class ModuleAttrsTopic(Topic):
         if not isinstance(root, ast.Name) or root.id in _NOT_SHARED:
             return False
         scope = site.scope
-        if scope.binding_kind(root.id) != "module" and not scope.is_imported(root.id):
+        if not scope.is_bound(root.id) or scope.bound_to_local_value(root.id):
             return False  # a local, a parameter (fixture value), a builtin, a star import
         dotted = scope.resolve(owner) or ""
         if any(dotted == name or dotted.startswith(name + ".") for name in CONTEXT_LOCALS):
